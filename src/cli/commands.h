@@ -1,0 +1,12 @@
+/* The --help text and option set of every subcommand. */
+#ifndef GATE_CLI_COMMANDS_H
+#define GATE_CLI_COMMANDS_H
+
+#include "cli/config.h"
+
+extern const struct command_spec spec_lint;
+
+/* The top-level usage text. */
+extern const char usage_main[];
+
+#endif

@@ -1,0 +1,12 @@
+/* Subcommands: each takes the loaded configuration and returns an exit status, or -1 with recorded errors. */
+#ifndef GATE_CMD_CMD_H
+#define GATE_CMD_CMD_H
+
+#include "cli/config.h"
+
+int cmd_lint(const struct gate_config *cfg);
+
+/* Writes the report in the configured format to --output or stdout, plus GitHub annotations when enabled. */
+int cmd_emit_report(const struct gate_config *cfg, const struct report *r);
+
+#endif

@@ -1,0 +1,66 @@
+/* migrate-gate lint: lint .sql files, folders of them, or stdin, with no database. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "lint/lint.h"
+#include "util/banned.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+static void list_rules(void)
+{
+	size_t n;
+	const struct rule_info *const *rules = lint_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		printf("%-36s %-8s %s%s\n", rules[i]->id, severity_name(rules[i]->severity), rules[i]->summary,
+		       rules[i]->off_by_default ? " (off by default)" : "");
+}
+
+static int lint_path(const struct gate_config *cfg, const char *path, struct report *r)
+{
+	struct buf text = BUF_INIT;
+	int rc = fs_read_file(path, &text);
+	if (!rc) {
+		if (text.len == 0 || !text.data[strspn(text.data, " \t\r\n")])
+			log_warn("'%s' is empty: nothing to lint", path);
+		struct lint_unit u = {!strcmp(path, "-") ? "<stdin>" : path, text.data, text.len, NULL, NULL, 0};
+		rc = lint_unit(&cfg->lint, &u, r);
+	}
+	buf_release(&text);
+	return rc;
+}
+
+int cmd_lint(const struct gate_config *cfg)
+{
+	if (cfg->list_rules) {
+		list_rules();
+		return EXIT_PASS;
+	}
+	if (lint_config_check(&cfg->lint))
+		return -1;
+	if (!cfg->paths.n)
+		return gate_error(EXIT_USAGE, "pass .sql files, folders of them, or - to read stdin",
+				  "lint needs at least one path");
+	struct strlist files = STRLIST_INIT;
+	struct report r;
+	report_init(&r);
+	r.rules = lint_rules(&r.n_rules);
+	int input_errors = 0;
+	for (size_t i = 0; i < cfg->paths.n; i++)
+		input_errors |= fs_collect_sql(cfg->paths.items[i], &files);
+	/* A bad input is reported but does not stop the others from being linted. */
+	for (size_t i = 0; i < files.n; i++)
+		input_errors |= lint_path(cfg, files.items[i], &r);
+	report_sort(&r);
+	int rc = cmd_emit_report(cfg, &r);
+	if (!rc && !input_errors)
+		rc = report_count_at_least(&r, cfg->fail_on) ? EXIT_FAIL : EXIT_PASS;
+	else
+		rc = -1;
+	report_release(&r);
+	strlist_release(&files);
+	return rc;
+}

@@ -1,0 +1,108 @@
+/*
+ * What a rule sees: the statement being checked and the context built from
+ * the statements before it in the same unit. Only the engine (context.c)
+ * writes the context; rules read it and call lint_report().
+ */
+#ifndef GATE_LINT_CTX_H
+#define GATE_LINT_CTX_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lint/lint.h"
+#include "lint/node.h"
+#include "util/strset.h"
+
+/* PostgreSQL's table lock modes, weakest first. */
+enum lock_mode {
+	LOCK_NONE = 0,
+	LOCK_ACCESS_SHARE,
+	LOCK_ROW_SHARE,
+	LOCK_ROW_EXCLUSIVE,
+	LOCK_SHARE_UPDATE_EXCLUSIVE,
+	LOCK_SHARE,
+	LOCK_SHARE_ROW_EXCLUSIVE,
+	LOCK_EXCLUSIVE,
+	LOCK_ACCESS_EXCLUSIVE,
+};
+
+const char *lock_mode_name(enum lock_mode m);
+
+struct rel_lock {
+	char *rel; /* relation key, see node_relation_key() */
+	enum lock_mode mode;
+	bool is_new; /* created earlier in this unit: nobody else can be waiting on it */
+	int location; /* where the relation is named, relative to the statement; -1 if unknown */
+};
+
+/* Where a statement came from. */
+enum stmt_origin {
+	ORIGIN_TOP,      /* a statement of the unit itself */
+	ORIGIN_DO,       /* inside a DO block: runs now */
+	ORIGIN_FUNCTION, /* inside a function body: runs when called, not now */
+};
+
+struct lint_stmt {
+	const cJSON *node;  /* {"IndexStmt": {...}} */
+	const char *type;   /* "IndexStmt" */
+	const cJSON *body;  /* the inner object */
+	const char *text;   /* the unit's whole text (the parsed string for nested statements) */
+	size_t base;        /* file offset that node "location" values are relative to */
+	size_t offset;      /* file offset of the statement's first token */
+	size_t length;      /* bytes up to (excluding) the semicolon */
+	enum stmt_origin origin;
+	struct rel_lock *locks; /* relations this statement locks */
+	size_t n_locks;
+	bool autocommit; /* runs outside any transaction */
+};
+
+struct lint_ctx {
+	const struct lint_config *cfg;
+	int pg_version;
+
+	/* Unit scope: objects created in this unit are invisible to others. */
+	struct strset new_rels;   /* tables, indexes, views, sequences: "rel" */
+	struct strset new_cols;   /* "rel.col" */
+	struct strset backfilled; /* "rel.col" seen as an UPDATE target */
+	struct strset nn_checks;  /* "rel.col" with a validated CHECK (col IS NOT NULL) */
+	struct strset indexed;    /* "rel(col1,col2,...)" indexes created in this unit */
+	struct strlist pending_checks; /* "rel.constraint\tcol" NOT VALID IS NOT NULL checks */
+	bool saw_ddl;             /* some DDL ran earlier in this unit */
+	bool saw_dml;             /* some UPDATE/DELETE ran earlier in this unit */
+
+	/* Session settings in effect. */
+	bool lock_timeout;
+	bool statement_timeout;
+	/* Transaction state. */
+	bool in_tx;       /* inside a transaction (explicit or assumed) */
+	bool explicit_tx; /* opened by BEGIN in this unit */
+	bool tx_lock_timeout;      /* SET LOCAL, ends with the transaction */
+	bool tx_statement_timeout;
+	struct strset tx_not_valid; /* "rel.constraint" added NOT VALID in this transaction */
+	char *tx_exclusive_rel;     /* existing relation locked ACCESS EXCLUSIVE in this transaction */
+	char *prev_alter_rel;       /* relation of the previous statement when it was ALTER TABLE */
+	size_t statements;          /* statements seen so far */
+
+	/* Engine internals. */
+	struct lint_engine *engine;
+};
+
+/* A lock_timeout / statement_timeout is in effect (session or transaction scope). */
+bool lint_lock_timeout_set(const struct lint_ctx *ctx);
+bool lint_statement_timeout_set(const struct lint_ctx *ctx);
+/* The relation (a RangeVar body) was created earlier in this unit. */
+bool lint_rel_is_new(const struct lint_ctx *ctx, const cJSON *rangevar);
+bool lint_key_is_new(const struct lint_ctx *ctx, const char *rel_key);
+/* The strongest lock the statement takes on an existing relation, and which one. */
+enum lock_mode lint_strongest_existing_lock(const struct lint_stmt *st, const struct rel_lock **which);
+
+/*
+ * Reports a finding of rule at location (a "location" value of a node in this
+ * statement, or -1 for the statement's start). The message is printf-style.
+ * Configuration and suppression comments are applied here.
+ */
+void lint_report(struct lint_ctx *ctx, const struct lint_stmt *st, const struct rule_info *rule, int location,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#endif

@@ -1,0 +1,350 @@
+/*
+ * The lint engine: split a unit into statements with PostgreSQL's scanner,
+ * parse each one alone (so one syntax error does not hide the rest), run
+ * every rule family on it, then record its effect on the context.
+ */
+#include <pg_query.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lint/internal.h"
+#include "lint/ruleconf.h"
+#include "lint/rules/rules.h"
+#include "lint/source.h"
+#include "lint/suppress.h"
+#include "util/banned.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+/* A statement's place in the unit's text. */
+struct span {
+	size_t start; /* where the scanner's statement begins (leading comments included) */
+	size_t len;
+	bool autocommit;
+};
+
+struct lint_engine {
+	const struct lint_unit *unit;
+	struct report *out;
+	struct ruleconf rules;
+	struct source src;
+	struct suppressions sup;
+	/* Suppression comments that apply to the current top-level statement. */
+	const struct suppress_comment **active;
+	size_t n_active, alloc_active;
+	size_t sup_cursor;
+};
+
+static bool ignores(const struct strlist *rules, const char *id)
+{
+	return rules->n == 0 || strlist_has(rules, id);
+}
+
+static bool suppressed(const struct lint_engine *e, const struct rule_info *rule)
+{
+	if (rule == &rule_ignore_file)
+		return false;
+	if (e->sup.file_all || strlist_has(&e->sup.file_rules, rule->id))
+		return true;
+	for (size_t i = 0; i < e->n_active; i++)
+		if (ignores(&e->active[i]->rules, rule->id))
+			return true;
+	return false;
+}
+
+static void add_finding(struct lint_engine *e, const struct rule_state *rs, size_t offset, size_t end, char *message)
+{
+	struct finding *f = report_add(e->out);
+	f->rule = rs->rule;
+	f->severity = rs->severity;
+	f->message = message;
+	f->file = xstrdup(e->unit->file ? e->unit->file : "<stdin>");
+	f->revision = e->unit->revision ? xstrdup(e->unit->revision) : NULL;
+	source_position(&e->src, offset, &f->line, &f->column);
+	source_position(&e->src, end < offset ? offset : end, &f->end_line, &f->end_column);
+	f->offset = offset;
+	f->length = end > offset ? end - offset : 0;
+	f->source_line = source_line_text(&e->src, f->line);
+}
+
+static void report_at(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end,
+		      const char *fmt, va_list ap)
+{
+	struct rule_state rs = ruleconf_get(&e->rules, rule);
+	if (!rs.on)
+		return;
+	if (suppressed(e, rule)) {
+		e->out->suppressed++;
+		return;
+	}
+	struct buf msg = BUF_INIT;
+	buf_vaddf(&msg, fmt, ap);
+	add_finding(e, &rs, offset, end, buf_detach(&msg));
+}
+
+static void report_engine(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end,
+			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void report_engine(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end,
+			  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report_at(e, rule, offset, end, fmt, ap);
+	va_end(ap);
+}
+
+void lint_report(struct lint_ctx *ctx, const struct lint_stmt *st, const struct rule_info *rule, int location,
+		 const char *fmt, ...)
+{
+	/* Nested statements (base SIZE_MAX) have no file positions of their own. */
+	size_t offset = location >= 0 && st->base != SIZE_MAX ? st->base + (size_t)location : st->offset;
+	size_t end = st->offset + st->length;
+	if (offset > ctx->engine->src.len || offset < st->offset || offset > end)
+		offset = st->offset;
+	va_list ap;
+	va_start(ap, fmt);
+	report_at(ctx->engine, rule, offset, end, fmt, ap);
+	va_end(ap);
+}
+
+/* Skips blanks and comments to the statement's first token. */
+static size_t first_token(const char *text, size_t start, size_t end)
+{
+	size_t i = start;
+	while (i < end) {
+		if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r' || text[i] == '\f') {
+			i++;
+		} else if (text[i] == '-' && i + 1 < end && text[i + 1] == '-') {
+			while (i < end && text[i] != '\n')
+				i++;
+		} else if (text[i] == '/' && i + 1 < end && text[i + 1] == '*') {
+			const char *close = strstr(text + i + 2, "*/");
+			i = close && (size_t)(close - text) + 2 <= end ? (size_t)(close - text) + 2 : end;
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+static bool on_line_of(const struct source *src, size_t a, size_t b)
+{
+	return !memchr(src->text + a, '\n', b - a);
+}
+
+/* Picks the suppression comments that belong to the statement in [start, end) with first token at tok. */
+static void activate_suppressions(struct lint_engine *e, size_t start, size_t tok, size_t end)
+{
+	e->n_active = 0;
+	while (e->sup_cursor < e->sup.n && e->sup.items[e->sup_cursor].offset < start)
+		e->sup_cursor++;
+	for (size_t i = e->sup_cursor; i < e->sup.n; i++) {
+		const struct suppress_comment *c = &e->sup.items[i];
+		if (c->file_wide)
+			continue;
+		bool leading = c->offset < tok && !c->trailing;
+		bool inside = c->offset >= tok && c->offset < end;
+		bool trailing = c->offset >= end && c->trailing && on_line_of(&e->src, end, c->offset);
+		if (!leading && !inside && !trailing) {
+			if (c->offset >= end)
+				break;
+			continue;
+		}
+		XGROW(e->active, e->alloc_active, e->n_active + 1);
+		e->active[e->n_active++] = c;
+	}
+}
+
+static void lint_node(struct lint_ctx *ctx, const cJSON *node, const char *sql, size_t base, size_t offset,
+		      size_t length, enum stmt_origin origin, bool autocommit);
+
+static void lint_nested(struct lint_ctx *ctx, const struct lint_stmt *parent)
+{
+	struct strlist queries = STRLIST_INIT;
+	enum stmt_origin origin = ORIGIN_DO;
+	lint_nested_sql(parent, &queries, &origin);
+	for (size_t i = 0; i < queries.n; i++) {
+		PgQueryParseResult r = pg_query_parse(queries.items[i]);
+		cJSON *tree = r.error ? NULL : cJSON_Parse(r.parse_tree);
+		const cJSON *raw;
+		/* Positions inside a body are not file positions: point at the enclosing statement. */
+		cJSON_ArrayForEach(raw, cJSON_GetObjectItemCaseSensitive(tree, "stmts"))
+			lint_node(ctx, cJSON_GetObjectItemCaseSensitive(raw, "stmt"), queries.items[i], SIZE_MAX,
+				  parent->offset, parent->length, origin, parent->autocommit);
+		cJSON_Delete(tree);
+		pg_query_free_parse_result(r);
+	}
+	strlist_release(&queries);
+}
+
+static void lint_node(struct lint_ctx *ctx, const cJSON *node, const char *sql, size_t base, size_t offset,
+		      size_t length, enum stmt_origin origin, bool autocommit)
+{
+	struct lint_stmt st = {node, node_type(node), node_body(node), sql, base, offset, length, origin, NULL, 0,
+			       autocommit};
+	if (!st.body)
+		return;
+	lint_locks_compute(ctx, &st);
+	for (const struct lint_family *const *f = lint_families; *f; f++)
+		(*f)->check(ctx, &st);
+	if (!strcmp(st.type, "DoStmt") || !strcmp(st.type, "CreateFunctionStmt"))
+		lint_nested(ctx, &st);
+	if (origin != ORIGIN_FUNCTION)
+		lint_ctx_after(ctx, &st);
+	lint_locks_release(&st);
+}
+
+static void report_syntax_error(struct lint_engine *e, const PgQueryError *err, const char *sql, size_t start,
+				size_t tok, size_t end)
+{
+	size_t at = tok;
+	if (err->cursorpos > 0)
+		at = start + source_char_offset(sql, end - start, err->cursorpos);
+	if (at > end)
+		at = end;
+	report_engine(e, &rule_syntax_error, at, end, "%s", err->message);
+}
+
+/* Parses and lints one statement of the unit; returns the last statement node seen. */
+static void lint_span(struct lint_ctx *ctx, const struct span *sp)
+{
+	struct lint_engine *e = ctx->engine;
+	size_t end = sp->start + sp->len;
+	size_t tok = first_token(e->src.text, sp->start, end);
+	if (tok >= end)
+		return;
+	activate_suppressions(e, sp->start, tok, end);
+	char *sql = xstrndup(e->src.text + sp->start, sp->len);
+	PgQueryParseResult r = pg_query_parse(sql);
+	if (r.error) {
+		report_syntax_error(e, r.error, sql, sp->start, tok, end);
+	} else {
+		cJSON *tree = cJSON_Parse(r.parse_tree);
+		const cJSON *raw;
+		cJSON_ArrayForEach(raw, cJSON_GetObjectItemCaseSensitive(tree, "stmts"))
+		{
+			size_t loc = (size_t)node_int(raw, "stmt_location", 0);
+			size_t len = (size_t)node_int(raw, "stmt_len", (int)(sp->len - loc));
+			size_t first = first_token(e->src.text, sp->start + loc, sp->start + loc + len);
+			e->out->statements++;
+			lint_node(ctx, cJSON_GetObjectItemCaseSensitive(raw, "stmt"), sql, sp->start, first,
+				  sp->start + loc + len - first, ORIGIN_TOP, sp->autocommit);
+		}
+		cJSON_Delete(tree);
+	}
+	pg_query_free_parse_result(r);
+	free(sql);
+}
+
+static void split_text(const char *text, struct span **spans, size_t *n, size_t *alloc, size_t len)
+{
+	PgQuerySplitResult r = pg_query_split_with_scanner(text);
+	if (r.error) {
+		/* An unterminated quote or comment: parse it all at once to report it. */
+		XGROW(*spans, *alloc, 1);
+		(*spans)[(*n)++] = (struct span){0, len, false};
+	} else {
+		XGROW(*spans, *alloc, (size_t)r.n_stmts + 1);
+		for (int i = 0; i < r.n_stmts; i++)
+			(*spans)[(*n)++] = (struct span){(size_t)r.stmts[i]->stmt_location,
+							 (size_t)r.stmts[i]->stmt_len, false};
+	}
+	pg_query_free_split_result(r);
+}
+
+/* Executed statements become one text, a statement per line group, so positions stay meaningful. */
+static char *join_statements(const struct lint_unit *u, struct span **spans, size_t *n, size_t *alloc)
+{
+	struct buf b = BUF_INIT;
+	XGROW(*spans, *alloc, u->n_stmts + 1);
+	for (size_t i = 0; i < u->n_stmts; i++) {
+		size_t start = b.len;
+		buf_add(&b, u->stmts[i].sql, u->stmts[i].len);
+		(*spans)[(*n)++] = (struct span){start, b.len - start, u->stmts[i].autocommit};
+		buf_adds(&b, ";\n");
+	}
+	return buf_detach(&b);
+}
+
+static int validate(const struct lint_unit *u, const char *text, size_t len)
+{
+	size_t bad = 0;
+	int kind = source_validate(text, len, &bad);
+	const char *name = u->file ? u->file : "<stdin>";
+	if (kind == 1)
+		return gate_error(EXIT_USAGE, "lint only SQL text files", "'%s' is a binary file (NUL byte at offset %zu)",
+				  name, bad);
+	if (kind == 2) {
+		struct source s;
+		unsigned line, col;
+		source_init(&s, text, len);
+		source_position(&s, bad, &line, &col);
+		source_release(&s);
+		return gate_error(EXIT_USAGE, "save the file as UTF-8; PostgreSQL migrations are read as UTF-8",
+				  "'%s' is not valid UTF-8 at line %u, column %u", name, line, col);
+	}
+	return 0;
+}
+
+static void note_ignore_file(struct lint_engine *e)
+{
+	if (!e->sup.file_all)
+		return;
+	report_engine(e, &rule_ignore_file, 0, 0, "all findings in this file are suppressed by '-- migrate-gate: ignore-file'");
+	struct buf note = BUF_INIT;
+	buf_addf(&note, "%s: every rule is ignored by a bare ignore-file comment", e->unit->file ? e->unit->file : "<stdin>");
+	strlist_add_owned(&e->out->notes, buf_detach(&note));
+}
+
+static void run(struct lint_engine *e, struct lint_ctx *ctx, const struct span *spans, size_t n)
+{
+	suppressions_scan(&e->sup, e->src.text, e->src.len);
+	note_ignore_file(e);
+	for (size_t i = 0; i < n; i++)
+		lint_span(ctx, &spans[i]);
+	struct lint_stmt end = {NULL, "", NULL, e->src.text, 0, e->src.len, 0, ORIGIN_TOP, NULL, 0, false};
+	e->n_active = 0;
+	for (const struct lint_family *const *f = lint_families; *f; f++)
+		if ((*f)->finish)
+			(*f)->finish(ctx, &end);
+}
+
+int lint_unit(const struct lint_config *cfg, const struct lint_unit *unit, struct report *out)
+{
+	struct span *spans = NULL;
+	size_t n = 0, alloc = 0;
+	char *joined = NULL;
+	const char *text = unit->text;
+	size_t len = unit->len;
+	if (unit->stmts) {
+		joined = join_statements(unit, &spans, &n, &alloc);
+		text = joined;
+		len = strlen(joined);
+	}
+	int rc = validate(unit, text, len);
+	if (rc)
+		goto out;
+	if (!unit->stmts)
+		split_text(text, &spans, &n, &alloc, len);
+	struct lint_engine e = {unit, out, {NULL, 0}, {NULL, 0, NULL, 0}, {0}, NULL, 0, 0, 0};
+	struct lint_ctx ctx;
+	ruleconf_init(&e.rules, cfg);
+	source_init(&e.src, text, len);
+	suppressions_init(&e.sup);
+	lint_ctx_init(&ctx, cfg);
+	ctx.engine = &e;
+	out->files++;
+	run(&e, &ctx, spans, n);
+	lint_ctx_release(&ctx);
+	suppressions_release(&e.sup);
+	source_release(&e.src);
+	ruleconf_release(&e.rules);
+	free(e.active);
+out:
+	free(spans);
+	free(joined);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/* Engine parts shared inside src/lint only: context upkeep, locks, nested bodies. */
+#ifndef GATE_LINT_INTERNAL_H
+#define GATE_LINT_INTERNAL_H
+
+#include "lint/ctx.h"
+
+void lint_ctx_init(struct lint_ctx *ctx, const struct lint_config *cfg);
+void lint_ctx_release(struct lint_ctx *ctx);
+/* Records what a statement changed: objects created, settings, transaction state. */
+void lint_ctx_after(struct lint_ctx *ctx, const struct lint_stmt *st);
+
+/* Fills st->locks with the relations the statement locks and in which mode. */
+void lint_locks_compute(const struct lint_ctx *ctx, struct lint_stmt *st);
+void lint_locks_release(struct lint_stmt *st);
+
+/*
+ * The SQL statements inside a DO block or a function body, each a newly
+ * allocated string appended to out. *origin says when they run.
+ */
+void lint_nested_sql(const struct lint_stmt *st, struct strlist *out, enum stmt_origin *origin);
+
+#endif

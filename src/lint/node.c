@@ -1,0 +1,107 @@
+#include "lint/node.h"
+
+#include <string.h>
+
+#include "util/banned.h"
+#include "util/buf.h"
+#include "util/mem.h"
+
+const char *node_type(const cJSON *node)
+{
+	if (!node || !cJSON_IsObject(node) || !node->child)
+		return "";
+	return node->child->string ? node->child->string : "";
+}
+
+const cJSON *node_body(const cJSON *node) { return node && cJSON_IsObject(node) ? node->child : NULL; }
+
+bool node_is(const cJSON *node, const char *type) { return !strcmp(node_type(node), type); }
+
+const cJSON *node_as(const cJSON *node, const char *type) { return node_is(node, type) ? node->child : NULL; }
+
+const cJSON *node_field(const cJSON *body, const char *key)
+{
+	/* Case-sensitive: libpg_query mixes snake_case and camelCase keys. */
+	return body ? cJSON_GetObjectItemCaseSensitive(body, key) : NULL;
+}
+
+const char *node_str(const cJSON *body, const char *key)
+{
+	const cJSON *v = node_field(body, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+bool node_str_is(const cJSON *body, const char *key, const char *want)
+{
+	const char *v = node_str(body, key);
+	return v && !strcmp(v, want);
+}
+
+int node_int(const cJSON *body, const char *key, int dflt)
+{
+	const cJSON *v = node_field(body, key);
+	return cJSON_IsNumber(v) ? v->valueint : dflt;
+}
+
+bool node_bool(const cJSON *body, const char *key) { return cJSON_IsTrue(node_field(body, key)); }
+
+int node_location(const cJSON *body) { return node_int(body, "location", -1); }
+
+const char *node_sval(const cJSON *node) { return node_str(node_as(node, "String"), "sval"); }
+
+const char *node_last_name(const cJSON *names)
+{
+	const cJSON *last = NULL, *n;
+	cJSON_ArrayForEach(n, names) last = n;
+	return last ? node_sval(last) : NULL;
+}
+
+char *node_join_names(const cJSON *names)
+{
+	struct buf b = BUF_INIT;
+	const cJSON *n;
+	cJSON_ArrayForEach(n, names)
+	{
+		const char *s = node_sval(n);
+		if (!s)
+			continue;
+		if (b.len)
+			buf_addc(&b, '.');
+		buf_adds(&b, s);
+	}
+	return buf_detach(&b);
+}
+
+char *node_relation_key(const cJSON *rangevar)
+{
+	const char *schema = node_str(rangevar, "schemaname");
+	const char *rel = node_str(rangevar, "relname");
+	struct buf b = BUF_INIT;
+	if (schema && strcmp(schema, "public"))
+		buf_addf(&b, "%s.", schema);
+	buf_adds(&b, rel ? rel : "");
+	return buf_detach(&b);
+}
+
+const char *node_type_name(const cJSON *type_name)
+{
+	const char *name = node_last_name(node_field(type_name, "names"));
+	return name ? name : "";
+}
+
+const cJSON *node_find(const cJSON *node, const char *type)
+{
+	if (!node)
+		return NULL;
+	if (cJSON_IsObject(node) && node->child && node->child->string && !strcmp(node->child->string, type) &&
+	    !node->child->next)
+		return node;
+	const cJSON *c;
+	cJSON_ArrayForEach(c, node)
+	{
+		const cJSON *hit = node_find(c, type);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}

@@ -1,0 +1,70 @@
+/* The JSON report; docs/report-schema.md documents every field. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+#include "report/writer.h"
+#include "util/banned.h"
+
+static void add_str_or_null(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *finding_json(const struct finding *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "rule", f->rule->id);
+	cJSON_AddStringToObject(o, "severity", severity_name(f->severity));
+	cJSON_AddStringToObject(o, "message", f->message ? f->message : "");
+	cJSON_AddStringToObject(o, "help", f->rule->help ? f->rule->help : "");
+	add_str_or_null(o, "file", f->file);
+	cJSON_AddNumberToObject(o, "line", f->line);
+	cJSON_AddNumberToObject(o, "column", f->column);
+	cJSON_AddNumberToObject(o, "end_line", f->end_line);
+	cJSON_AddNumberToObject(o, "end_column", f->end_column);
+	cJSON_AddNumberToObject(o, "offset", (double)f->offset);
+	cJSON_AddNumberToObject(o, "length", (double)f->length);
+	add_str_or_null(o, "revision", f->revision);
+	return o;
+}
+
+static cJSON *summary_json(const struct report *r)
+{
+	cJSON *s = cJSON_CreateObject();
+	cJSON_AddNumberToObject(s, "files", (double)r->files);
+	cJSON_AddNumberToObject(s, "statements", (double)r->statements);
+	cJSON_AddNumberToObject(s, "errors", (double)report_count(r, SEV_ERROR));
+	cJSON_AddNumberToObject(s, "warnings", (double)report_count(r, SEV_WARNING));
+	cJSON_AddNumberToObject(s, "info", (double)report_count(r, SEV_INFO));
+	cJSON_AddNumberToObject(s, "suppressed", (double)r->suppressed);
+	return s;
+}
+
+void report_write_json(const struct report *r, const struct report_options *o, FILE *out)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *tool = cJSON_AddObjectToObject(root, "tool");
+	cJSON_AddStringToObject(tool, "name", "migrate-gate");
+	cJSON_AddStringToObject(tool, "version", MIGRATE_GATE_VERSION);
+	cJSON_AddNumberToObject(root, "schema_version", 1);
+	add_str_or_null(root, "command", o->command);
+	cJSON_AddBoolToObject(root, "passed", report_count_at_least(r, o->fail_on) == 0);
+	cJSON_AddStringToObject(root, "fail_on", o->fail_on == SEV_NONE ? "never" : severity_name(o->fail_on));
+	cJSON_AddItemToObject(root, "summary", summary_json(r));
+	cJSON *findings = cJSON_AddArrayToObject(root, "findings");
+	for (size_t i = 0; i < r->n; i++)
+		cJSON_AddItemToArray(findings, finding_json(&r->items[i]));
+	cJSON *notes = cJSON_AddArrayToObject(root, "notes");
+	for (size_t i = 0; i < r->notes.n; i++)
+		cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes.items[i]));
+	char *text = cJSON_Print(root);
+	if (text) {
+		fputs(text, out);
+		fputc('\n', out);
+	}
+	free(text);
+	cJSON_Delete(root);
+}

@@ -1,0 +1,56 @@
+/* The terminal format: each finding with its source line and a caret, then a summary. */
+#include <string.h>
+
+#include "report/writer.h"
+#include "util/banned.h"
+
+static const char *sgr(const struct report_options *o, const char *code) { return o->color ? code : ""; }
+
+static const char *severity_sgr(enum severity s)
+{
+	return s == SEV_ERROR ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;33m" : "\033[1;34m";
+}
+
+static void caret(const struct finding *f, FILE *out)
+{
+	fputs("   | ", out);
+	/* Tabs stay tabs so the caret lines up under the right character. */
+	unsigned col = 1;
+	for (const char *p = f->source_line; *p && col < f->column; p++) {
+		if (((unsigned char)*p & 0xC0) == 0x80)
+			continue;
+		fputc(*p == '\t' ? '\t' : ' ', out);
+		col++;
+	}
+	fputs("^\n", out);
+}
+
+static void finding(const struct finding *f, const struct report_options *o, FILE *out)
+{
+	fprintf(out, "%s%s:%u:%u%s: %s%s%s [%s] %s\n", sgr(o, "\033[1m"), f->file ? f->file : "<input>", f->line,
+		f->column, sgr(o, "\033[0m"), sgr(o, severity_sgr(f->severity)), severity_name(f->severity),
+		sgr(o, "\033[0m"), f->rule->id, f->message);
+	if (f->source_line && f->line) {
+		fprintf(out, "   | %s\n", f->source_line);
+		caret(f, out);
+	}
+	if (f->rule->help && *f->rule->help)
+		fprintf(out, "   = %shelp:%s %s\n", sgr(o, "\033[1;36m"), sgr(o, "\033[0m"), f->rule->help);
+	fputc('\n', out);
+}
+
+void report_write_text(const struct report *r, const struct report_options *o, FILE *out)
+{
+	for (size_t i = 0; i < r->n; i++)
+		finding(&r->items[i], o, out);
+	for (size_t i = 0; i < r->notes.n; i++)
+		fprintf(out, "note: %s\n", r->notes.items[i]);
+	bool failed = report_count_at_least(r, o->fail_on) > 0;
+	fprintf(out, "%s%s%s: %zu error(s), %zu warning(s), %zu info in %zu file(s), %zu statement(s)",
+		sgr(o, failed ? "\033[1;31m" : "\033[1;32m"), failed ? "FAILED" : "passed", sgr(o, "\033[0m"),
+		report_count(r, SEV_ERROR), report_count(r, SEV_WARNING), report_count(r, SEV_INFO), r->files,
+		r->statements);
+	if (r->suppressed)
+		fprintf(out, ", %zu suppressed", r->suppressed);
+	fputc('\n', out);
+}

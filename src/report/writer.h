@@ -1,0 +1,33 @@
+/* Output formats: every writer turns a report into bytes on a stream. */
+#ifndef GATE_REPORT_WRITER_H
+#define GATE_REPORT_WRITER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "report/finding.h"
+
+enum report_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_GITLAB, FMT_JUNIT, FMT_GITHUB };
+
+struct report_options {
+	bool color;           /* ANSI colours in text */
+	const char *command;  /* "lint", "check", ... */
+	enum severity fail_on; /* for the verdict line and JSON "passed" */
+};
+
+/* Parses text|json|sarif|gitlab|junit|github; returns -1 when unknown. */
+int report_format_parse(const char *name, enum report_format *out);
+const char *report_format_name(enum report_format fmt);
+
+/* Writes r in the given format. Returns -1 (with a recorded error) when the stream fails. */
+int report_write(const struct report *r, enum report_format fmt, const struct report_options *opt, FILE *out);
+
+/* One writer per format; report_write dispatches to them. */
+void report_write_text(const struct report *r, const struct report_options *opt, FILE *out);
+void report_write_json(const struct report *r, const struct report_options *opt, FILE *out);
+void report_write_sarif(const struct report *r, const struct report_options *opt, FILE *out);
+void report_write_gitlab(const struct report *r, const struct report_options *opt, FILE *out);
+void report_write_junit(const struct report *r, const struct report_options *opt, FILE *out);
+void report_write_github(const struct report *r, const struct report_options *opt, FILE *out);
+
+#endif

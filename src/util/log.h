@@ -1,0 +1,36 @@
+/*
+ * Terminal logging to stderr with verbosity, colour, and secret masking:
+ * every registered secret and every password inside a connection URL or
+ * key=value DSN is replaced by "****" before anything is written.
+ */
+#ifndef GATE_UTIL_LOG_H
+#define GATE_UTIL_LOG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum log_verbosity { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2 };
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+void log_set_verbosity(enum log_verbosity v);
+enum log_verbosity log_verbosity(void);
+/* Resolves auto against NO_COLOR and whether the stream is a terminal. */
+bool log_color_enabled(enum color_mode mode, FILE *stream);
+void log_set_color(bool on);
+bool log_color(void);
+
+/* Registers a literal secret (a password, a token) to mask everywhere. */
+void log_add_secret(const char *secret);
+/* Returns a newly allocated copy of s with every secret masked. */
+char *log_mask(const char *s);
+
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ANSI sequences, or "" when colour is off. */
+const char *log_sgr(const char *code);
+
+#endif

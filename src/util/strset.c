@@ -1,0 +1,180 @@
+#include "util/strset.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/banned.h"
+#include "util/mem.h"
+
+/* Tombstone for removed slots, so probing continues past them. */
+static char removed_marker;
+#define REMOVED (&removed_marker)
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void strset_init(struct strset *s)
+{
+	s->slots = NULL;
+	s->alloc = 0;
+	s->count = 0;
+}
+
+void strset_clear(struct strset *s)
+{
+	for (size_t i = 0; i < s->alloc; i++) {
+		if (s->slots[i] != REMOVED)
+			free(s->slots[i]);
+		s->slots[i] = NULL;
+	}
+	s->count = 0;
+}
+
+void strset_release(struct strset *s)
+{
+	strset_clear(s);
+	free(s->slots);
+	strset_init(s);
+}
+
+static size_t find(const struct strset *s, const char *key, bool *found)
+{
+	size_t mask = s->alloc - 1, i = (size_t)hash(key) & mask, free_slot = SIZE_MAX;
+	*found = false;
+	while (s->slots[i]) {
+		if (s->slots[i] == REMOVED) {
+			if (free_slot == SIZE_MAX)
+				free_slot = i;
+		} else if (!strcmp(s->slots[i], key)) {
+			*found = true;
+			return i;
+		}
+		i = (i + 1) & mask;
+	}
+	return free_slot == SIZE_MAX ? i : free_slot;
+}
+
+static void rehash(struct strset *s)
+{
+	struct strset bigger = {xcalloc(s->alloc ? s->alloc * 2 : 16, sizeof(char *)), s->alloc ? s->alloc * 2 : 16, 0};
+	for (size_t i = 0; i < s->alloc; i++) {
+		if (s->slots[i] && s->slots[i] != REMOVED) {
+			bool found;
+			bigger.slots[find(&bigger, s->slots[i], &found)] = s->slots[i];
+			bigger.count++;
+		}
+	}
+	free(s->slots);
+	*s = bigger;
+}
+
+bool strset_add(struct strset *s, const char *key)
+{
+	if ((s->count + 1) * 2 > s->alloc)
+		rehash(s);
+	bool found;
+	size_t i = find(s, key, &found);
+	if (found)
+		return false;
+	s->slots[i] = xstrdup(key);
+	s->count++;
+	return true;
+}
+
+bool strset_has(const struct strset *s, const char *key)
+{
+	bool found = false;
+	if (s->alloc)
+		find(s, key, &found);
+	return found;
+}
+
+bool strset_remove(struct strset *s, const char *key)
+{
+	bool found = false;
+	if (!s->alloc)
+		return false;
+	size_t i = find(s, key, &found);
+	if (!found)
+		return false;
+	free(s->slots[i]);
+	s->slots[i] = REMOVED;
+	s->count--;
+	return true;
+}
+
+void strset_remove_prefix(struct strset *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	for (size_t i = 0; i < s->alloc; i++) {
+		if (s->slots[i] && s->slots[i] != REMOVED && !strncmp(s->slots[i], prefix, n)) {
+			free(s->slots[i]);
+			s->slots[i] = REMOVED;
+			s->count--;
+		}
+	}
+}
+
+void strlist_init(struct strlist *l)
+{
+	l->items = NULL;
+	l->n = 0;
+	l->alloc = 0;
+}
+
+void strlist_release(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	strlist_init(l);
+}
+
+void strlist_add_owned(struct strlist *l, char *s)
+{
+	XGROW(l->items, l->alloc, l->n + 1);
+	l->items[l->n++] = s;
+}
+
+void strlist_add(struct strlist *l, const char *s) { strlist_add_owned(l, xstrdup(s)); }
+
+bool strlist_has(const struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->items[i], s))
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void strlist_sort(struct strlist *l)
+{
+	if (l->n > 1)
+		qsort(l->items, l->n, sizeof(char *), cmp_str);
+}
+
+void strlist_split(struct strlist *l, const char *s, const char *seps)
+{
+	while (*s) {
+		size_t n = strcspn(s, seps);
+		const char *start = s, *end = s + n;
+		while (start < end && (*start == ' ' || *start == '\t'))
+			start++;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > start)
+			strlist_add_owned(l, xstrndup(start, (size_t)(end - start)));
+		s += n;
+		if (*s)
+			s++;
+	}
+}
