@@ -1,0 +1,140 @@
+/*
+ * The Alembic driver client: one Python process (src/alembic/driver.py,
+ * embedded in the binary) serves a whole run. It runs in the project's
+ * directory under an interpreter that can import alembic, and speaks JSON
+ * lines over pipes: one request per line on its stdin, one response per line
+ * on its stdout. Its stderr (env.py logging, alembic's INFO lines) is kept,
+ * the last few KB of it, for error messages.
+ *
+ * Interpreter discovery, first that can `import alembic`:
+ *   1. options.python (--python) — when given, only that one is tried;
+ *   2. the shebang of `alembic` on PATH (finds a project's venv);
+ *   3. python3 on PATH;
+ *   4. /usr/bin/python3.
+ * When none works: EXIT_ENV error listing what was tried.
+ *
+ * Every request waits at most step_timeout_s. On a timeout, or when the
+ * process dies, the driver's process group is killed (SIGKILL), the step
+ * result says so, an EXIT_ENV error naming the step and revision is recorded,
+ * and every later request fails at once: start a new driver to go on.
+ *
+ * How the database URL reaches env.py (what env.py must honour, one of):
+ * the Config's sqlalchemy.url (config.get_main_option("sqlalchemy.url")),
+ * DATABASE_URI, DATABASE_URL, or libpq's PGHOST/PGPORT/PGUSER/PGPASSWORD/
+ * PGDATABASE. The URL travels to the child in its environment, never on its
+ * command line.
+ */
+#ifndef GATE_ALEMBIC_DRIVER_H
+#define GATE_ALEMBIC_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "alembic/graph.h"
+#include "util/buf.h"
+#include "util/strset.h"
+
+struct driver_options {
+	const char *python;           /* --python, NULL to discover */
+	const char *project_dir;      /* the child's working directory; NULL for "." */
+	const char *config_file;      /* -c, relative to project_dir; NULL for "alembic.ini" */
+	const char *name;             /* -n, the ini section; NULL for "alembic" */
+	const struct strlist *x_args; /* -x values ("key=value"), may be NULL */
+	const char *db_url;           /* SQLAlchemy URL, NULL until driver_set_url() */
+	unsigned step_timeout_s;      /* per request; 0 means no limit */
+};
+
+enum stmt_kind {
+	STMT_MIGRATION,     /* ran by the revision's upgrade()/downgrade(): lint these */
+	STMT_BOOKKEEPING,   /* alembic_version reads and writes */
+	STMT_INTROSPECTION, /* catalog queries by SQLAlchemy or Alembic, dialect set-up */
+	STMT_ENV,           /* anything else env.py ran outside a migration (SET lock_timeout) */
+};
+
+struct captured_stmt {
+	char *sql;
+	char *parameters;  /* JSON text of the bound parameters, NULL when none */
+	char *revision;    /* the revision whose migration ran it, NULL outside one */
+	double duration_ms;
+	enum stmt_kind kind;
+	bool autocommit;   /* ran in autocommit: inside op.get_context().autocommit_block() */
+	bool failed;       /* the statement raised (it is the step's error) */
+};
+
+enum step_status {
+	STEP_OK,
+	STEP_FAILED,   /* Python raised: see error_* */
+	STEP_TIMEOUT,  /* exceeded step_timeout_s; the driver was killed */
+	STEP_DIED,     /* the driver exited or broke the protocol; it is gone */
+};
+
+struct step_result {
+	enum step_status status;
+	char *error_type;     /* Python exception class, e.g. "NotImplementedError" */
+	char *error_message;  /* str(exception), or what the C side saw */
+	char *error_file;     /* last traceback frame in a revision file (else env.py, else last) */
+	int error_line;       /* 0 when unknown */
+	struct captured_stmt *stmts; /* in execution order, also on failure */
+	size_t n_stmts;
+	size_t alloc_stmts;
+	double duration_ms;   /* wall time of the whole step as the driver measured it */
+	bool transaction_per_migration; /* as env.py configured the context */
+};
+
+void step_result_init(struct step_result *r);
+void step_result_release(struct step_result *r);
+const char *stmt_kind_name(enum stmt_kind k);
+
+struct driver;
+
+/*
+ * Finds an interpreter, starts the driver and waits for its greeting (it
+ * checks the config file exists and imports alembic). Errors: EXIT_ENV for no
+ * usable interpreter; EXIT_USAGE for a missing config file. *out is NULL on
+ * failure.
+ */
+int driver_start(const struct driver_options *opt, struct driver **out);
+/* Ends the driver (closes its stdin, then SIGKILL after a grace period). */
+void driver_free(struct driver *d);
+/* The interpreter in use. */
+const char *driver_python(const struct driver *d);
+/* False once the driver timed out, died or was killed. */
+bool driver_alive(const struct driver *d);
+
+/* Sets the URL env.py will see from the next request on. */
+int driver_set_url(struct driver *d, const char *db_url);
+
+/*
+ * Reads every revision into g (which must be empty) and validates it
+ * (rev_graph_validate). A revision file that does not load is an EXIT_USAGE
+ * error naming the file and line.
+ */
+int driver_graph(struct driver *d, struct rev_graph *g);
+/* The script directory's heads, appended to out. */
+int driver_heads(struct driver *d, struct strlist *out);
+
+/*
+ * Upgrades the database to rev (alembic upgrade REV) and captures every
+ * statement. Returns 0 when the step ran to an end, successful or not (see
+ * out->status); -1 with a recorded error when the driver timed out or died
+ * (out->status says which).
+ */
+int driver_upgrade(struct driver *d, const char *rev, struct step_result *out);
+/*
+ * Undoes exactly one revision, rev. target NULL: downgrade rev alone (for a
+ * merge the version table gets its parents back). target given: alembic
+ * downgrade TARGET, e.g. one parent of a merge. Same returns as upgrade.
+ */
+int driver_downgrade(struct driver *d, const char *rev, const char *target,
+		     struct step_result *out);
+/* The database's alembic_version rows (through env.py), appended to rows. */
+int driver_current(struct driver *d, struct strlist *rows);
+/*
+ * Offline SQL (alembic upgrade FROM:TO --sql) into out. A Python error is a
+ * step failure: returns 0 with result->status STEP_FAILED when result is not
+ * NULL, -1 with a recorded EXIT_USAGE error otherwise.
+ */
+int driver_offline_sql(struct driver *d, const char *range, struct buf *out,
+		       struct step_result *result);
+
+#endif
