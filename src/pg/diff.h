@@ -1,0 +1,55 @@
+/*
+ * Object-by-object differences between two snapshots, and their description
+ * in words for findings: `index "ix_a" on "t"`, `column "t.c" type differs:
+ * text vs varchar(20)`.
+ */
+#ifndef GATE_PG_DIFF_H
+#define GATE_PG_DIFF_H
+
+#include <stddef.h>
+
+#include "pg/snapshot.h"
+
+enum diff_change {
+	DIFF_ADDED,   /* only in the second snapshot ("still exists after downgrade" when comparing S0 to S2) */
+	DIFF_REMOVED, /* only in the first ("is missing after downgrade") */
+	DIFF_CHANGED, /* in both, with different fields */
+};
+
+struct diff_entry {
+	char *kind;     /* "index", "column", ... as in snapshot.h */
+	char *identity; /* "t.ix_a" */
+	enum diff_change change;
+	char *before;   /* the fields ('\t'-separated, escaped) in the first snapshot; NULL when added */
+	char *after;    /* in the second; NULL when removed */
+};
+
+struct diff {
+	struct diff_entry *items; /* sorted by kind then identity */
+	size_t n;
+	size_t alloc;
+};
+
+#define DIFF_INIT {NULL, 0, 0}
+
+void diff_init(struct diff *d);
+void diff_release(struct diff *d);
+
+/* Fills d (released first) with what changed from a to b. Returns the number of entries. */
+size_t diff_snapshots(const struct snapshot *a, const struct snapshot *b, struct diff *d);
+
+/* The object in words: `index "ix_a" on "t"`, `column "t.c"`, `enum "mood"`. Newly allocated. */
+char *diff_entry_subject(const struct diff_entry *e);
+
+/*
+ * What differs, for DIFF_CHANGED: `type differs: text vs varchar(20)`, several
+ * joined by "; " (`null differs: not null vs null; default differs: 0 vs
+ * (none)`); long definitions are shortened around their first difference.
+ * For added/removed entries: "was added" / "was removed". Newly allocated.
+ */
+char *diff_entry_detail(const struct diff_entry *e);
+
+/* Subject and detail in one phrase: `column "t.c" type differs: text vs varchar(20)`. Newly allocated. */
+char *diff_entry_describe(const struct diff_entry *e);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * The scratch PostgreSQL that migrations are replayed on.
+ *
+ * Local cluster (default): initdb --no-sync -U postgres --auth=trust into a
+ * private mkdtemp() dir, unix socket only in that dir (listen_addresses=''),
+ * fsync, full_page_writes and synchronous_commit off, started with pg_ctl -w.
+ * As root, initdb and the server run as the "postgres" system user. The
+ * cluster is stopped and its dir removed by scratch_free(), and also when
+ * the process gets SIGINT, SIGTERM or SIGHUP (the handler kills the
+ * postmaster, removes the dir, then re-raises the signal).
+ *
+ * --scratch-url: a database named migrate_gate_<pid>_<random> is created on
+ * that server and dropped (WITH (FORCE) on 13+) by scratch_free().
+ *
+ * --scratch-cache DIR: an initdb'd template data dir is kept in DIR (one per
+ * server version and user) and copied instead of running initdb.
+ */
+#ifndef GATE_PG_SCRATCH_H
+#define GATE_PG_SCRATCH_H
+
+#include <stdbool.h>
+
+struct scratch_options {
+	const char *bindir;      /* NULL: pg_config --bindir, then /usr/lib/postgresql/<N>/bin newest first */
+	const char *scratch_url; /* NULL: a local cluster; else a server to create a throwaway database on */
+	const char *cache_dir;   /* --scratch-cache, or NULL */
+	bool keep;               /* --keep-scratch: scratch_free() leaves it and prints how to connect */
+};
+
+struct scratch;
+
+/*
+ * Starts a scratch database. Returns 0 and *out, or -1 with a recorded error
+ * and nothing left behind: EXIT_ENV when no PostgreSQL binaries are found
+ * (the hint names what was searched), when initdb or pg_ctl fail (the
+ * message holds the last lines of the server log), or when --scratch-url
+ * cannot be reached or the database cannot be created.
+ */
+int scratch_start(const struct scratch_options *opts, struct scratch **out);
+
+/* A libpq key=value conninfo for the scratch database (may hold a password). */
+const char *scratch_conninfo(const struct scratch *s);
+/* A SQLAlchemy URL, postgresql://USER@/DB?host=SOCKDIR&port=PORT for a local cluster. */
+const char *scratch_sqlalchemy_url(const struct scratch *s);
+/* The server's major version, e.g. 15. */
+int scratch_server_major(const struct scratch *s);
+
+/* The pieces of the connection, for libpq's PG* variables. password may be NULL. */
+struct scratch_target {
+	const char *host;   /* socket dir for a local cluster */
+	const char *port;
+	const char *user;
+	const char *password;
+	const char *dbname;
+};
+const struct scratch_target *scratch_target(const struct scratch *s);
+
+/* The server binaries dir (pg_dump and psql live there), or NULL when unknown (--scratch-url). */
+const char *scratch_bindir(const struct scratch *s);
+/* The private dir of a local cluster (data dir is <dir>/data, log <dir>/server.log), NULL with --scratch-url. */
+const char *scratch_dir(const struct scratch *s);
+
+/*
+ * Stops the server and removes its dir, or drops the scratch database. With
+ * keep, leaves everything in place and prints how to connect and clean up.
+ * Accepts NULL.
+ */
+void scratch_free(struct scratch *s);
+
+/*
+ * Finds the server binaries as scratch_start() does: opts_bindir when given,
+ * else pg_config --bindir, else /usr/lib/postgresql/<N>/bin newest first.
+ * Returns a newly allocated path, or NULL with a recorded EXIT_ENV error.
+ */
+char *scratch_find_bindir(const char *opts_bindir);
+
+#endif

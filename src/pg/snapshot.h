@@ -1,0 +1,75 @@
+/*
+ * Schema snapshots from catalog queries only. A snapshot is a sorted list of
+ * canonical lines, one per object:
+ *
+ *     kind \t identity \t field [\t field ...]
+ *
+ * Fields are escaped (\n, \t and \\ written as two characters) so a line
+ * never holds a raw newline or a stray tab. Identities are quote_ident()ed
+ * names, schema-qualified unless the schema is public; a sub-object of a
+ * table is "table.name" (column "t.c", index "t.ix_a", constraint "t.fk",
+ * trigger "t.trg"). Kinds and their fields:
+ *
+ *   schema      -
+ *   table       relkind, persistence, partition key, partition of/bound, reloptions, row security
+ *   column      type, null, default, identity, generated, collation
+ *   constraint  pg_get_constraintdef
+ *   index       pg_get_indexdef, valid|invalid (pg_dump -s omits invalid ones)
+ *   sequence    type, start, increment, min, max, cache, cycle
+ *   view/matview pg_get_viewdef
+ *   function/procedure/aggregate  pg_get_functiondef (aggregates: their support functions)
+ *   trigger     pg_get_triggerdef, enabled
+ *   type        composite types (their attributes are columns)
+ *   enum        labels in order
+ *   domain      base type, not null, default, collation, constraints
+ *   extension   version, schema
+ *   comment     identity is pg_describe_object(), field the comment
+ *   grant       identity "<kind> <name>", field the sorted privileges with the owner's own removed
+ *   policy      row security policies
+ *
+ * Excluded: pg_catalog, information_schema, pg_toast*, pg_temp*, objects that
+ * belong to an extension, and every table named alembic_version with its
+ * columns, constraints and indexes. Owners are never recorded.
+ */
+#ifndef GATE_PG_SNAPSHOT_H
+#define GATE_PG_SNAPSHOT_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "util/strset.h"
+
+struct snapshot {
+	struct strlist lines; /* sorted */
+};
+
+#define SNAPSHOT_INIT {STRLIST_INIT}
+
+void snapshot_init(struct snapshot *s);
+void snapshot_release(struct snapshot *s);
+
+/*
+ * Fills s (released first) from the database c is connected to, in one
+ * read-only repeatable-read transaction with a fixed search_path, so the
+ * result does not depend on the session. Returns 0, or -1 with a recorded
+ * error. c must not be inside a transaction.
+ */
+int snapshot_take(PGconn *c, struct snapshot *s);
+
+/* True when both hold the same lines. */
+bool snapshot_equal(const struct snapshot *a, const struct snapshot *b);
+
+/*
+ * Appends "kind\tname\tfilenode" for every table, materialized view and index
+ * (kind "table" or "index"; names as in snapshots), sorted. Comparing two
+ * lists shows which relations a migration rewrote. Returns 0 or -1.
+ */
+int snapshot_relfilenodes(PGconn *c, struct strlist *out);
+
+/*
+ * The relations whose filenode differs between two snapshot_relfilenodes()
+ * lists (present in both), as "kind\tname", appended to out.
+ */
+void snapshot_rewritten(const struct strlist *before, const struct strlist *after, struct strlist *out);
+
+#endif
