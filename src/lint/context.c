@@ -40,6 +40,7 @@ void lint_ctx_release(struct lint_ctx *ctx)
 	strset_release(&ctx->indexed);
 	strset_release(&ctx->tx_not_valid);
 	strlist_release(&ctx->pending_checks);
+	strset_release(&ctx->new_objects);
 	free(ctx->prev_alter_rel);
 }
 
@@ -101,8 +102,20 @@ static const char *not_null_check_column(const cJSON *constraint)
 	return node_last_name(node_field(node_as(node_field(test, "arg"), "ColumnRef"), "fields"));
 }
 
+/* A new_objects key: "kind name", or "kind rel.name" for objects that belong to a table. */
+static void add_object(struct lint_ctx *ctx, const char *kind, const char *rel, const char *name)
+{
+	struct buf b = BUF_INIT;
+	if (!name)
+		return;
+	buf_addf(&b, "%s %s%s%s", kind, rel ? rel : "", rel ? "." : "", name);
+	strset_add(&ctx->new_objects, b.data);
+	buf_release(&b);
+}
+
 static void record_constraint(struct lint_ctx *ctx, const char *rel, const cJSON *con, const char *col)
 {
+	add_object(ctx, "constraint", rel, node_str(con, "conname"));
 	if (node_str_is(con, "contype", "CONSTR_PRIMARY") || node_str_is(con, "contype", "CONSTR_UNIQUE")) {
 		const cJSON *keys = node_field(con, "keys");
 		if (keys)
@@ -345,6 +358,10 @@ static void after_statement_kind(struct lint_ctx *ctx, const struct lint_stmt *s
 		add_new_rel(ctx, node_field(b, "sequence"));
 	else if (!strcmp(t, "ViewStmt"))
 		add_new_rel(ctx, node_field(b, "view"));
+	else if (!strcmp(t, "CreateSchemaStmt"))
+		add_object(ctx, "schema", NULL, node_str(b, "schemaname"));
+	else if (!strcmp(t, "CreateEnumStmt"))
+		add_object(ctx, "type", NULL, node_last_name(node_field(b, "typeName")));
 }
 
 void lint_ctx_after(struct lint_ctx *ctx, const struct lint_stmt *st)
@@ -355,6 +372,9 @@ void lint_ctx_after(struct lint_ctx *ctx, const struct lint_stmt *st)
 		ctx->prev_alter_rel = NULL;
 	}
 	after_statement_kind(ctx, st);
+	for (size_t i = 0; ctx->prev_alter_rel && i < st->n_locks; i++)
+		if (!strcmp(st->locks[i].rel, ctx->prev_alter_rel))
+			ctx->prev_alter_lock = st->locks[i].mode;
 	if (is_ddl(st->type))
 		ctx->saw_ddl = true;
 	else if (!strcmp(st->type, "UpdateStmt") || !strcmp(st->type, "DeleteStmt"))

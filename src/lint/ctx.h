@@ -68,6 +68,7 @@ struct lint_ctx {
 	struct strset nn_checks;  /* "rel.col" with a validated CHECK (col IS NOT NULL) */
 	struct strset indexed;    /* "rel(col1,col2,...)" indexes created in this unit */
 	struct strlist pending_checks; /* "rel.constraint\tcol" NOT VALID IS NOT NULL checks */
+	struct strset new_objects;     /* "schema NAME", "type NAME" (last name), "constraint REL.NAME" */
 	bool saw_ddl;             /* some DDL ran earlier in this unit */
 	bool saw_dml;             /* some UPDATE/DELETE ran earlier in this unit */
 
@@ -82,6 +83,7 @@ struct lint_ctx {
 	struct strset tx_not_valid; /* "rel.constraint" added NOT VALID in this transaction */
 	char *tx_exclusive_rel;     /* existing relation locked ACCESS EXCLUSIVE in this transaction */
 	char *prev_alter_rel;       /* relation of the previous statement when it was ALTER TABLE */
+	enum lock_mode prev_alter_lock; /* the lock that ALTER TABLE took on prev_alter_rel */
 	size_t statements;          /* statements seen so far */
 
 	/* Engine internals. */
