@@ -1,0 +1,6 @@
+DO $$
+BEGIN
+  EXECUTE 'CREATE INDEX ix ON t (a)';
+  UPDATE t SET a = 1 WHERE a IS NULL;
+END
+$$;

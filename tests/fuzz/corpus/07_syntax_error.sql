@@ -1,0 +1,3 @@
+CREATE TABLE (;
+SELEC 1;
+CREATE INDEX i ON t (a);

@@ -1,0 +1,5 @@
+CREATE TABLE fresh (id bigint GENERATED ALWAYS AS IDENTITY, v text);
+CREATE INDEX ix_fresh_v ON fresh (v);
+ALTER TABLE fresh ADD CONSTRAINT u UNIQUE (v);
+UPDATE fresh SET v = 'x';
+ALTER TABLE fresh ALTER COLUMN v SET NOT NULL;

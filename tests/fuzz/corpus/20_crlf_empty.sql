@@ -1,0 +1,4 @@
+SELECT 1;
+ALTER TABLE t ADD COLUMN c int;
+;;;
+
