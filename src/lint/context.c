@@ -28,6 +28,10 @@ static void end_transaction(struct lint_ctx *ctx)
 	strset_clear(&ctx->tx_not_valid);
 	free(ctx->tx_exclusive_rel);
 	ctx->tx_exclusive_rel = NULL;
+	free(ctx->tx_ddl_rel);
+	ctx->tx_ddl_rel = NULL;
+	free(ctx->tx_dml_rel);
+	ctx->tx_dml_rel = NULL;
 }
 
 void lint_ctx_release(struct lint_ctx *ctx)
@@ -327,6 +331,20 @@ static void after_locks(struct lint_ctx *ctx, const struct lint_stmt *st)
 		ctx->tx_exclusive_rel = xstrdup(which->rel);
 }
 
+/* Row locks of an UPDATE/DELETE and DDL locks held by one transaction (unbatched-dml-with-ddl). */
+static void after_tx_pairing(struct lint_ctx *ctx, const struct lint_stmt *st)
+{
+	const struct rel_lock *which;
+	enum lock_mode mode = lint_strongest_existing_lock(st, &which);
+	if (!ctx->in_tx || st->autocommit || !which)
+		return;
+	bool dml = !strcmp(st->type, "UpdateStmt") || !strcmp(st->type, "DeleteStmt");
+	if (dml && !ctx->tx_dml_rel)
+		ctx->tx_dml_rel = xstrdup(which->rel);
+	else if (!dml && mode >= LOCK_SHARE && strcmp(st->type, "LockStmt") && !ctx->tx_ddl_rel)
+		ctx->tx_ddl_rel = xstrdup(which->rel);
+}
+
 static void add_new_rel(struct lint_ctx *ctx, const cJSON *rangevar)
 {
 	char *key = node_relation_key(rangevar);
@@ -362,11 +380,14 @@ static void after_statement_kind(struct lint_ctx *ctx, const struct lint_stmt *s
 		add_object(ctx, "schema", NULL, node_str(b, "schemaname"));
 	else if (!strcmp(t, "CreateEnumStmt"))
 		add_object(ctx, "type", NULL, node_last_name(node_field(b, "typeName")));
+	else if (!strcmp(t, "CreateDomainStmt"))
+		add_object(ctx, "type", NULL, node_last_name(node_field(b, "domainname")));
 }
 
 void lint_ctx_after(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
 	after_locks(ctx, st);
+	after_tx_pairing(ctx, st);
 	if (strcmp(st->type, "AlterTableStmt")) {
 		free(ctx->prev_alter_rel);
 		ctx->prev_alter_rel = NULL;

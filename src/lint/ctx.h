@@ -82,6 +82,8 @@ struct lint_ctx {
 	bool tx_statement_timeout;
 	struct strset tx_not_valid; /* "rel.constraint" added NOT VALID in this transaction */
 	char *tx_exclusive_rel;     /* existing relation locked ACCESS EXCLUSIVE in this transaction */
+	char *tx_ddl_rel; /* existing relation a non-DML statement locked SHARE or stronger in this transaction */
+	char *tx_dml_rel; /* existing relation an UPDATE/DELETE changed in this transaction */
 	char *prev_alter_rel;       /* relation of the previous statement when it was ALTER TABLE */
 	enum lock_mode prev_alter_lock; /* the lock that ALTER TABLE took on prev_alter_rel */
 	size_t statements;          /* statements seen so far */
