@@ -5,6 +5,17 @@
 #include "report/writer.h"
 #include "util/banned.h"
 
+void report_put_json(cJSON *root, FILE *out)
+{
+	char *text = cJSON_Print(root);
+	if (text) {
+		fputs(text, out);
+		fputc('\n', out);
+	}
+	free(text);
+	cJSON_Delete(root);
+}
+
 static void add_str_or_null(cJSON *o, const char *key, const char *v)
 {
 	if (v)
@@ -60,11 +71,5 @@ void report_write_json(const struct report *r, const struct report_options *o, F
 	cJSON *notes = cJSON_AddArrayToObject(root, "notes");
 	for (size_t i = 0; i < r->notes.n; i++)
 		cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes.items[i]));
-	char *text = cJSON_Print(root);
-	if (text) {
-		fputs(text, out);
-		fputc('\n', out);
-	}
-	free(text);
-	cJSON_Delete(root);
+	report_put_json(root, out);
 }

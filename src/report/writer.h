@@ -30,4 +30,8 @@ void report_write_gitlab(const struct report *r, const struct report_options *op
 void report_write_junit(const struct report *r, const struct report_options *opt, FILE *out);
 void report_write_github(const struct report *r, const struct report_options *opt, FILE *out);
 
+struct cJSON;
+/* Prints a JSON document and a newline to out, then frees root; for the JSON-based writers. */
+void report_put_json(struct cJSON *root, FILE *out);
+
 #endif
