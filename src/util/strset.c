@@ -49,7 +49,8 @@ static size_t find(const struct strset *s, const char *key, bool *found)
 {
 	size_t mask = s->alloc - 1, i = (size_t)hash(key) & mask, free_slot = SIZE_MAX;
 	*found = false;
-	while (s->slots[i]) {
+	/* Bounded: after add/remove churn every slot can be a tombstone, with no NULL to stop at. */
+	for (size_t probes = 0; probes < s->alloc && s->slots[i]; probes++) {
 		if (s->slots[i] == REMOVED) {
 			if (free_slot == SIZE_MAX)
 				free_slot = i;
