@@ -22,8 +22,8 @@ int cmd_emit_report(const struct gate_config *cfg, const struct report *r)
 	if (out != stdout && fclose(out) && !rc)
 		rc = gate_error(EXIT_USAGE, "check free disk space", "cannot write report '%s': %s", cfg->output,
 				strerror(errno));
-	/* Annotations go to stdout where the runner reads them, unless that is the github report itself. */
-	if (!rc && cfg->github_annotations && !(cfg->format == FMT_GITHUB && !cfg->output))
+	/* Annotations go to stdout where the runner reads them, unless a machine-readable report is there. */
+	if (!rc && cfg->github_annotations && (cfg->output || cfg->format == FMT_TEXT))
 		rc = report_write(r, FMT_GITHUB, &opt, stdout);
 	return rc;
 }
