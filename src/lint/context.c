@@ -44,6 +44,7 @@ void lint_ctx_release(struct lint_ctx *ctx)
 	strset_release(&ctx->indexed);
 	strset_release(&ctx->tx_not_valid);
 	strlist_release(&ctx->pending_checks);
+	strlist_release(&ctx->new_fks);
 	strset_release(&ctx->new_objects);
 	free(ctx->prev_alter_rel);
 }

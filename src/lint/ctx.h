@@ -68,6 +68,9 @@ struct lint_ctx {
 	struct strset nn_checks;  /* "rel.col" with a validated CHECK (col IS NOT NULL) */
 	struct strset indexed;    /* "rel(col1,col2,...)" indexes created in this unit */
 	struct strlist pending_checks; /* "rel.constraint\tcol" NOT VALID IS NOT NULL checks */
+	/* Written by the constraints family, not the engine: foreign keys on tables new in this
+	 * unit, "offset\tlength\trel\tcol1,col2\tname\treferenced", judged at the unit's end. */
+	struct strlist new_fks;
 	struct strset new_objects;     /* "schema NAME", "type NAME" (last name), "constraint REL.NAME" */
 	bool saw_ddl;             /* some DDL ran earlier in this unit */
 	bool saw_dml;             /* some UPDATE/DELETE ran earlier in this unit */

@@ -124,6 +124,14 @@ void strset_remove_prefix(struct strset *s, const char *prefix)
 	}
 }
 
+const char *strset_next(const struct strset *s, size_t *pos)
+{
+	for (; *pos < s->alloc; (*pos)++)
+		if (s->slots[*pos] && s->slots[*pos] != REMOVED)
+			return s->slots[(*pos)++];
+	return NULL;
+}
+
 void strlist_init(struct strlist *l)
 {
 	l->items = NULL;

@@ -22,6 +22,8 @@ bool strset_has(const struct strset *s, const char *key);
 bool strset_remove(struct strset *s, const char *key);
 /* Removes every key that starts with prefix. */
 void strset_remove_prefix(struct strset *s, const char *prefix);
+/* Iteration in no particular order: start with *pos = 0; NULL after the last key. */
+const char *strset_next(const struct strset *s, size_t *pos);
 
 struct strlist {
 	char **items;
