@@ -1,0 +1,3 @@
+-- expect: reindex-non-concurrent 3:1
+-- Rebuild a bloated index.
+REINDEX TABLE orders;
