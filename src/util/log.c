@@ -67,9 +67,34 @@ static bool in_url_userinfo(const char *s, size_t pos)
 	return scheme != NULL;
 }
 
-static bool starts_password_kv(const char *s, size_t i)
+/* Length of "password=" at s + i, with the blanks libpq's conninfo allows around '=', or 0. */
+static size_t password_key_len(const char *s, size_t i)
 {
-	return !strncmp(s + i, "password=", 9) && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '?' || s[i - 1] == '&');
+	if (strncmp(s + i, "password", 8) || (i && s[i - 1] != ' ' && s[i - 1] != '?' && s[i - 1] != '&'))
+		return 0;
+	size_t n = 8;
+	while (s[i + n] == ' ' || s[i + n] == '\t')
+		n++;
+	if (s[i + n] != '=')
+		return 0;
+	n++;
+	while (s[i + n] == ' ' || s[i + n] == '\t')
+		n++;
+	return n;
+}
+
+/* End of a conninfo value: 'quoted, with \\ escapes' or a bare word. */
+static size_t kv_value_end(const char *s, size_t i)
+{
+	if (s[i] != '\'') {
+		while (s[i] && s[i] != ' ' && s[i] != '&' && s[i] != '\n')
+			i++;
+		return i;
+	}
+	for (i++; s[i] && s[i] != '\''; i++)
+		if (s[i] == '\\' && s[i + 1])
+			i++;
+	return s[i] ? i + 1 : i;
 }
 
 static size_t mask_secret_at(const char *s, size_t i)
@@ -101,11 +126,10 @@ char *log_mask(const char *s)
 				continue;
 			}
 		}
-		if (starts_password_kv(s, i)) {
+		size_t key = password_key_len(s, i);
+		if (key) {
 			buf_adds(&out, "password=****");
-			i += 9;
-			while (s[i] && s[i] != ' ' && s[i] != '&' && s[i] != '\n')
-				i++;
+			i = kv_value_end(s, i + key);
 			continue;
 		}
 		buf_addc(&out, s[i++]);
