@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lint/coldef.h"
 #include "lint/internal.h"
 #include "util/banned.h"
 #include "util/buf.h"
@@ -41,6 +42,8 @@ void lint_ctx_release(struct lint_ctx *ctx)
 	strset_release(&ctx->new_cols);
 	strset_release(&ctx->backfilled);
 	strset_release(&ctx->nn_checks);
+	strset_release(&ctx->null_cols);
+	strlist_release(&ctx->col_types);
 	strset_release(&ctx->indexed);
 	strset_release(&ctx->tx_not_valid);
 	strlist_release(&ctx->pending_checks);
@@ -180,6 +183,39 @@ static void after_create(struct lint_ctx *ctx, const cJSON *b)
 	free(rel);
 }
 
+/* Remembers the type a column gets from this statement, replacing an earlier one. */
+static void set_col_type(struct lint_ctx *ctx, const char *rel, const char *col, const cJSON *type_name)
+{
+	struct buf key = BUF_INIT;
+	char *type = coldef_type_string(type_name);
+	buf_addf(&key, "%s.%s\t", rel, col ? col : "");
+	size_t prefix = key.len;
+	buf_adds(&key, type);
+	free(type);
+	for (size_t i = 0; i < ctx->col_types.n; i++) {
+		if (!strncmp(ctx->col_types.items[i], key.data, prefix)) {
+			free(ctx->col_types.items[i]);
+			ctx->col_types.items[i] = buf_detach(&key);
+			return;
+		}
+	}
+	strlist_add_owned(&ctx->col_types, buf_detach(&key));
+}
+
+/* A column added to a table: its type, and whether its existing rows are left NULL. */
+static void record_added_col(struct lint_ctx *ctx, const char *rel, const cJSON *col)
+{
+	const char *name = node_str(col, "colname");
+	struct buf key = BUF_INIT;
+	buf_addf(&key, "%s.%s", rel, name ? name : "");
+	if (coldef_fills_rows(col))
+		strset_remove(&ctx->null_cols, key.data);
+	else
+		strset_add(&ctx->null_cols, key.data);
+	buf_release(&key);
+	set_col_type(ctx, rel, name, node_field(col, "typeName"));
+}
+
 static void after_alter_cmd(struct lint_ctx *ctx, const char *rel, const cJSON *cmd)
 {
 	const char *sub = node_str(cmd, "subtype");
@@ -189,8 +225,11 @@ static void after_alter_cmd(struct lint_ctx *ctx, const char *rel, const cJSON *
 	if (!strcmp(sub, "AT_AddColumn")) {
 		const cJSON *col = node_as(def, "ColumnDef"), *con;
 		add_col(&ctx->new_cols, rel, node_str(col, "colname"));
+		record_added_col(ctx, rel, col);
 		cJSON_ArrayForEach(con, node_field(col, "constraints"))
 			record_constraint(ctx, rel, node_body(con), node_str(col, "colname"));
+	} else if (!strcmp(sub, "AT_AlterColumnType")) {
+		set_col_type(ctx, rel, node_str(cmd, "name"), node_field(node_as(def, "ColumnDef"), "typeName"));
 	} else if (!strcmp(sub, "AT_AddConstraint")) {
 		record_constraint(ctx, rel, node_as(def, "Constraint"), NULL);
 	} else if (!strcmp(sub, "AT_ValidateConstraint")) {
