@@ -1,0 +1,299 @@
+/* report: format and severity names, sort order, counts, and each writer's escaping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "report/finding.h"
+#include "report/writer.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+static const struct rule_info rule_a = {"rule-a", SEV_ERROR, "a is wrong", "do b instead", false};
+static const struct rule_info rule_b = {"rule-b", SEV_WARNING, "b is risky", "", true};
+static const struct rule_info rule_extra = {"replay-check", SEV_ERROR, "not in the rule list", "look", false};
+static const struct rule_info *const rules[] = {&rule_a, &rule_b};
+
+static struct finding *add(struct report *r, const struct rule_info *rule, enum severity sev, const char *file,
+			   unsigned line, unsigned column, const char *message)
+{
+	struct finding *f = report_add(r);
+	f->rule = rule;
+	f->severity = sev;
+	f->file = file ? xstrdup(file) : NULL;
+	f->line = f->end_line = line;
+	f->column = column;
+	f->end_column = column + 1;
+	f->message = xstrdup(message);
+	return f;
+}
+
+static void new_report(struct report *r)
+{
+	report_init(r);
+	r->rules = rules;
+	r->n_rules = 2;
+	r->files = 2;
+	r->statements = 5;
+}
+
+/* Runs one writer into memory; the caller frees the text. */
+static char *render(const struct report *r, enum report_format fmt, enum severity fail_on)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	struct report_options opt = {false, "lint", fail_on};
+	assert_int_equal(report_write(r, fmt, &opt, f), 0);
+	fclose(f);
+	return text;
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void test_format_names(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"text", "json", "sarif", "gitlab", "junit", "github"};
+	for (unsigned i = 0; i < 6; i++) {
+		enum report_format fmt = FMT_TEXT;
+		assert_int_equal(report_format_parse(names[i], &fmt), 0);
+		assert_int_equal(fmt, i);
+		assert_string_equal(report_format_name(fmt), names[i]);
+	}
+	enum report_format fmt = FMT_JUNIT;
+	assert_int_equal(report_format_parse("xml", &fmt), -1);
+	assert_int_equal(report_format_parse("JSON", &fmt), -1);
+	assert_int_equal(report_format_parse("", &fmt), -1);
+	assert_int_equal(fmt, FMT_JUNIT); /* untouched on failure */
+}
+
+static void test_severity_names(void **state)
+{
+	(void)state;
+	enum severity s = SEV_NONE;
+	assert_int_equal(severity_parse("error", &s), 0);
+	assert_int_equal(s, SEV_ERROR);
+	assert_int_equal(severity_parse("warning", &s), 0);
+	assert_int_equal(s, SEV_WARNING);
+	assert_int_equal(severity_parse("info", &s), 0);
+	assert_int_equal(s, SEV_INFO);
+	for (const char *const *off = (const char *const[]){"never", "off", "none", NULL}; *off; off++) {
+		s = SEV_ERROR;
+		assert_int_equal(severity_parse(*off, &s), 0);
+		assert_int_equal(s, SEV_NONE);
+	}
+	s = SEV_INFO;
+	assert_int_equal(severity_parse("fatal", &s), -1);
+	assert_int_equal(severity_parse("Error", &s), -1);
+	assert_int_equal(severity_parse("", &s), -1);
+	assert_int_equal(s, SEV_INFO);
+	assert_string_equal(severity_name(SEV_ERROR), "error");
+	assert_string_equal(severity_name(SEV_INFO), "info");
+	assert_string_equal(severity_name((enum severity)7), "unknown");
+}
+
+static void test_sort_order(void **state)
+{
+	(void)state;
+	struct report r;
+	new_report(&r);
+	add(&r, &rule_b, SEV_WARNING, "b.sql", 1, 1, "5");
+	add(&r, &rule_a, SEV_ERROR, "a.sql", 10, 1, "3");
+	add(&r, &rule_b, SEV_WARNING, "a.sql", 2, 7, "2");
+	add(&r, &rule_b, SEV_WARNING, "a.sql", 10, 1, "4");
+	add(&r, &rule_a, SEV_ERROR, "a.sql", 2, 3, "1");
+	add(&r, &rule_a, SEV_ERROR, NULL, 0, 0, "0");
+	report_sort(&r);
+	/* No file first, then by file, line (numerically: 2 before 10), column, rule id. */
+	for (size_t i = 0; i < r.n; i++)
+		assert_int_equal(r.items[i].message[0], '0' + (int)i);
+	report_release(&r);
+}
+
+static void test_counts(void **state)
+{
+	(void)state;
+	struct report r;
+	new_report(&r);
+	assert_int_equal(report_count_at_least(&r, SEV_INFO), 0);
+	add(&r, &rule_a, SEV_ERROR, "a.sql", 1, 1, "e1");
+	add(&r, &rule_a, SEV_ERROR, "a.sql", 2, 1, "e2");
+	add(&r, &rule_b, SEV_WARNING, "a.sql", 3, 1, "w");
+	add(&r, &rule_b, SEV_INFO, "a.sql", 4, 1, "i");
+	assert_int_equal(report_count(&r, SEV_ERROR), 2);
+	assert_int_equal(report_count(&r, SEV_WARNING), 1);
+	assert_int_equal(report_count(&r, SEV_INFO), 1);
+	assert_int_equal(report_count_at_least(&r, SEV_ERROR), 2);
+	assert_int_equal(report_count_at_least(&r, SEV_WARNING), 3);
+	assert_int_equal(report_count_at_least(&r, SEV_INFO), 4);
+	/* --fail-on never: nothing counts, so the gate passes. */
+	assert_int_equal(report_count_at_least(&r, SEV_NONE), 0);
+	report_release(&r);
+	assert_int_equal(r.n, 0);
+	report_release(&r); /* twice is fine */
+}
+
+static void test_github_escaping(void **state)
+{
+	(void)state;
+	struct report r;
+	new_report(&r);
+	add(&r, &rule_a, SEV_ERROR, "dir/a,b:c%.sql", 3, 5, "bad \"x\"\r\nnext, 100% : done");
+	add(&r, &rule_b, SEV_WARNING, NULL, 0, 0, "no place");
+	add(&r, &rule_b, SEV_INFO, "z.sql", 2, 1, "fyi");
+	char *text = render(&r, FMT_GITHUB, SEV_ERROR);
+	assert_string_equal(text, "::error file=dir/a%2Cb%3Ac%25.sql,line=3,col=5,endLine=3,endColumn=5,title=rule-a::"
+				  "bad \"x\"%0D%0Anext, 100%25 : done%0Ahelp: do b instead\n"
+				  "::warning title=rule-b::no place\n"
+				  "::notice file=z.sql,line=2,col=1,endLine=2,endColumn=1,title=rule-b::fyi\n");
+	free(text);
+	report_release(&r);
+}
+
+static void test_gitlab_fingerprints(void **state)
+{
+	(void)state;
+	struct report r;
+	new_report(&r);
+	add(&r, &rule_a, SEV_ERROR, "./a.sql", 3, 5, "same");
+	add(&r, &rule_a, SEV_ERROR, "./a.sql", 3, 5, "same");
+	add(&r, &rule_a, SEV_ERROR, "./a.sql", 4, 5, "same");
+	add(&r, &rule_b, SEV_INFO, "./a.sql", 3, 5, "same");
+	char *text = render(&r, FMT_GITLAB, SEV_ERROR);
+	char *again = render(&r, FMT_GITLAB, SEV_ERROR);
+	assert_string_equal(text, again);
+	cJSON *doc = cJSON_Parse(text);
+	assert_int_equal(cJSON_GetArraySize(doc), 4);
+	for (int i = 0; i < 4; i++) {
+		cJSON *issue = cJSON_GetArrayItem(doc, i);
+		const char *fp = cJSON_GetObjectItem(issue, "fingerprint")->valuestring;
+		assert_int_equal(strlen(fp), 16);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(fp, cJSON_GetObjectItem(cJSON_GetArrayItem(doc, j), "fingerprint")->valuestring);
+		cJSON *loc = cJSON_GetObjectItem(issue, "location");
+		assert_string_equal(cJSON_GetObjectItem(loc, "path")->valuestring, "a.sql");
+	}
+	const char *sev0 = cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "severity")->valuestring;
+	const char *sev3 = cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 3), "severity")->valuestring;
+	assert_string_equal(sev0, "critical");
+	assert_string_equal(sev3, "info");
+	cJSON_Delete(doc);
+	free(text);
+	free(again);
+	report_release(&r);
+}
+
+static void test_junit_counts_and_escaping(void **state)
+{
+	(void)state;
+	struct report r;
+	new_report(&r);
+	add(&r, &rule_a, SEV_ERROR, "a<&>.sql", 1, 1, "near \"x\" & 'y'\nline two");
+	add(&r, &rule_b, SEV_WARNING, "b.sql", 2, 1, "w");
+	add(&r, &rule_b, SEV_INFO, "b.sql", 3, 1, "i");
+	char *text = render(&r, FMT_JUNIT, SEV_WARNING);
+	assert_non_null(strstr(text, "<testsuite name=\"migrate-gate lint\" tests=\"3\" failures=\"2\""));
+	assert_int_equal(count_of(text, "<testcase "), 3);
+	assert_int_equal(count_of(text, "<failure "), 2);
+	assert_non_null(strstr(text, "classname=\"a&lt;&amp;&gt;.sql\""));
+	assert_non_null(strstr(text, "message=\"near &quot;x&quot; &amp; &apos;y&apos;&#10;line two\""));
+	assert_null(strstr(text, "a<&>"));
+	free(text);
+	text = render(&r, FMT_JUNIT, SEV_NONE);
+	assert_int_equal(count_of(text, "<failure "), 0);
+	assert_non_null(strstr(text, "failures=\"0\""));
+	free(text);
+	report_release(&r);
+	new_report(&r);
+	text = render(&r, FMT_JUNIT, SEV_ERROR);
+	assert_int_equal(count_of(text, "<testcase "), 1); /* a clean run still shows one passing test */
+	assert_non_null(strstr(text, "tests=\"1\" failures=\"0\""));
+	free(text);
+	report_release(&r);
+}
+
+static cJSON *parse_json(const char *text)
+{
+	cJSON *doc = cJSON_Parse(text);
+	assert_non_null(doc);
+	return doc;
+}
+
+static void test_sarif_rules_and_uris(void **state)
+{
+	(void)state;
+	struct report r;
+	new_report(&r);
+	add(&r, &rule_extra, SEV_ERROR, "/abs/dir/x y.sql", 1, 2, "m1");
+	add(&r, &rule_b, SEV_INFO, "./rel:a.sql", 0, 0, "m2");
+	char *text = render(&r, FMT_SARIF, SEV_ERROR);
+	cJSON *doc = parse_json(text);
+	assert_string_equal(cJSON_GetObjectItem(doc, "version")->valuestring, "2.1.0");
+	cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0);
+	cJSON *driver = cJSON_GetObjectItem(cJSON_GetObjectItem(run, "tool"), "driver");
+	cJSON *rl = cJSON_GetObjectItem(driver, "rules");
+	/* Every known rule, then the one only a finding used. */
+	assert_int_equal(cJSON_GetArraySize(rl), 3);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rl, 2), "id")->valuestring, "replay-check");
+	cJSON *conf = cJSON_GetObjectItem(cJSON_GetArrayItem(rl, 1), "defaultConfiguration");
+	assert_string_equal(cJSON_GetObjectItem(conf, "level")->valuestring, "warning");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(conf, "enabled")));
+	cJSON *results = cJSON_GetObjectItem(run, "results");
+	cJSON *r0 = cJSON_GetArrayItem(results, 0), *r1 = cJSON_GetArrayItem(results, 1);
+	assert_int_equal(cJSON_GetObjectItem(r0, "ruleIndex")->valueint, 2);
+	assert_int_equal(cJSON_GetObjectItem(r1, "ruleIndex")->valueint, 1);
+	assert_string_equal(cJSON_GetObjectItem(r1, "level")->valuestring, "note");
+	assert_non_null(strstr(text, "\"uri\":\t\"file:///abs/dir/x%20y.sql\""));
+	assert_non_null(strstr(text, "\"uri\":\t\"rel%3Aa.sql\""));
+	/* Line 0 means unknown: the location has no region. */
+	cJSON *loc1 = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r1, "locations"), 0),
+					  "physicalLocation");
+	assert_null(cJSON_GetObjectItem(loc1, "region"));
+	cJSON_Delete(doc);
+	free(text);
+	report_release(&r);
+}
+
+static void test_write_failure_is_an_error(void **state)
+{
+	(void)state;
+	FILE *full = fopen("/dev/full", "w");
+	if (!full)
+		skip();
+	struct report r;
+	new_report(&r);
+	add(&r, &rule_a, SEV_ERROR, "a.sql", 1, 1, "m");
+	struct report_options opt = {false, "lint", SEV_ERROR};
+	unsigned before = gate_error_count();
+	assert_int_equal(report_write(&r, FMT_SARIF, &opt, full), -1);
+	assert_int_equal(gate_error_count(), before + 1);
+	assert_int_equal(gate_error_code(), EXIT_USAGE);
+	assert_non_null(strstr(gate_error_message(before), "sarif"));
+	fclose(full);
+	report_release(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_names),          cmocka_unit_test(test_severity_names),
+		cmocka_unit_test(test_sort_order),            cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_github_escaping),       cmocka_unit_test(test_gitlab_fingerprints),
+		cmocka_unit_test(test_junit_counts_and_escaping), cmocka_unit_test(test_sarif_rules_and_uris),
+		cmocka_unit_test(test_write_failure_is_an_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
