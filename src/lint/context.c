@@ -343,6 +343,9 @@ static void after_transaction(struct lint_ctx *ctx, const cJSON *b)
 	if (!kind)
 		return;
 	if (!strcmp(kind, "TRANS_STMT_BEGIN") || !strcmp(kind, "TRANS_STMT_START")) {
+		/* NOT VALID adds made in autocommit mode committed on their own. */
+		if (!ctx->in_tx)
+			strset_clear(&ctx->tx_not_valid);
 		ctx->in_tx = true;
 		ctx->explicit_tx = true;
 	} else if (!strcmp(kind, "TRANS_STMT_COMMIT") || !strcmp(kind, "TRANS_STMT_ROLLBACK") ||
