@@ -1,6 +1,7 @@
 #include "cli/config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdio.h>
@@ -96,20 +97,72 @@ static int set_no_assume_tx(struct gate_config *c, const char *v, const char *wh
 	return 0;
 }
 
-static int set_output(struct gate_config *c, const char *v, const char *where)
+/* Options that store one string: the field is found by its offset in gate_config. */
+#define STRING_FIELD(name, field)                                                                              \
+	static int name(struct gate_config *c, const char *v, const char *where)                               \
+	{                                                                                                      \
+		(void)where;                                                                                   \
+		free(c->field);                                                                                \
+		c->field = xstrdup(v);                                                                         \
+		return 0;                                                                                      \
+	}
+
+STRING_FIELD(set_output, output)
+STRING_FIELD(set_config_file, config_file)
+STRING_FIELD(set_project, project_dir)
+STRING_FIELD(set_name, alembic_name)
+STRING_FIELD(set_python, python)
+STRING_FIELD(set_alembic_cmd, alembic_cmd)
+STRING_FIELD(set_pg_bindir, pg_bindir)
+STRING_FIELD(set_scratch_url, scratch_url)
+STRING_FIELD(set_scratch_cache, scratch_cache)
+STRING_FIELD(set_production_url, production_url)
+STRING_FIELD(set_since, since)
+STRING_FIELD(set_base_ref, base_ref)
+
+static int set_x(struct gate_config *c, const char *v, const char *where)
 {
 	(void)where;
-	free(c->output);
-	c->output = xstrdup(v);
+	strlist_add(&c->x_args, v);
 	return 0;
 }
 
-static int set_config_file(struct gate_config *c, const char *v, const char *where)
+static int set_keep_scratch(struct gate_config *c, const char *v, const char *where)
 {
+	(void)v;
 	(void)where;
-	free(c->config_file);
-	c->config_file = xstrdup(v);
+	c->keep_scratch = true;
 	return 0;
+}
+
+static int set_heads(struct gate_config *c, const char *v, const char *where)
+{
+	(void)v;
+	(void)where;
+	c->allow_heads = true;
+	return 0;
+}
+
+static int set_replay_from_base(struct gate_config *c, const char *v, const char *where)
+{
+	(void)v;
+	(void)where;
+	c->replay_from_base = true;
+	return 0;
+}
+
+static int set_step_timeout(struct gate_config *c, const char *v, const char *where)
+{
+	long n;
+	if (parse_long(v, 0, 86400, &n))
+		return bad_value(where, v, "give whole seconds from 0 (no limit) to 86400");
+	c->step_timeout_s = (unsigned)n;
+	return 0;
+}
+
+static int set_not_implemented(struct gate_config *c, const char *v, const char *where)
+{
+	return severity_parse(v, &c->not_implemented) ? bad_value(where, v, "use error, warning, info or off") : 0;
 }
 
 static int set_enable(struct gate_config *c, const char *v, const char *where)
@@ -172,6 +225,22 @@ static const struct option_def options[] = {
 	{"disable", 0, true, OPT_LINT, set_disable},
 	{"severity", 0, true, OPT_LINT, set_severity},
 	{"list-rules", 0, false, OPT_LINT, set_list_rules},
+	{"project", 'C', true, OPT_CHECK, set_project},
+	{"name", 'n', true, OPT_CHECK, set_name},
+	{"x", 'x', true, OPT_CHECK, set_x},
+	{"python", 0, true, OPT_CHECK, set_python},
+	{"alembic-cmd", 0, true, OPT_CHECK, set_alembic_cmd},
+	{"pg-bindir", 0, true, OPT_CHECK, set_pg_bindir},
+	{"scratch-url", 0, true, OPT_CHECK, set_scratch_url},
+	{"scratch-cache", 0, true, OPT_CHECK, set_scratch_cache},
+	{"keep-scratch", 0, false, OPT_CHECK, set_keep_scratch},
+	{"production-url", 0, true, OPT_CHECK, set_production_url},
+	{"since", 0, true, OPT_CHECK, set_since},
+	{"base-ref", 0, true, OPT_CHECK, set_base_ref},
+	{"heads", 0, false, OPT_CHECK, set_heads},
+	{"step-timeout", 0, true, OPT_CHECK, set_step_timeout},
+	{"replay-from-base", 0, false, OPT_CHECK, set_replay_from_base},
+	{"downgrade-not-implemented", 0, true, OPT_CHECK, set_not_implemented},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -294,6 +363,15 @@ static int apply_env(struct gate_config *cfg, const struct command_spec *spec)
 	return rc;
 }
 
+/* DATABASE_URI names production for check; MIGRATE_GATE_PRODUCTION_URL outranks it. */
+static int apply_database_uri(struct gate_config *cfg, const struct command_spec *spec)
+{
+	const char *v = getenv("DATABASE_URI");
+	if (!(spec->options & OPT_CHECK) || !v || !*v)
+		return 0;
+	return set_production_url(cfg, v, "DATABASE_URI");
+}
+
 struct ini_ctx {
 	struct gate_config *cfg;
 	const struct command_spec *spec;
@@ -323,17 +401,23 @@ static int ini_entry(void *user, const char *section, const char *key, const cha
 
 static int load_ini(struct gate_config *cfg, const struct command_spec *spec)
 {
-	const char *path = cfg->config_file ? cfg->config_file : "alembic.ini";
-	if (!cfg->config_file && access(path, R_OK))
-		return 0;
-	struct ini_ctx ic = {cfg, spec, path, 0};
-	int line = ini_parse(path, ini_entry, &ic);
-	if (line < 0)
-		return gate_error(EXIT_USAGE, "check the --config path", "cannot read config file '%s'", path);
-	if (line > 0)
-		return gate_error(EXIT_USAGE, "fix the line; it must be 'key = value' inside a [section]",
-				  "syntax error in config file '%s' at line %d", path, line);
-	return ic.rc ? -1 : 0;
+	struct buf dflt = BUF_INIT;
+	buf_addf(&dflt, "%s/alembic.ini", cfg->project_dir ? cfg->project_dir : ".");
+	const char *path = cfg->config_file ? cfg->config_file : dflt.data;
+	int rc = 0;
+	if (cfg->config_file || !access(path, R_OK)) {
+		struct ini_ctx ic = {cfg, spec, path, 0};
+		int line = ini_parse(path, ini_entry, &ic);
+		if (line < 0)
+			rc = gate_error(EXIT_USAGE, "check the --config path", "cannot read config file '%s'", path);
+		else if (line > 0)
+			rc = gate_error(EXIT_USAGE, "fix the line; it must be 'key = value' inside a [section]",
+					"syntax error in config file '%s' at line %d", path, line);
+		else
+			rc = ic.rc ? -1 : 0;
+	}
+	buf_release(&dflt);
+	return rc;
 }
 
 static void defaults(struct gate_config *cfg, const struct command_spec *spec)
@@ -349,6 +433,8 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->lint.enable = &cfg->enable;
 	cfg->lint.disable = &cfg->disable;
 	cfg->lint.severity = &cfg->severity;
+	cfg->step_timeout_s = 600;
+	cfg->not_implemented = SEV_WARNING;
 	const char *gha = getenv("GITHUB_ACTIONS");
 	cfg->github_annotations = gha && !strcmp(gha, "true");
 }
@@ -361,10 +447,11 @@ int config_load(struct gate_config *cfg, const struct command_spec *spec, int ar
 	rc = parse_argv(&f, cfg, spec, argc, argv);
 	if (rc || f.help)
 		goto out;
-	for (size_t i = 0; i < f.n; i++) /* --config decides which file to read */
-		if (!strcmp(f.items[i].opt->name, "config"))
+	for (size_t i = 0; i < f.n; i++) /* --config and --project decide which file to read */
+		if (!strcmp(f.items[i].opt->name, "config") || !strcmp(f.items[i].opt->name, "project"))
 			apply(cfg, f.items[i].opt, f.items[i].value, "--config");
 	rc = load_ini(cfg, spec);
+	rc |= apply_database_uri(cfg, spec);
 	rc |= apply_env(cfg, spec);
 	for (size_t i = 0; i < f.n && !rc; i++) {
 		struct buf where = BUF_INIT;
@@ -389,4 +476,10 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->enable);
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
+	strlist_release(&cfg->x_args);
+	char **fields[] = {&cfg->project_dir, &cfg->alembic_name, &cfg->python, &cfg->alembic_cmd,
+			   &cfg->pg_bindir, &cfg->scratch_url, &cfg->scratch_cache, &cfg->production_url,
+			   &cfg->since, &cfg->base_ref};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		free(*fields[i]);
 }

@@ -30,6 +30,24 @@ struct gate_config {
 	struct strlist severity;
 	struct lint_config lint;
 	bool list_rules;
+
+	/* check: the Alembic project and the scratch database */
+	char *project_dir;       /* --project, default "." */
+	char *alembic_name;      /* -n, the ini section */
+	struct strlist x_args;   /* -x, passed to env.py */
+	char *python;            /* --python */
+	char *alembic_cmd;       /* --alembic-cmd: per-step CLI mode */
+	char *pg_bindir;         /* --pg-bindir */
+	char *scratch_url;       /* --scratch-url */
+	char *scratch_cache;     /* --scratch-cache */
+	bool keep_scratch;       /* --keep-scratch */
+	char *production_url;    /* --production-url, MIGRATE_GATE_PRODUCTION_URL or DATABASE_URI */
+	char *since;             /* --since REV */
+	char *base_ref;          /* --base-ref GIT_REF */
+	bool allow_heads;        /* --heads: several heads are fine */
+	unsigned step_timeout_s; /* --step-timeout, 0 = none */
+	bool replay_from_base;   /* --replay-from-base */
+	enum severity not_implemented; /* --downgrade-not-implemented LEVEL */
 };
 
 /* Which options a subcommand takes, and its --help text. */
@@ -40,7 +58,8 @@ struct command_spec {
 	unsigned options;    /* OPT_* bits */
 };
 
-#define OPT_LINT 0x1u
+#define OPT_LINT 0x1u  /* lint rule options: lint and check */
+#define OPT_CHECK 0x2u /* Alembic project and scratch options */
 
 /*
  * Fills cfg for the subcommand from argv (argv[0] is the subcommand), the
