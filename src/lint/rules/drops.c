@@ -83,15 +83,6 @@ static bool object_is_new(const struct lint_ctx *ctx, const char *kind, const ch
 	return is_new;
 }
 
-static bool col_is_new(const struct lint_ctx *ctx, const char *rel, const char *col)
-{
-	struct buf b = BUF_INIT;
-	buf_addf(&b, "%s.%s", rel, col ? col : "");
-	bool is_new = strset_has(&ctx->new_cols, b.data);
-	buf_release(&b);
-	return is_new;
-}
-
 static bool cascades(const cJSON *body)
 {
 	return node_str_is(body, "behavior", "DROP_CASCADE");
@@ -134,9 +125,10 @@ static void check_rename(struct lint_ctx *ctx, const struct lint_stmt *st)
 	const char *kind = renamed_relation_kind(type);
 	if (kind)
 		lint_report(ctx, st, &rule_rename_table, -1,
-			    "renaming %s \"%s\" to \"%s\" breaks the running application, which still uses the old name",
+			    "renaming %s \"%s\" to \"%s\" breaks the running application, which still uses the old "
+			    "name",
 			    kind, rel, to);
-	else if (!strcmp(type, "OBJECT_COLUMN") && !col_is_new(ctx, rel, node_str(b, "subname")))
+	else if (!strcmp(type, "OBJECT_COLUMN") && !lint_set_has_col(&ctx->new_cols, rel, node_str(b, "subname")))
 		lint_report(ctx, st, &rule_rename_column, -1,
 			    "renaming column \"%s.%s\" to \"%s\" breaks the running application, which still uses the "
 			    "old name",
@@ -255,11 +247,12 @@ static void check_alter_cmd(struct lint_ctx *ctx, const struct lint_stmt *st, co
 	const char *name = node_str(cmd, "name");
 	if (!sub || !name)
 		return;
-	if (!strcmp(sub, "AT_DropNotNull") && !col_is_new(ctx, rel, name))
+	if (!strcmp(sub, "AT_DropNotNull") && !lint_set_has_col(&ctx->new_cols, rel, name))
 		lint_report(ctx, st, &rule_drop_not_null, -1,
-			    "dropping NOT NULL on \"%s.%s\": once NULLs are written, the downgrade cannot restore it", rel,
-			    name);
-	if (!strcmp(sub, "AT_DropColumn") && !col_is_new(ctx, rel, name))
+			    "dropping NOT NULL on \"%s.%s\": once NULLs are written, the downgrade cannot restore "
+			    "it",
+			    rel, name);
+	if (!strcmp(sub, "AT_DropColumn") && !lint_set_has_col(&ctx->new_cols, rel, name))
 		lint_report(ctx, st, &rule_drop_column, -1,
 			    "dropping column \"%s.%s\" breaks the running application, which still selects it", rel,
 			    name);

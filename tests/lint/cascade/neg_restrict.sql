@@ -1,0 +1,3 @@
+DROP TABLE legacy_sessions RESTRICT;
+DROP TYPE mood;
+TRUNCATE orders;

@@ -1,0 +1,2 @@
+-- expect: cascade 2:1
+ALTER TABLE users DROP COLUMN old_status CASCADE;

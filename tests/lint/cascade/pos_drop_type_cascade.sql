@@ -1,0 +1,2 @@
+-- expect: cascade 2:1
+DROP TYPE mood CASCADE;

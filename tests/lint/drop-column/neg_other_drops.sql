@@ -1,0 +1,2 @@
+ALTER TABLE users DROP CONSTRAINT users_age_check;
+ALTER TABLE users ALTER COLUMN nickname DROP DEFAULT;

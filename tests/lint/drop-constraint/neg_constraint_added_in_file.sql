@@ -1,0 +1,2 @@
+ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;
+ALTER TABLE orders DROP CONSTRAINT orders_total_positive;

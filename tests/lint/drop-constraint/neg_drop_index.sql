@@ -1,0 +1,2 @@
+-- options: --no-assume-in-transaction
+DROP INDEX CONCURRENTLY ix_orders_amount;

@@ -1,0 +1,2 @@
+CREATE TABLE coupon (code text CONSTRAINT coupon_code_check CHECK (code <> ''));
+ALTER TABLE coupon DROP CONSTRAINT coupon_code_check;

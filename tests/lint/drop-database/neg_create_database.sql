@@ -1,0 +1,2 @@
+-- options: --no-assume-in-transaction
+CREATE DATABASE reports_copy TEMPLATE reports;

@@ -1,0 +1,2 @@
+DROP SCHEMA legacy;
+DROP TABLE old_rows;

@@ -1,0 +1,2 @@
+-- DROP DATABASE prod; is never run: it is only text here.
+INSERT INTO audit_log (message) VALUES ('DROP DATABASE prod');

@@ -1,0 +1,2 @@
+ALTER TABLE orders ADD COLUMN source text NOT NULL DEFAULT 'web';
+ALTER TABLE orders ALTER COLUMN source DROP NOT NULL;

@@ -1,0 +1,2 @@
+CREATE TABLE draft (id bigint PRIMARY KEY, title text NOT NULL);
+ALTER TABLE draft ALTER COLUMN title DROP NOT NULL;

@@ -1,0 +1,2 @@
+DROP TABLE reporting.kpi_old;
+DROP OWNED BY retired_role;

@@ -1,0 +1,1 @@
+ALTER SCHEMA legacy RENAME TO legacy_old;

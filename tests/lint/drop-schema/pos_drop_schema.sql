@@ -1,0 +1,2 @@
+-- expect: drop-schema 2:1
+DROP SCHEMA legacy;

@@ -1,0 +1,2 @@
+CREATE TABLE staging_rows (id bigint);
+DROP TABLE public.staging_rows;

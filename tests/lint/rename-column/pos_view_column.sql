@@ -1,0 +1,2 @@
+-- expect: rename-column 2:1
+ALTER VIEW order_summary RENAME COLUMN total TO total_amount;

@@ -1,0 +1,1 @@
+ALTER SCHEMA billing OWNER TO billing_admin;

@@ -1,0 +1,2 @@
+CREATE TABLE reporting.kpi (id int);
+ALTER TABLE reporting.kpi RENAME TO kpis;

@@ -1,0 +1,2 @@
+-- expect: rename-schema 2:1
+ALTER SCHEMA legacy RENAME TO archive;
