@@ -61,6 +61,15 @@ bool lint_statement_timeout_set(const struct lint_ctx *ctx)
 
 bool lint_key_is_new(const struct lint_ctx *ctx, const char *rel_key) { return strset_has(&ctx->new_rels, rel_key); }
 
+bool lint_set_has_col(const struct strset *set, const char *rel, const char *col)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s.%s", rel, col ? col : "");
+	bool has = strset_has(set, b.data);
+	buf_release(&b);
+	return has;
+}
+
 bool lint_rel_is_new(const struct lint_ctx *ctx, const cJSON *rangevar)
 {
 	char *key = node_relation_key(rangevar);
