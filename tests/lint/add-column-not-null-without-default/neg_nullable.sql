@@ -1,0 +1,2 @@
+-- a nullable column is fine
+ALTER TABLE users ADD COLUMN nickname text;

@@ -1,0 +1,2 @@
+-- a plain nullable column is metadata only
+ALTER TABLE events ADD COLUMN seq bigint;

@@ -1,0 +1,2 @@
+-- CURRENT_TIMESTAMP is stable
+ALTER TABLE users ADD COLUMN updated_at timestamptz DEFAULT CURRENT_TIMESTAMP;

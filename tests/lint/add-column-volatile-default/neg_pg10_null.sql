@@ -1,0 +1,3 @@
+-- DEFAULT NULL never rewrites
+-- options: --pg-version 10
+ALTER TABLE users ADD COLUMN note text DEFAULT NULL;

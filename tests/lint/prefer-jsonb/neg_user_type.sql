@@ -1,0 +1,2 @@
+-- a type named json in another schema
+CREATE TABLE docs (body legacy.json);

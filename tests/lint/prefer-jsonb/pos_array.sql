@@ -1,0 +1,3 @@
+-- an array of json
+-- expect: prefer-jsonb 3:43
+ALTER TABLE events ADD COLUMN attachments json[];

@@ -1,0 +1,2 @@
+-- temporary tables only carry migration data
+CREATE TEMPORARY TABLE tmp_emails (email varchar(320));
