@@ -100,6 +100,8 @@ void driver_free(struct driver *d);
 const char *driver_python(const struct driver *d);
 /* False once the driver timed out, died or was killed. */
 bool driver_alive(const struct driver *d);
+/* The driver's process id (its process group), 0 when it is gone. For tests and diagnostics. */
+long driver_pid(const struct driver *d);
 
 /* Sets the URL env.py will see from the next request on. */
 int driver_set_url(struct driver *d, const char *db_url);

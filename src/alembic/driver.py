@@ -1,0 +1,433 @@
+"""migrate-gate's Alembic driver.
+
+Embedded in the migrate-gate binary and run as `python -c <this file> ARGS` in
+the project's directory, under an interpreter that can import alembic. One
+process serves a whole run: importing alembic and loading the revision files
+once is what makes a replay of many revisions cheap.
+
+Arguments: --config FILE (-c), --name SECTION (-n), -x KEY=VALUE (repeatable).
+The database URL comes in the environment variable MIGRATE_GATE_DB_URL (never
+on the command line, where `ps` would show its password), or later in a
+"url" request.
+
+Protocol: one JSON request per line on stdin, one JSON response per line on
+stdout. Every response has "ok"; a failure carries
+    "error": {"type", "message", "file", "line"}
+where file/line is the last traceback frame inside a revision file, else
+inside env.py, else the last frame. Requests ("op"):
+    url          {"url"}: the URL env.py sees from now on
+    graph        every revision file, with its edges
+    heads        the script directory's heads
+    upgrade      {"rev"}: alembic upgrade REV, with statement capture
+    downgrade    {"rev", "target"?}: undo exactly REV; with target,
+                 alembic downgrade TARGET (e.g. one parent of a merge)
+    current      the alembic_version rows, read through env.py
+    offline-sql  {"range": "FROM:TO"}: alembic upgrade FROM:TO --sql
+The first line written is a greeting: {"ok": true, "hello": {...}}, or an
+error of type ModuleNotFoundError / ConfigNotFound.
+
+What env.py must honour (any one of these is enough):
+  * config.get_main_option("sqlalchemy.url") -- the driver sets it on the
+    Config (with % escaped as %%), as `alembic -x`-free projects expect;
+  * the DATABASE_URI or DATABASE_URL environment variables;
+  * libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE (set from the
+    URL; the ones the URL lacks are removed).
+It must build its engine with SQLAlchemy (create_engine / engine_from_config)
+so that the Engine-level cursor events see every statement, and it must run
+migrations through context.run_migrations(). It may use transaction_per_migration
+and autocommit_block freely. Anything env.py prints or logs goes to stderr:
+stdout is the protocol channel.
+"""
+
+import argparse
+import functools
+import io
+import json
+import math
+import os
+import re
+import sys
+import time
+import traceback
+
+# The protocol gets private copies of stdin and stdout; fd 0 becomes /dev/null
+# and fd 1 becomes stderr so that nothing env.py does can corrupt the channel.
+PROTO_IN = os.fdopen(os.dup(0), "r", encoding="utf-8")
+PROTO_OUT = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+sys.stdin = open(os.devnull, "r")
+
+MAX_PARAMS = 200  # executemany of a big data migration: keep the first ones
+
+CATALOG_RE = re.compile(
+    r"\b(from|join)\s+(pg_catalog\.)?pg_\w+|\binformation_schema\.|^\s*show\s"
+    r"|\bcurrent_schema\(\)|\bversion\(\)|'test (plain|unicode) returns'",
+    re.I)
+ENV_RE = re.compile(r"^\s*(set|reset)\s", re.I)
+
+
+def send(obj):
+    PROTO_OUT.write(json.dumps(obj) + "\n")
+    PROTO_OUT.flush()
+
+
+def json_safe(value, depth=0):
+    """Bound parameters as JSON: scalars kept, the rest as repr()."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if depth < 4 and isinstance(value, (list, tuple)):
+        return [json_safe(v, depth + 1) for v in value[:MAX_PARAMS]]
+    if depth < 4 and isinstance(value, dict):
+        return {str(k): json_safe(v, depth + 1) for k, v in value.items()}
+    return repr(value)
+
+
+class Capture:
+    """Statements of the current request, and what is running right now."""
+
+    def __init__(self):
+        self.stmts = None  # list while a request captures
+        self.revision = None  # revision whose migration function is running
+        self.autocommit_block = 0
+        self.context = None  # the MigrationContext of the current run
+        self.started = {}
+
+    def begin(self):
+        self.stmts = []
+        self.revision = None
+        self.autocommit_block = 0
+        self.context = None
+        self.started = {}
+
+    def version_table(self):
+        ctx = self.context
+        return getattr(ctx, "version_table", None) or "alembic_version"
+
+    def kind(self, sql):
+        if re.search(r'\b"?%s"?\b' % re.escape(self.version_table()), sql):
+            return "bookkeeping"
+        if CATALOG_RE.search(sql):
+            return "introspection"
+        if self.revision is not None:
+            return "migration"
+        return "env" if ENV_RE.search(sql) else "introspection"
+
+    def record(self, cursor, sql, params, failed):
+        if self.stmts is None or sql is None:
+            return
+        t0 = self.started.pop(id(cursor), None)
+        dbapi_conn = getattr(cursor, "connection", None)
+        autocommit = bool(getattr(dbapi_conn, "autocommit", False))
+        self.stmts.append({
+            "sql": sql,
+            "parameters": json_safe(params) if params else None,
+            "duration_ms": (time.perf_counter() - t0) * 1000.0 if t0 else 0.0,
+            "kind": self.kind(sql),
+            "revision": self.revision,
+            "autocommit": autocommit or self.autocommit_block > 0,
+            "failed": failed,
+        })
+
+
+CAP = Capture()
+
+
+def install_hooks():
+    """Engine-class cursor events, and wrappers that tell which revision runs."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    from alembic.runtime import migration
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        CAP.started[id(cursor)] = time.perf_counter()
+
+    @event.listens_for(Engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, parameters, context, executemany):
+        CAP.record(cursor, statement, parameters, False)
+
+    @event.listens_for(Engine, "handle_error")
+    def _error(exc_ctx):
+        CAP.record(exc_ctx.cursor, exc_ctx.statement, exc_ctx.parameters, True)
+
+    step_init = migration.RevisionStep.__init__
+
+    def init(self, revision_map, revision, is_upgrade):
+        step_init(self, revision_map, revision, is_upgrade)
+        fn = self.migration_fn
+
+        @functools.wraps(fn)  # keeps __name__: offline markers use it
+        def run(*args, **kw):
+            outer, CAP.revision = CAP.revision, revision.revision
+            try:
+                return fn(*args, **kw)
+            finally:
+                CAP.revision = outer
+
+        self.migration_fn = run
+
+    migration.RevisionStep.__init__ = init
+
+    ctx_init = migration.MigrationContext.__init__
+
+    def ctx_init_hook(self, *args, **kw):
+        ctx_init(self, *args, **kw)
+        CAP.context = self
+
+    migration.MigrationContext.__init__ = ctx_init_hook
+
+    block = migration.MigrationContext.autocommit_block
+
+    @functools.wraps(block)
+    def autocommit_block(self):
+        import contextlib
+
+        @contextlib.contextmanager
+        def counted():
+            with block(self):
+                CAP.autocommit_block += 1
+                try:
+                    yield
+                finally:
+                    CAP.autocommit_block -= 1
+        return counted()
+
+    migration.MigrationContext.autocommit_block = autocommit_block
+
+
+def set_url(config, url):
+    """Makes url reach env.py every way projects look for it."""
+    from sqlalchemy.engine.url import make_url
+
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    os.environ["DATABASE_URI"] = url
+    os.environ["DATABASE_URL"] = url
+    u = make_url(url)
+    query = dict(u.query)
+    host = query.get("host") or u.host
+    port = query.get("port") or u.port
+    for var, val in (("PGHOST", host), ("PGPORT", port), ("PGUSER", u.username),
+                     ("PGPASSWORD", u.password), ("PGDATABASE", u.database)):
+        if isinstance(val, (tuple, list)):
+            val = val[0] if val else None
+        if val:
+            os.environ[var] = str(val)
+        else:
+            os.environ.pop(var, None)
+
+
+def error_frame(exc, script):
+    """The frame to show: in a revision file, else env.py, else the last one."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return exc.filename, exc.lineno or 0
+    frames = traceback.extract_tb(exc.__traceback__)
+    versions = []
+    env_py = None
+    if script is not None:
+        versions = [os.path.realpath(p) + os.sep for p in script._version_locations]
+        env_py = os.path.realpath(os.path.join(script.dir, "env.py"))
+    for pick in (lambda f: any(f.startswith(v) for v in versions),
+                 lambda f: f == env_py):
+        for fr in reversed(frames):
+            if pick(os.path.realpath(fr.filename)):
+                return fr.filename, fr.lineno or 0
+    if frames:
+        return frames[-1].filename, frames[-1].lineno or 0
+    return None, 0
+
+
+def error_message(exc):
+    orig = getattr(exc, "orig", None)  # a DBAPIError: the server's own words
+    text = str(orig) if orig is not None else str(exc)
+    return text.strip() or type(exc).__name__
+
+
+def describe(exc, script):
+    path, line = error_frame(exc, script)
+    return {"type": type(exc).__name__, "message": error_message(exc),
+            "file": path, "line": line}
+
+
+class Driver:
+    def __init__(self, args):
+        from alembic.config import Config
+
+        opts = argparse.Namespace(x=args.x or [], raiseerr=True, config=args.config,
+                                  name=args.name)
+        self.config = Config(file_=args.config, ini_section=args.name, cmd_opts=opts)
+        self._script = None
+
+    @property
+    def script(self):
+        if self._script is None:
+            from alembic.script import ScriptDirectory
+            self._script = ScriptDirectory.from_config(self.config)
+        return self._script
+
+    def run_env(self, fn, **kw):
+        from alembic.runtime.environment import EnvironmentContext
+
+        with EnvironmentContext(self.config, self.script, fn=fn, **kw):
+            self.script.run_env()
+
+    def op_url(self, req):
+        set_url(self.config, req["url"])
+        return {}
+
+    def op_graph(self, req):
+        scripts = list(self.script._load_revisions())
+        labels = {}
+        for sc in scripts:
+            for label in sc._orig_branch_labels or ():
+                labels[label] = sc.revision
+        ids = [sc.revision for sc in scripts]
+        return {"revisions": [self.describe_rev(sc, labels, ids) for sc in scripts]}
+
+    @staticmethod
+    def describe_rev(sc, labels, ids):
+        def resolve(dep):
+            if dep in labels:
+                return labels[dep]
+            matches = [i for i in ids if i.startswith(dep)]
+            return matches[0] if len(matches) == 1 else dep
+
+        down = list(sc._versioned_down_revisions)
+        deps = [resolve(d) for d in _as_tuple(sc.dependencies)]
+        return {"revision": sc.revision, "down_revisions": down, "depends_on": deps,
+                "branch_labels": sorted(sc._orig_branch_labels or ()),
+                "path": sc.path, "is_merge": len(down) > 1,
+                "doc": (sc.doc or "").strip().splitlines()[0] if sc.doc else None}
+
+    def op_heads(self, req):
+        return {"heads": sorted(self.script.get_heads())}
+
+    def op_upgrade(self, req):
+        rev = req["rev"]
+        self.run_env(lambda heads, ctx: self.script._upgrade_revs(rev, heads),
+                     destination_rev=rev)
+        return {}
+
+    def op_downgrade(self, req):
+        rev, target = req["rev"], req.get("target")
+        if target:
+            self.run_env(lambda heads, ctx: self.script._downgrade_revs(target, heads),
+                         destination_rev=target)
+            return {}
+        from alembic.runtime.migration import RevisionStep
+
+        sc = self.script.get_revision(rev)
+        step = RevisionStep(self.script.revision_map, sc, False)
+        parent = sc._versioned_down_revisions[0] if sc._versioned_down_revisions else "base"
+        self.run_env(lambda heads, ctx: [step], destination_rev=parent)
+        return {}
+
+    def op_current(self, req):
+        rows = []
+
+        def read(heads, ctx):
+            rows.extend(ctx.get_current_heads())
+            return []
+
+        self.run_env(read, dont_mutate=True)
+        return {"rows": sorted(rows)}
+
+    def op_offline_sql(self, req):
+        start, _, dest = req["range"].rpartition(":")
+        out = io.StringIO()
+        saved, self.config.output_buffer = self.config.output_buffer, out
+        try:
+            self.run_env(lambda heads, ctx: self.script._upgrade_revs(dest, heads),
+                         as_sql=True, starting_rev=start or None, destination_rev=dest)
+        finally:
+            self.config.output_buffer = saved
+        return {"sql": out.getvalue()}
+
+    def handle(self, req):
+        op = str(req.get("op", "")).replace("-", "_")
+        method = getattr(self, "op_" + op, None)
+        if method is None:
+            return {"ok": False, "error": {"type": "ProtocolError", "file": None, "line": 0,
+                                           "message": "unknown request %r" % req.get("op")}}
+        CAP.begin()
+        t0 = time.perf_counter()
+        try:
+            resp = method(req)
+            resp["ok"] = True
+        except BaseException as exc:  # env.py may even call sys.exit()
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            traceback.print_exc(file=sys.stderr)
+            resp = {"ok": False, "error": describe(exc, self._script)}
+        resp["duration_ms"] = (time.perf_counter() - t0) * 1000.0
+        resp["statements"] = CAP.stmts
+        ctx = CAP.context
+        resp["transaction_per_migration"] = bool(
+            getattr(ctx, "_transaction_per_migration", False))
+        CAP.stmts = None
+        return resp
+
+
+def _as_tuple(value):
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="migrate-gate-driver")
+    p.add_argument("--config", default="alembic.ini")
+    p.add_argument("--name", default="alembic")
+    p.add_argument("-x", action="append")
+    return p.parse_args(argv)
+
+
+def greet(args):
+    """The first response: versions, or why this interpreter cannot serve."""
+    try:
+        import alembic
+        import sqlalchemy
+    except ImportError as exc:
+        send({"ok": False, "error": {"type": type(exc).__name__, "message": str(exc),
+                                     "file": None, "line": 0}})
+        return False
+    if not os.path.isfile(args.config):
+        send({"ok": False, "error": {"type": "ConfigNotFound", "file": args.config, "line": 0,
+                                     "message": "no such file: %s" % args.config}})
+        return False
+    send({"ok": True, "hello": {"python": sys.executable,
+                                "python_version": sys.version.split()[0],
+                                "alembic": alembic.__version__,
+                                "sqlalchemy": sqlalchemy.__version__}})
+    return True
+
+
+def main(argv):
+    args = parse_args(argv)
+    if not greet(args):
+        return 3
+    install_hooks()
+    driver = Driver(args)
+    url = os.environ.pop("MIGRATE_GATE_DB_URL", None)
+    if url:
+        set_url(driver.config, url)
+    while True:
+        line = PROTO_IN.readline()
+        if not line:
+            return 0
+        try:
+            req = json.loads(line)
+        except ValueError as exc:
+            send({"ok": False, "error": {"type": "ProtocolError", "message": str(exc),
+                                         "file": None, "line": 0}})
+            continue
+        send(driver.handle(req))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
