@@ -13,7 +13,7 @@ const struct rule_info rule_ignore_file = {
 
 const struct lint_family *const lint_families[] = {
 	&family_indexes, &family_constraints, &family_columns, &family_types,
-	&family_drops,   &family_locking,     &family_misc,    NULL,
+	&family_drops,   &family_locking,     &family_misc,    &family_hygiene, NULL,
 };
 
 static const struct rule_info *engine_rules[] = {&rule_syntax_error, &rule_ignore_file};

@@ -25,6 +25,7 @@ extern const struct lint_family family_types;
 extern const struct lint_family family_drops;
 extern const struct lint_family family_locking;
 extern const struct lint_family family_misc;
+extern const struct lint_family family_hygiene;
 
 /* The families in documentation order, NULL-terminated. */
 extern const struct lint_family *const lint_families[];

@@ -1,0 +1,2 @@
+CREATE TABLE customer_subscription_payment_method_verification_attempts_log_ (id bigint PRIMARY KEY);
+CREATE INDEX ix_tomer_subscription_payment_method_verification_attempts_log_ ON customer_subscription_payment_method_verification_attempts_log_ (id);

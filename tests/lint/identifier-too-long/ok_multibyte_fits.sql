@@ -1,0 +1,2 @@
+-- 61 bytes of ASCII then a 2-byte character: 63 bytes, kept whole.
+CREATE TABLE zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzé (id int);

@@ -1,0 +1,1 @@
+CREATE TABLE sales_2025 (id bigint, amount numeric) USING columnar;

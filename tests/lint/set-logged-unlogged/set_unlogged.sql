@@ -1,0 +1,2 @@
+-- expect: set-logged-unlogged 2:1
+ALTER TABLE page_views SET UNLOGGED;

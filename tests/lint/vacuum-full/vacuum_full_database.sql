@@ -1,0 +1,3 @@
+-- options: --no-assume-in-transaction
+-- expect: vacuum-full 3:1
+VACUUM FULL;
