@@ -1,0 +1,2 @@
+-- expect: require-lock-timeout 2:1
+ALTER TABLE users ADD COLUMN nickname text;

@@ -1,0 +1,7 @@
+-- expect: statement-after-access-exclusive 6:1
+-- expect: statement-after-access-exclusive 7:1
+SET lock_timeout = '2s';
+ALTER TABLE orders ADD COLUMN coupon_code text;
+SET LOCAL statement_timeout = '1min';
+ALTER TABLE customers ADD COLUMN tier text;
+UPDATE coupons SET used = false WHERE used IS NULL;
