@@ -39,6 +39,44 @@ const struct command_spec spec_lint = {
 	OPT_LINT,
 };
 
+#define LINT_OPTIONS                                                                                           \
+	"      --pg-version N      target PostgreSQL major version (default 15)\n"                                \
+	"      --enable RULES      switch on rules (comma list; 'all' for every rule)\n"                          \
+	"      --disable RULES     switch off rules (comma list)\n"                                               \
+	"      --severity R=LEVEL  change a rule's level: error, warning, info or off (repeatable)\n"
+
+const struct command_spec spec_check = {
+	"check", "replay new revisions on a scratch PostgreSQL (upgrade, downgrade, upgrade) and lint their SQL",
+	"usage: migrate-gate check [options]\n"
+	"\n"
+	"Replays every new revision of the Alembic project on a throwaway PostgreSQL: upgrade,\n"
+	"downgrade, upgrade again, comparing catalog snapshots after each step, so a downgrade that\n"
+	"leaves something behind is caught. Then lints the SQL each revision really executed.\n"
+	"\n"
+	"Project:\n"
+	"  -C, --project DIR       the Alembic project (default: current directory)\n"
+	"  -c, --config FILE       its alembic.ini (default DIR/alembic.ini); [migrate_gate] is read from it\n"
+	"  -n, --name SECTION      the ini section Alembic uses (default alembic)\n"
+	"  -x KEY=VALUE            passed to env.py as alembic -x does (repeatable)\n"
+	"      --python PATH       interpreter that can import alembic (default: found from alembic on PATH)\n"
+	"Which revisions are new (default: all):\n"
+	"      --since REV         the revisions after REV\n"
+	"      --production-url URL  read production's alembic_version read-only (also DATABASE_URI)\n"
+	"      --base-ref REF      the revision files git added since REF (pull requests)\n"
+	"      --heads             allow several heads\n"
+	"Scratch database:\n"
+	"      --scratch-url URL   create a throwaway database on this server instead of a local cluster\n"
+	"      --pg-bindir DIR     PostgreSQL server binaries (default: pg_config --bindir, /usr/lib/postgresql/*/bin)\n"
+	"      --scratch-cache DIR keep an initdb'd template in DIR for faster starts\n"
+	"      --keep-scratch      leave the scratch database running and print how to connect\n"
+	"Replay:\n"
+	"      --step-timeout SECS kill a step that runs longer (default 600; 0: no limit)\n"
+	"      --downgrade-not-implemented LEVEL  level of a downgrade raising NotImplementedError (warning)\n"
+	"Lint of the executed SQL:\n" LINT_OPTIONS COMMON_OPTIONS
+	"\n" EXIT_CODES,
+	OPT_LINT | OPT_CHECK,
+};
+
 const char usage_main[] =
 	"usage: migrate-gate [--version] [--help] COMMAND [options]\n"
 	"\n"
@@ -46,5 +84,6 @@ const char usage_main[] =
 	"\n"
 	"Commands:\n"
 	"  lint      lint SQL files for operations that are unsafe on a live database\n"
+	"  check     replay new revisions on a scratch PostgreSQL and lint the SQL they run\n"
 	"  help      show the help of a command: migrate-gate help lint\n"
 	"\n" EXIT_CODES;

@@ -5,6 +5,7 @@
 #include "cli/config.h"
 
 extern const struct command_spec spec_lint;
+extern const struct command_spec spec_check;
 
 /* The top-level usage text. */
 extern const char usage_main[];

@@ -5,6 +5,7 @@
 #include "cli/config.h"
 
 int cmd_lint(const struct gate_config *cfg);
+int cmd_check(const struct gate_config *cfg);
 
 /* Writes the report in the configured format to --output or stdout, plus GitHub annotations when enabled. */
 int cmd_emit_report(const struct gate_config *cfg, const struct report *r);

@@ -1,0 +1,101 @@
+#include "cmd/select.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "pg/conn.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/banned.h"
+
+static int from_production(const struct gate_config *cfg, const struct rev_graph *g, struct strlist *fresh,
+			   int *major)
+{
+	PGconn *c = NULL;
+	struct strlist rows = STRLIST_INIT;
+	int rc = pg_connect(cfg->production_url, true, &c);
+	if (!rc) {
+		*major = pg_server_major(c);
+		rc = pg_alembic_versions(c, NULL, NULL, &rows) < 0 ? -1 : 0;
+	}
+	if (!rc) {
+		log_info("production is at %s", rows.n ? rows.items[0] : "an empty database (no alembic_version)");
+		rc = rev_graph_new_from_rows(g, &rows, fresh);
+	}
+	strlist_release(&rows);
+	pg_disconnect(c);
+	return rc;
+}
+
+/* A git ref goes into a command line: allow only the characters refs use. */
+static bool safe_ref(const char *ref)
+{
+	return *ref && ref[0] != '-' && strspn(ref, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-~^@") == strlen(ref);
+}
+
+/* Absolute paths of the files git added since ref, one per line of `git diff`. */
+static int added_files(const char *ref, struct strlist *out)
+{
+	struct buf cmd = BUF_INIT, line = BUF_INIT;
+	buf_addf(&cmd, "git diff --name-only --diff-filter=A %s -- 2>/dev/null && git rev-parse --show-toplevel", ref);
+	FILE *p = popen(cmd.data, "r");
+	char chunk[4096];
+	while (p && fgets(chunk, sizeof(chunk), p)) {
+		chunk[strcspn(chunk, "\n")] = '\0';
+		strlist_add(out, chunk);
+	}
+	int status = p ? pclose(p) : -1;
+	buf_release(&cmd);
+	buf_release(&line);
+	if (status != 0 || !out->n)
+		return gate_error(EXIT_USAGE, "run inside the git checkout and fetch the base ref (fetch-depth: 0 in CI)",
+				  "cannot list the files added since '%s'", ref);
+	return 0;
+}
+
+static bool path_added(const struct strlist *added, const char *top, const char *path)
+{
+	size_t n = strlen(top);
+	if (!path || strncmp(path, top, n) || path[n] != '/')
+		return false;
+	return strlist_has(added, path + n + 1);
+}
+
+static int from_base_ref(const struct gate_config *cfg, const struct rev_graph *g, struct strlist *fresh)
+{
+	if (!safe_ref(cfg->base_ref))
+		return gate_error(EXIT_USAGE, "give a branch, tag or commit, e.g. --base-ref origin/main",
+				  "invalid --base-ref '%s'", cfg->base_ref);
+	struct strlist added = STRLIST_INIT, order = STRLIST_INIT;
+	int rc = added_files(cfg->base_ref, &added);
+	if (!rc) {
+		const char *top = added.items[added.n - 1]; /* rev-parse printed last */
+		rev_graph_topo(g, &order);
+		for (size_t i = 0; i < order.n; i++)
+			if (path_added(&added, top, rev_graph_find(g, order.items[i])->path))
+				strlist_add(fresh, order.items[i]);
+	}
+	strlist_release(&added);
+	strlist_release(&order);
+	return rc;
+}
+
+int select_new_revisions(const struct gate_config *cfg, const struct rev_graph *g, struct strlist *fresh,
+			 int *production_major)
+{
+	*production_major = 0;
+	if (rev_graph_check_heads(g, cfg->allow_heads))
+		return -1;
+	if (cfg->since)
+		return rev_graph_new_since(g, cfg->since, fresh);
+	if (cfg->production_url)
+		return from_production(cfg, g, fresh, production_major);
+	if (cfg->base_ref)
+		return from_base_ref(cfg, g, fresh);
+	struct strlist none = STRLIST_INIT;
+	return rev_graph_new_from_rows(g, &none, fresh);
+}

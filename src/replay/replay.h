@@ -1,0 +1,74 @@
+/*
+ * The replay: on a scratch database, every new revision is upgraded,
+ * downgraded and upgraded again, with a catalog snapshot around each step.
+ * Every failure or difference becomes a finding that names the objects.
+ * The statements each revision executed are kept for the lint pass.
+ */
+#ifndef GATE_REPLAY_REPLAY_H
+#define GATE_REPLAY_REPLAY_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "alembic/driver.h"
+#include "alembic/graph.h"
+#include "pg/snapshot.h"
+#include "report/finding.h"
+#include "util/strset.h"
+
+struct replay_ctx {
+	struct driver *driver;
+	PGconn *db;                   /* the scratch database, for snapshots and version rows */
+	const struct rev_graph *graph;
+	const char *project_dir;      /* revision paths are shown relative to it */
+	enum severity not_implemented; /* level of a downgrade raising NotImplementedError; SEV_NONE: off */
+	struct report *report;
+};
+
+/* What happened to one revision, for the reports and the lint pass. */
+struct revision_outcome {
+	const struct rev *rev;
+	char *file;                 /* the revision file as shown in findings */
+	bool upgraded;              /* first upgrade succeeded */
+	bool downgraded;            /* downgrade succeeded */
+	bool reupgraded;            /* second upgrade succeeded */
+	double up_ms, down_ms, up2_ms;
+	struct step_result first;   /* the first upgrade's captured statements */
+	struct strlist rewritten;   /* "kind\tname" of relations the upgrade rewrote */
+};
+
+struct replay_result {
+	struct revision_outcome *items;
+	size_t n;
+	size_t alloc;
+	bool stopped; /* a failure left the scratch database in a state no later revision can build on */
+};
+
+void replay_result_init(struct replay_result *r);
+void replay_result_release(struct replay_result *r);
+
+/*
+ * Brings an empty scratch database to the baseline (upgrades to each
+ * revision in `targets`) and proves env.py used the scratch URL: afterwards
+ * alembic_version must exist there. Returns 0, or -1 with a recorded error
+ * (EXIT_ENV when env.py ignored the URL or the driver died).
+ */
+int replay_baseline(struct replay_ctx *c, const struct strlist *targets);
+
+/*
+ * Replays each revision of `fresh` (topological order) and appends findings
+ * to c->report. Returns 0 when the replay ran (findings or not), -1 with a
+ * recorded error when the driver died or timed out.
+ */
+int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct replay_result *out);
+
+/*
+ * --replay-from-base: from head, downgrade to base and compare with the
+ * empty snapshot, then upgrade to heads and compare with the head snapshot.
+ */
+int replay_whole(struct replay_ctx *c, const struct snapshot *empty);
+
+/* The rules replay findings are filed under, for SARIF's rule table. */
+const struct rule_info *const *replay_rules(size_t *n);
+
+#endif
