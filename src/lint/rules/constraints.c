@@ -27,7 +27,9 @@ static const struct rule_info rule_validate_same_tx = {
 	"validate-in-same-transaction", SEV_WARNING,
 	"VALIDATE CONSTRAINT in the transaction that added the constraint NOT VALID keeps the ADD's lock "
 	"during the scan",
-	"commit between ADD ... NOT VALID and VALIDATE CONSTRAINT: put the VALIDATE in the next migration", false};
+	"commit in between: VALIDATE in a later revision (with transaction_per_migration=True) or in an "
+	"autocommit_block()",
+	false};
 
 static const struct rule_info rule_unique_using_index = {
 	"unique-constraint-not-using-index", SEV_ERROR,

@@ -147,7 +147,11 @@ out:
 static void check_create_index(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
 	const cJSON *rv = node_field(st->body, "relation");
-	if (node_bool(st->body, "concurrent") || lint_rel_is_new(ctx, rv))
+	/*
+	 * ON ONLY is how a partitioned table gets an index without a build (its
+	 * partitions' indexes are built CONCURRENTLY and attached), so it is not flagged.
+	 */
+	if (node_bool(st->body, "concurrent") || !node_bool(rv, "inh") || lint_rel_is_new(ctx, rv))
 		return;
 	struct buf target = BUF_INIT;
 	index_target(&target, st->body);
