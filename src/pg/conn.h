@@ -55,7 +55,7 @@ int pg_query_value(PGconn *c, const char *what, const char *sql, char **out);
  */
 int pg_alembic_versions(PGconn *c, const char *schema, const char *table, struct strlist *out);
 
-/* A newly allocated SQL identifier, double-quoted when needed ("a""b"). */
+/* A newly allocated SQL identifier, always double-quoted ("a""b"), so keywords are safe. */
 char *pg_quote_ident(const char *name);
 /* A newly allocated SQL string literal ('it''s'), E'' form when it holds backslashes. */
 char *pg_quote_literal(const char *s);

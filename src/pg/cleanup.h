@@ -1,0 +1,54 @@
+/*
+ * Process plumbing for the scratch server, kept apart from scratch.c: running
+ * the PostgreSQL tools (as an unprivileged user when we are root), and the
+ * registry of what must be stopped and removed when the process ends on a
+ * signal or through exit(). Everything the signal handler calls is
+ * async-signal-safe: kill, waitpid, nanosleep, fork and execve of argv
+ * vectors prepared in advance.
+ */
+#ifndef GATE_PG_CLEANUP_H
+#define GATE_PG_CLEANUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Who runs initdb, pg_ctl and the server: ourselves, or "postgres" when we are root. */
+struct run_user {
+	bool drop; /* setgid/setuid before exec */
+	uid_t uid;
+	gid_t gid;
+};
+
+/* Fills u. Returns 0, or -1 with a recorded EXIT_ENV error when root has no unprivileged user to use. */
+int run_user_lookup(struct run_user *u);
+
+struct cleanup;
+
+/*
+ * Registers a private dir to remove (rm -rf) at cleanup, with the handlers
+ * for SIGINT, SIGTERM and SIGHUP and an atexit() hook installed on first use.
+ * Returns NULL when the registry is full (the caller still cleans up itself).
+ */
+struct cleanup *cleanup_register_dir(const char *dir);
+/*
+ * Registers a command that undoes a --scratch-url database: argv and envp are
+ * copied now, so the signal handler only forks and execs.
+ */
+struct cleanup *cleanup_register_cmd(const char *const argv[], const char *const envp[]);
+/* The postmaster to kill (SIGQUIT, then SIGKILL after 5 s) before the dir is removed. */
+void cleanup_set_postmaster(struct cleanup *c, pid_t pid);
+/* Runs the cleanup now: kills the postmaster and any running tool, removes the dir, runs the command. */
+void cleanup_run(struct cleanup *c);
+/* Forgets c without running it (--keep-scratch). Accepts NULL. */
+void cleanup_forget(struct cleanup *c);
+
+/*
+ * Runs argv[0] (a path) with stdout and stderr appended to log (NULL: to
+ * /dev/null), in dir (NULL: unchanged), as u (NULL: ourselves). While it
+ * runs, a signal kills it as part of c's cleanup. Returns the exit status
+ * (128+N for signal N), or -1 when it could not be started.
+ */
+int cleanup_run_tool(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
+		     const char *log);
+
+#endif

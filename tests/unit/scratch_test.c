@@ -1,0 +1,377 @@
+/*
+ * Scratch PostgreSQL and connections against a real server (the tests start
+ * their own clusters; as root they run as the postgres user).
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pg/conn.h"
+#include "pg/scratch.h"
+#include "util/error.h"
+#include "util/strset.h"
+
+static const struct scratch_options defaults = {NULL, NULL, NULL, false};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* Shows the whole message when the part is missing, so a failure explains itself. */
+static void assert_has(const char *msg, const char *part)
+{
+	if (!msg || !strstr(msg, part))
+		print_error("message: %s\nlacks: %s\n", msg ? msg : "(none)", part);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, part));
+}
+
+/* Prints the recorded errors (they show in the test log) and forgets them. */
+static void forget_errors(void)
+{
+	gate_error_flush();
+}
+
+static char *query1(const char *dsn, const char *sql)
+{
+	PGconn *c = NULL;
+	char *v = NULL;
+	assert_int_equal(pg_connect(dsn, false, &c), 0);
+	assert_int_equal(pg_query_value(c, NULL, sql, &v), 0);
+	pg_disconnect(c);
+	return v;
+}
+
+static pid_t postmaster_of(const char *dir)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/data/postmaster.pid", dir);
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	return (pid_t)pid;
+}
+
+static bool alive(pid_t pid)
+{
+	return kill(pid, 0) == 0;
+}
+
+static void test_start_query_stop(void **state)
+{
+	(void)state;
+	struct scratch *s = NULL;
+	assert_int_equal(scratch_start(&defaults, &s), 0);
+	char *dir = strdup(scratch_dir(s));
+	assert_true(exists(dir));
+	assert_int_equal(scratch_server_major(s), 15);
+	pid_t pm = postmaster_of(dir);
+	char *v = query1(scratch_conninfo(s), "SELECT current_setting('fsync') || ' ' || current_setting('listen_addresses') || '.'");
+	assert_string_equal(v, "off .");
+	free(v);
+	v = query1(scratch_conninfo(s), "SELECT current_user");
+	assert_string_equal(v, "postgres");
+	free(v);
+	assert_has(scratch_sqlalchemy_url(s), "postgresql://postgres@/postgres?host=/");
+	assert_string_equal(scratch_target(s)->host, dir);
+	scratch_free(s);
+	assert_false(exists(dir));
+	assert_false(alive(pm));
+	free(dir);
+}
+
+static void test_keep(void **state)
+{
+	(void)state;
+	struct scratch_options o = defaults;
+	struct scratch *s = NULL;
+	o.keep = true;
+	assert_int_equal(scratch_start(&o, &s), 0);
+	char *dir = strdup(scratch_dir(s));
+	char *dsn = strdup(scratch_conninfo(s));
+	scratch_free(s);
+	assert_true(exists(dir));
+	char *v = query1(dsn, "SELECT 41 + 1");
+	assert_string_equal(v, "42");
+	free(v);
+	pid_t pm = postmaster_of(dir);
+	kill(pm, SIGQUIT);
+	for (int i = 0; i < 500 && alive(pm); i++)
+		usleep(10000);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+	free(dsn);
+}
+
+static double timed_start_stop(const struct scratch_options *o)
+{
+	struct scratch *s = NULL;
+	double t0 = now();
+	assert_int_equal(scratch_start(o, &s), 0);
+	double t = now() - t0;
+	char *v = query1(scratch_conninfo(s), "SELECT count(*) FROM pg_database WHERE datname = 'postgres'");
+	assert_string_equal(v, "1");
+	free(v);
+	scratch_free(s);
+	return t;
+}
+
+static void test_cache_timing(void **state)
+{
+	(void)state;
+	char cache[] = "/tmp/migrate-gate-cache-test-XXXXXX";
+	assert_non_null(mkdtemp(cache));
+	struct scratch_options o = defaults;
+	o.cache_dir = cache;
+	double plain = timed_start_stop(&defaults);
+	double cold = timed_start_stop(&o);
+	double cached = timed_start_stop(&o);
+	double cached2 = timed_start_stop(&o);
+	printf("scratch start: no cache %.3f s, cold cache %.3f s, cached %.3f s, %.3f s\n", plain, cold, cached,
+	       cached2);
+	assert_true(cached < cold);
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_missing_bindir(void **state)
+{
+	(void)state;
+	struct scratch_options o = defaults;
+	struct scratch *s = NULL;
+	o.bindir = "/nonexistent/pg/bin";
+	assert_int_equal(scratch_start(&o, &s), -1);
+	assert_null(s);
+	assert_int_equal(gate_error_code(), EXIT_ENV);
+	assert_has(gate_error_message(0), "no PostgreSQL server binaries");
+	assert_has(gate_error_message(0), "'/nonexistent/pg/bin'");
+	forget_errors();
+}
+
+/* A bindir whose initdb fails: the error carries initdb's own output, and nothing is left in TMPDIR. */
+static void test_initdb_failure(void **state)
+{
+	(void)state;
+	char bin[] = "/tmp/migrate-gate-fakebin-XXXXXX", tmp[] = "/tmp/migrate-gate-tmpdir-XXXXXX";
+	assert_non_null(mkdtemp(bin));
+	assert_non_null(mkdtemp(tmp));
+	char cmd[600];
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && printf '#!/bin/sh\\necho initdb: disk is made of cheese >&2\\nexit 1\\n' > initdb && "
+		 "chmod 755 initdb && ln -s /usr/lib/postgresql/15/bin/pg_ctl pg_ctl && "
+		 "ln -s /usr/lib/postgresql/15/bin/postgres postgres && chmod 755 . && chmod 777 '%s'",
+		 bin, tmp);
+	assert_int_equal(system(cmd), 0);
+	struct scratch_options o = defaults;
+	struct scratch *s = NULL;
+	o.bindir = bin;
+	char *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+	setenv("TMPDIR", tmp, 1);
+	assert_int_equal(scratch_start(&o, &s), -1);
+	old ? setenv("TMPDIR", old, 1) : unsetenv("TMPDIR");
+	free(old);
+	assert_int_equal(gate_error_code(), EXIT_ENV);
+	assert_has(gate_error_message(0), "initdb failed");
+	assert_has(gate_error_message(0), "disk is made of cheese");
+	forget_errors();
+	snprintf(cmd, sizeof cmd, "rmdir '%s' && rm -rf '%s'", tmp, bin); /* rmdir: fails unless empty */
+	assert_int_equal(system(cmd), 0);
+}
+
+/* SIGTERM in the middle of a run: the handler stops the server and removes the dir. */
+static void test_signal_cleanup(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct scratch *s = NULL;
+		if (scratch_start(&defaults, &s) < 0)
+			_exit(1);
+		char line[300];
+		int n = snprintf(line, sizeof line, "%s\n", scratch_dir(s));
+		if (write(fds[1], line, (size_t)n) != n)
+			_exit(1);
+		pause();
+		_exit(2);
+	}
+	close(fds[1]);
+	char dir[300] = "";
+	FILE *f = fdopen(fds[0], "r");
+	assert_non_null(fgets(dir, sizeof dir, f));
+	fclose(f);
+	dir[strcspn(dir, "\n")] = '\0';
+	pid_t pm = postmaster_of(dir);
+	assert_true(alive(pm));
+	kill(child, SIGTERM);
+	int status = 0;
+	waitpid(child, &status, 0);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGTERM);
+	assert_false(exists(dir));
+	assert_false(alive(pm));
+}
+
+static void test_scratch_url(void **state)
+{
+	(void)state;
+	struct scratch *server = NULL, *s = NULL;
+	assert_int_equal(scratch_start(&defaults, &server), 0);
+	struct scratch_options o = defaults;
+	o.scratch_url = scratch_sqlalchemy_url(server);
+	assert_int_equal(scratch_start(&o, &s), 0);
+	const char *db = scratch_target(s)->dbname;
+	assert_int_equal(strncmp(db, "migrate_gate_", 13), 0);
+	assert_null(scratch_dir(s));
+	assert_int_equal(scratch_server_major(s), 15);
+	char *v = query1(scratch_conninfo(s), "SELECT current_database()");
+	assert_string_equal(v, db);
+	free(v);
+	/* The SQLAlchemy URL reaches the same database through libpq too. */
+	v = query1(scratch_sqlalchemy_url(s), "SELECT current_database()");
+	assert_string_equal(v, db);
+	free(v);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_database WHERE datname = '%s'", db);
+	scratch_free(s);
+	v = query1(scratch_conninfo(server), sql);
+	assert_string_equal(v, "0");
+	free(v);
+	scratch_free(server);
+}
+
+static void test_unreachable_url(void **state)
+{
+	(void)state;
+	struct scratch_options o = defaults;
+	struct scratch *s = NULL;
+	o.scratch_url = "postgresql://bob:hunter2secret@/postgres?host=/nonexistent-dir&port=5";
+	assert_int_equal(scratch_start(&o, &s), -1);
+	assert_int_equal(gate_error_code(), EXIT_ENV);
+	const char *msg = gate_error_message(0);
+	assert_has(msg, "cannot connect to 'postgresql://bob:****@/postgres");
+	assert_null(strstr(msg, "hunter2secret"));
+	forget_errors();
+}
+
+/* A role with a password behind scram authentication: a wrong one is refused with the password masked. */
+static void test_wrong_password(void **state)
+{
+	(void)state;
+	struct scratch *s = NULL;
+	PGconn *c = NULL;
+	assert_int_equal(scratch_start(&defaults, &s), 0);
+	assert_int_equal(pg_connect(scratch_conninfo(s), false, &c), 0);
+	assert_int_equal(pg_exec(c, NULL, "CREATE ROLE alice LOGIN PASSWORD 'right-horse'"), 0);
+	char path[400];
+	snprintf(path, sizeof path, "%s/data/pg_hba.conf", scratch_dir(s));
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("local all postgres trust\nlocal all all scram-sha-256\n", f);
+	fclose(f);
+	assert_int_equal(pg_exec(c, NULL, "SELECT pg_reload_conf()"), 0);
+	pg_disconnect(c);
+	usleep(200000);
+	char dsn[600];
+	const struct scratch_target *t = scratch_target(s);
+	snprintf(dsn, sizeof dsn, "postgresql://alice:wrong-battery@/postgres?host=%s&port=%s", t->host, t->port);
+	assert_int_equal(pg_connect(dsn, false, &c), -1);
+	assert_null(c);
+	const char *msg = gate_error_message(0);
+	assert_has(msg, "cannot connect to 'postgresql://alice:****@/postgres");
+	assert_has(msg, "password authentication failed");
+	assert_null(strstr(msg, "wrong-battery"));
+	forget_errors();
+	snprintf(dsn, sizeof dsn, "host=%s port=%s user=alice password=right-horse dbname=postgres", t->host, t->port);
+	assert_int_equal(pg_connect(dsn, true, &c), 0);
+	/* Read-only sessions refuse writes. */
+	assert_int_equal(pg_exec(c, NULL, "CREATE TABLE nope (a int)"), -1);
+	assert_has(gate_error_message(0), "read-only transaction");
+	forget_errors();
+	pg_disconnect(c);
+	scratch_free(s);
+}
+
+static void test_alembic_versions(void **state)
+{
+	(void)state;
+	struct scratch *s = NULL;
+	PGconn *c = NULL;
+	struct strlist rows = STRLIST_INIT;
+	assert_int_equal(scratch_start(&defaults, &s), 0);
+	assert_int_equal(pg_connect(scratch_conninfo(s), false, &c), 0);
+	assert_int_equal(pg_alembic_versions(c, NULL, NULL, &rows), 0);
+	assert_int_equal(rows.n, 0);
+	assert_int_equal(pg_exec(c, NULL,
+				 "CREATE SCHEMA \"My Schema\"; CREATE TABLE \"My Schema\".ver (version_num text);"
+				 "INSERT INTO \"My Schema\".ver VALUES ('b2'), ('a1');"
+				 "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)"),
+			 0);
+	assert_int_equal(pg_alembic_versions(c, NULL, NULL, &rows), 1);
+	assert_int_equal(rows.n, 0);
+	assert_int_equal(pg_alembic_versions(c, "My Schema", "ver", &rows), 1);
+	assert_int_equal(rows.n, 2);
+	assert_string_equal(rows.items[0], "a1");
+	assert_string_equal(rows.items[1], "b2");
+	assert_int_equal(pg_server_major(c), 15);
+	strlist_release(&rows);
+	assert_int_equal(pg_query_rows(c, NULL, "SELECT 1, NULL::text, 'x' UNION ALL SELECT 2, 'y', 'z' ORDER BY 1", 0,
+				       NULL, &rows),
+			 2);
+	assert_string_equal(rows.items[0], "1\t\tx");
+	assert_string_equal(rows.items[1], "2\ty\tz");
+	strlist_release(&rows);
+	pg_disconnect(c);
+	scratch_free(s);
+}
+
+static void test_quote(void **state)
+{
+	(void)state;
+	char *q = pg_quote_ident("a\"b");
+	assert_string_equal(q, "\"a\"\"b\"");
+	free(q);
+	q = pg_quote_literal("it's a \\ path");
+	assert_string_equal(q, "E'it''s a \\\\ path'");
+	free(q);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_start_query_stop), cmocka_unit_test(test_keep),
+		cmocka_unit_test(test_cache_timing),     cmocka_unit_test(test_missing_bindir),
+		cmocka_unit_test(test_initdb_failure),   cmocka_unit_test(test_signal_cleanup),
+		cmocka_unit_test(test_scratch_url),      cmocka_unit_test(test_unreachable_url),
+		cmocka_unit_test(test_wrong_password),   cmocka_unit_test(test_alembic_versions),
+		cmocka_unit_test(test_quote),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
