@@ -42,10 +42,28 @@ static cJSON *message(const char *text)
 	return m;
 }
 
+/* SARIF's friendly rule name is PascalCase: create-index-x becomes CreateIndexX. */
+static char *pascal_name(const char *id)
+{
+	struct buf b = BUF_INIT;
+	for (bool up = true; *id; id++) {
+		if (*id == '-' || *id == '_') {
+			up = true;
+			continue;
+		}
+		buf_addc(&b, up && *id >= 'a' && *id <= 'z' ? (char)(*id - 'a' + 'A') : *id);
+		up = false;
+	}
+	return buf_detach(&b);
+}
+
 static cJSON *rule_json(const struct rule_info *rule)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", rule->id);
+	char *name = pascal_name(rule->id);
+	cJSON_AddStringToObject(o, "name", name);
+	free(name);
 	cJSON_AddItemToObject(o, "shortDescription", message(rule->summary));
 	cJSON_AddItemToObject(o, "fullDescription", message(rule->summary));
 	cJSON_AddItemToObject(o, "help", message(rule->help));

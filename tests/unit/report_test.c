@@ -248,6 +248,7 @@ static void test_sarif_rules_and_uris(void **state)
 	/* Every known rule, then the one only a finding used. */
 	assert_int_equal(cJSON_GetArraySize(rl), 3);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rl, 2), "id")->valuestring, "replay-check");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rl, 2), "name")->valuestring, "ReplayCheck");
 	cJSON *conf = cJSON_GetObjectItem(cJSON_GetArrayItem(rl, 1), "defaultConfiguration");
 	assert_string_equal(cJSON_GetObjectItem(conf, "level")->valuestring, "warning");
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(conf, "enabled")));

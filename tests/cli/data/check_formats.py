@@ -52,6 +52,7 @@ def check_sarif(text, ref, args):
     for r in rules:
         expect(r["shortDescription"]["text"] and r["help"]["text"], f"rule {r['id']} lacks text")
         expect(r["defaultConfiguration"]["level"] in ("error", "warning", "note"), f"rule {r['id']} level")
+        expect(re.fullmatch(r"[A-Z][A-Za-z0-9]*", r["name"]), f"rule {r['id']} name {r['name']} is not PascalCase")
     if args.rules:
         with open(args.rules) as f:
             listed = [line.split()[0] for line in f if line.strip()]
