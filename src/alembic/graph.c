@@ -145,15 +145,18 @@ int rev_graph_validate(struct rev_graph *g)
 	return 0;
 }
 
-/* Marks (in needed[]) every revision that another revision needs. */
-static unsigned char *needed_flags(const struct rev_graph *g, const struct strset *within)
+/* Marks every revision that another one (in `within`, NULL: any) needs; with_depends: also through depends_on. */
+static unsigned char *needed_flags(const struct rev_graph *g, const struct strset *within,
+				   bool with_depends)
 {
 	unsigned char *needed = xcalloc(g->n ? g->n : 1, 1);
 	for (size_t i = 0; i < g->n; i++) {
-		if (within && !strset_has(within, g->revs[i].id))
+		const struct rev *r = &g->revs[i];
+		if (within && !strset_has(within, r->id))
 			continue;
-		for (size_t k = 0; k < n_needs(&g->revs[i]); k++) {
-			size_t j = index_of(g, need_at(&g->revs[i], k));
+		size_t n = with_depends ? n_needs(r) : r->down.n;
+		for (size_t k = 0; k < n; k++) {
+			size_t j = index_of(g, need_at(r, k));
 			if (j != NOT_FOUND)
 				needed[j] = 1;
 		}
@@ -161,11 +164,12 @@ static unsigned char *needed_flags(const struct rev_graph *g, const struct strse
 	return needed;
 }
 
-/* Heads of the subgraph `within` (NULL: the whole graph), sorted. */
-static void heads_within(const struct rev_graph *g, const struct strset *within, struct strlist *out)
+/* The revisions of `within` (NULL: all) that no other needs, sorted. */
+static void heads_within(const struct rev_graph *g, const struct strset *within, bool with_depends,
+			 struct strlist *out)
 {
 	struct strlist heads = STRLIST_INIT;
-	unsigned char *needed = needed_flags(g, within);
+	unsigned char *needed = needed_flags(g, within, with_depends);
 	for (size_t i = 0; i < g->n; i++)
 		if (!needed[i] && (!within || strset_has(within, g->revs[i].id)))
 			strlist_add(&heads, g->revs[i].id);
@@ -176,7 +180,8 @@ static void heads_within(const struct rev_graph *g, const struct strset *within,
 	strlist_release(&heads);
 }
 
-void rev_graph_heads(const struct rev_graph *g, struct strlist *out) { heads_within(g, NULL, out); }
+/* As Alembic counts them: depends_on does not make a head, so `upgrade head` would refuse. */
+void rev_graph_heads(const struct rev_graph *g, struct strlist *out) { heads_within(g, NULL, false, out); }
 
 int rev_graph_check_heads(const struct rev_graph *g, bool allow_many)
 {
@@ -269,6 +274,6 @@ void rev_graph_baseline(const struct rev_graph *g, const struct strlist *fresh,
 	for (size_t i = 0; i < g->n; i++)
 		if (!strlist_has(fresh, g->revs[i].id))
 			strset_add(&old, g->revs[i].id);
-	heads_within(g, &old, out);
+	heads_within(g, &old, true, out);
 	strset_release(&old);
 }

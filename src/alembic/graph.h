@@ -57,7 +57,12 @@ const struct rev *rev_graph_find(const struct rev_graph *g, const char *id);
  */
 int rev_graph_validate(struct rev_graph *g);
 
-/* The heads (revisions nobody depends on or descends from), sorted, appended to out. */
+/*
+ * The heads, sorted, appended to out: revisions that are no other revision's
+ * down_revision. This is how Alembic counts them: a revision named only in
+ * another's depends_on is still a head, and `alembic upgrade head` refuses
+ * to run while there are several.
+ */
 void rev_graph_heads(const struct rev_graph *g, struct strlist *out);
 
 /*
