@@ -4,6 +4,7 @@
  * every rule family on it, then record its effect on the context.
  */
 #include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -122,7 +123,9 @@ static size_t first_token(const char *text, size_t start, size_t end)
 				i++;
 		} else if (text[i] == '/' && i + 1 < end && text[i + 1] == '*') {
 			const char *close = strstr(text + i + 2, "*/");
-			i = close && (size_t)(close - text) + 2 <= end ? (size_t)(close - text) + 2 : end;
+			if (!close || (size_t)(close - text) + 2 > end)
+				break; /* unterminated: the parser reports it */
+			i = (size_t)(close - text) + 2;
 		} else {
 			break;
 		}
@@ -239,19 +242,68 @@ static void lint_span(struct lint_ctx *ctx, const struct span *sp)
 	free(sql);
 }
 
+static void push_span(struct span **spans, size_t *n, size_t *alloc, size_t start, size_t len)
+{
+	XGROW(*spans, *alloc, *n + 1);
+	(*spans)[(*n)++] = (struct span){start, len, false};
+}
+
+/* True when text[start, end) holds only blanks, comments and semicolons. */
+static bool only_separators(const char *text, size_t start, size_t end)
+{
+	size_t i = first_token(text, start, end);
+	while (i < end && text[i] == ';')
+		i = first_token(text, i + 1, end);
+	return i >= end;
+}
+
+/*
+ * Adds a span for each ';'-separated piece of text[start, end) that holds a
+ * token. An unreadable piece (an open quote) becomes one span, so that
+ * parsing it reports the error.
+ */
+static void add_pieces(const char *text, size_t start, size_t end, struct span **spans, size_t *n, size_t *alloc)
+{
+	char *gap = xstrndup(text + start, end - start);
+	PgQueryScanResult r = pg_query_scan(gap);
+	PgQuery__ScanResult *scan =
+		r.error ? NULL : pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
+	size_t piece = 0;
+	for (size_t i = 0; scan && i < scan->n_tokens; i++) {
+		if (scan->tokens[i]->token != PG_QUERY__TOKEN__ASCII_59)
+			continue;
+		size_t semi = (size_t)scan->tokens[i]->start;
+		if (!only_separators(gap, piece, semi))
+			push_span(spans, n, alloc, start + piece, semi - piece);
+		piece = semi + 1;
+	}
+	if (!only_separators(gap, piece, end - start))
+		push_span(spans, n, alloc, start + piece, end - start - piece);
+	if (scan)
+		pg_query__scan_result__free_unpacked(scan, NULL);
+	pg_query_free_scan_result(r);
+	free(gap);
+}
+
+/*
+ * libpg_query's split silently drops what it cannot place: a statement of
+ * identifiers only ("SELEC 1") and everything after an unbalanced '('. Every
+ * stretch it left out that holds more than separators is split again here,
+ * so its syntax error is reported and the statements after it are linted.
+ */
 static void split_text(const char *text, struct span **spans, size_t *n, size_t *alloc, size_t len)
 {
 	PgQuerySplitResult r = pg_query_split_with_scanner(text);
-	if (r.error) {
-		/* An unterminated quote or comment: parse it all at once to report it. */
-		XGROW(*spans, *alloc, 1);
-		(*spans)[(*n)++] = (struct span){0, len, false};
-	} else {
-		XGROW(*spans, *alloc, (size_t)r.n_stmts + 1);
-		for (int i = 0; i < r.n_stmts; i++)
-			(*spans)[(*n)++] = (struct span){(size_t)r.stmts[i]->stmt_location,
-							 (size_t)r.stmts[i]->stmt_len, false};
+	size_t covered = 0;
+	for (int i = 0; !r.error && i < r.n_stmts; i++) {
+		size_t loc = (size_t)r.stmts[i]->stmt_location, slen = (size_t)r.stmts[i]->stmt_len;
+		if (loc > covered && !only_separators(text, covered, loc))
+			add_pieces(text, covered, loc, spans, n, alloc);
+		push_span(spans, n, alloc, loc, slen);
+		covered = loc + slen;
 	}
+	if (len > covered && !only_separators(text, covered, len))
+		add_pieces(text, covered, len, spans, n, alloc);
 	pg_query_free_split_result(r);
 }
 
