@@ -436,8 +436,19 @@ static void after_statement_kind(struct lint_ctx *ctx, const struct lint_stmt *s
 		add_object(ctx, "type", NULL, node_last_name(node_field(b, "domainname")));
 }
 
+/* Alembic's autocommit_block commits the migration's transaction first and opens a new one after it. */
+static void after_autocommit(struct lint_ctx *ctx)
+{
+	if (!ctx->in_tx || ctx->explicit_tx)
+		return;
+	end_transaction(ctx);
+	ctx->in_tx = true;
+}
+
 void lint_ctx_after(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
+	if (st->autocommit)
+		after_autocommit(ctx);
 	after_locks(ctx, st);
 	after_tx_pairing(ctx, st);
 	if (strcmp(st->type, "AlterTableStmt")) {
