@@ -71,7 +71,8 @@ struct lint_ctx {
 	struct strset indexed;    /* "rel(col1,col2,...)" indexes created in this unit */
 	struct strlist pending_checks; /* "rel.constraint\tcol" NOT VALID IS NOT NULL checks */
 	/* Written by the constraints family, not the engine: foreign keys on tables new in this
-	 * unit, "offset\tlength\trel\tcol1,col2\tname\treferenced", judged at the unit's end. */
+	 * unit, "offset\tlength\trel\tcol1,col2\tname\treferenced", judged at the unit's end
+	 * (columns "*": the table has indexes the unit does not show). */
 	struct strlist new_fks;
 	struct strset new_objects;     /* "schema NAME", "type NAME" (last name), "constraint REL.NAME" */
 	bool saw_ddl;             /* some DDL ran earlier in this unit */
