@@ -30,7 +30,7 @@ int report_write(const struct report *r, enum report_format fmt, const struct re
 	errno = 0;
 	writers[fmt](r, opt, out);
 	if (fflush(out) || ferror(out))
-		return gate_error(EXIT_USAGE, "check free disk space and the --output path", "cannot write the %s report: %s",
+		return gate_error(EXIT_USAGE, "check free disk space and the --output path", "cannot write the '%s' report: %s",
 				  names[fmt], strerror(errno ? errno : EIO));
 	return 0;
 }
