@@ -274,11 +274,13 @@ static void check_unbatched(struct lint_ctx *ctx, const struct lint_stmt *st)
 	const char *verb = !strcmp(st->type, "UpdateStmt") ? "UPDATE" : "DELETE";
 	if (dml && ctx->tx_ddl_rel)
 		lint_report(ctx, st, &rule_unbatched, -1,
-			    "%s of existing table \"%s\" runs in the transaction that holds DDL locks on \"%s\" until commit",
+			    "%s of existing table \"%s\" runs in the transaction that holds DDL locks on \"%s\" "
+			    "until commit",
 			    verb, which->rel, ctx->tx_ddl_rel);
 	else if (!dml && mode >= LOCK_SHARE && strcmp(st->type, "LockStmt") && ctx->tx_dml_rel && !ctx->tx_ddl_rel)
 		lint_report(ctx, st, &rule_unbatched, -1,
-			    "DDL locks \"%s\" %s in the transaction that already changed rows of \"%s\"; both are held until commit",
+			    "DDL locks \"%s\" %s in the transaction that already changed rows of \"%s\"; "
+			    "both are held until commit",
 			    which->rel, lock_mode_name(mode), ctx->tx_dml_rel);
 }
 

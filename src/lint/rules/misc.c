@@ -20,7 +20,8 @@ static const struct rule_info rule_enum_value = {
 static const struct rule_info rule_domain_constraint = {
 	"domain-constraint", SEV_WARNING,
 	"ALTER DOMAIN ... ADD CONSTRAINT checks every column that uses the domain while blocking writes to its tables",
-	"add it NOT VALID (new rows are checked at once) and VALIDATE it in its own migration: that scan still blocks writes",
+	"add it NOT VALID (new rows are checked at once) and VALIDATE it in its own migration: "
+	"that scan still blocks writes",
 	false};
 
 static const struct rule_info rule_detach_partition = {
@@ -98,8 +99,9 @@ static void check_domain(struct lint_ctx *ctx, const struct lint_stmt *st)
 	char *domain = node_join_names(node_field(b, "typeName"));
 	const char *name = node_str(con, "conname");
 	lint_report(ctx, st, &rule_domain_constraint, -1,
-		    "adding constraint \"%s\" to domain \"%s\" scans every column of that type while blocking writes to its tables", name ? name : "",
-		    domain);
+		    "adding constraint \"%s\" to domain \"%s\" scans every column of that type while blocking "
+		    "writes to its tables",
+		    name ? name : "", domain);
 	free(domain);
 }
 
@@ -161,7 +163,8 @@ static void check_trigger(struct lint_ctx *ctx, const struct lint_stmt *st)
 		return;
 	char *key = node_relation_key(rel);
 	lint_report(ctx, st, &rule_create_trigger, -1,
-		    "trigger \"%s\" on existing table \"%s\" takes a SHARE ROW EXCLUSIVE lock and changes every write to it",
+		    "trigger \"%s\" on existing table \"%s\" takes a SHARE ROW EXCLUSIVE lock "
+		    "and changes every write to it",
 		    node_str(st->body, "trigname") ? node_str(st->body, "trigname") : "", key);
 	free(key);
 }
@@ -172,7 +175,8 @@ static void check_alter_cmd(struct lint_ctx *ctx, const struct lint_stmt *st, co
 	if (!sub)
 		return;
 	if (!strcmp(sub, "AT_SetLogged") || !strcmp(sub, "AT_SetUnLogged")) {
-		lint_report(ctx, st, &rule_set_logged, -1, "SET %s rewrites table \"%s\" under an ACCESS EXCLUSIVE lock",
+		lint_report(ctx, st, &rule_set_logged, -1,
+			    "SET %s rewrites table \"%s\" under an ACCESS EXCLUSIVE lock",
 			    strcmp(sub, "AT_SetLogged") ? "UNLOGGED" : "LOGGED", rel);
 	} else if (!strcmp(sub, "AT_SetAccessMethod")) {
 		lint_report(ctx, st, &rule_set_access_method, -1,
