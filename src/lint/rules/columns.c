@@ -258,7 +258,7 @@ static bool change_is_free(const char *old_s, const char *new_s, int pg_version)
 	if (pg_version >= 12 && strstr(o.name, "timestamp") && strstr(n.name, "timestamp"))
 		return true;
 	snprintf(pair, sizeof(pair), "%s>%s", o.name, n.name);
-	return IN_LIST(pair, relabels) && (n.n_mods == 0 || (!strcmp(n.name, "varbit") && widens(&o, &n)));
+	return IN_LIST(pair, relabels) && n.n_mods == 0;
 }
 
 /* Built-in types no other type converts into without a rewrite. */

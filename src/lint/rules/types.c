@@ -43,8 +43,30 @@ struct newcol {
 	const struct lint_stmt *st;
 	const char *rel;
 	const cJSON *col;  /* ColumnDef body */
+	const cJSON *elts; /* CREATE TABLE's elements, for table constraints; NULL for ADD COLUMN */
 	bool primary_key;  /* the table's only primary key column */
 };
+
+/* The column is a foreign key, so its type follows the key it references (a 1:1 extension table). */
+static bool references_other(const struct newcol *c)
+{
+	const char *name = node_str(c->col, "colname");
+	const cJSON *elt, *attr;
+	if (coldef_constraint(c->col, "CONSTR_FOREIGN"))
+		return true;
+	cJSON_ArrayForEach(elt, c->elts)
+	{
+		const cJSON *con = node_as(elt, "Constraint");
+		if (!node_str_is(con, "contype", "CONSTR_FOREIGN"))
+			continue;
+		cJSON_ArrayForEach(attr, node_field(con, "fk_attrs"))
+		{
+			if (name && node_sval(attr) && !strcmp(node_sval(attr), name))
+				return true;
+		}
+	}
+	return false;
+}
 
 /* The type's built-in name ("varchar", "json"), or NULL for a type in another schema. */
 static const char *builtin_name(const cJSON *type_name)
@@ -85,7 +107,7 @@ static void check_column(const struct newcol *c)
 		lint_report(c->ctx, c->st, &rule_prefer_timestamptz, loc,
 			    "column \"%s\" of \"%s\" is timestamp without time zone; prefer timestamptz", col, c->rel);
 	bool narrow = is_one_of(type, narrow_keys) && !node_field(type_name, "arrayBounds");
-	if (narrow && (c->primary_key || coldef_constraint(c->col, "CONSTR_PRIMARY")))
+	if (narrow && (c->primary_key || coldef_constraint(c->col, "CONSTR_PRIMARY")) && !references_other(c))
 		lint_report(c->ctx, c->st, &rule_prefer_bigint_key, loc,
 			    "primary key column \"%s\" of \"%s\" is %s; prefer bigint", col, c->rel, type);
 	if (coldef_is_serial(c->col))
@@ -112,6 +134,7 @@ static void check_create(struct newcol *c, const cJSON *body)
 	const cJSON *elts = node_field(body, "tableElts");
 	const char *pk = table_pk_column(elts);
 	const cJSON *elt;
+	c->elts = elts;
 	cJSON_ArrayForEach(elt, elts)
 	{
 		c->col = node_as(elt, "ColumnDef");
@@ -143,7 +166,7 @@ static void check(struct lint_ctx *ctx, const struct lint_stmt *st)
 	if (!create && (strcmp(st->type, "AlterTableStmt") || !node_str_is(st->body, "objtype", "OBJECT_TABLE")))
 		return;
 	char *key = node_relation_key(rel);
-	struct newcol c = {ctx, st, key, NULL, false};
+	struct newcol c = {ctx, st, key, NULL, NULL, false};
 	if (create)
 		check_create(&c, st->body);
 	else
