@@ -11,52 +11,55 @@
 #include "lint/rules/rules.h"
 #include "util/buf.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 static const struct rule_info rule_fk_not_valid = {
-	"foreign-key-not-valid", SEV_ERROR,
-	"adding a foreign key to an existing table checks every row while both tables are locked",
-	"add it NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a later transaction", false};
+    "foreign-key-not-valid", SEV_ERROR,
+    "adding a foreign key to an existing table checks every row while both tables are locked",
+    "add it NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a later transaction", false};
 
 static const struct rule_info rule_check_not_valid = {
-	"check-not-valid", SEV_ERROR,
-	"adding a CHECK constraint to an existing table scans every row under an ACCESS EXCLUSIVE lock",
-	"add it NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a later transaction", false};
+    "check-not-valid", SEV_ERROR,
+    "adding a CHECK constraint to an existing table scans every row under an ACCESS EXCLUSIVE lock",
+    "add it NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a later transaction", false};
 
 static const struct rule_info rule_validate_same_tx = {
-	"validate-in-same-transaction", SEV_WARNING,
-	"VALIDATE CONSTRAINT in the transaction that added the constraint NOT VALID keeps the ADD's lock "
-	"during the scan",
-	"commit in between: VALIDATE in a later revision (with transaction_per_migration=True) or in an "
-	"autocommit_block()",
-	false};
+    "validate-in-same-transaction", SEV_WARNING,
+    "VALIDATE CONSTRAINT in the transaction that added the constraint NOT VALID keeps the ADD's lock "
+    "during the scan",
+    "commit in between: VALIDATE in a later revision (with transaction_per_migration=True) or in an "
+    "autocommit_block()",
+    false};
 
 static const struct rule_info rule_unique_using_index = {
-	"unique-constraint-not-using-index", SEV_ERROR,
-	"adding a UNIQUE constraint to an existing table builds its index under an ACCESS EXCLUSIVE lock",
-	"CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX", false};
+    "unique-constraint-not-using-index", SEV_ERROR,
+    "adding a UNIQUE constraint to an existing table builds its index under an ACCESS EXCLUSIVE lock",
+    "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX", false};
 
 static const struct rule_info rule_pk_using_index = {
-	"primary-key-not-using-index", SEV_ERROR,
-	"adding a PRIMARY KEY to an existing table builds its index under an ACCESS EXCLUSIVE lock",
-	"CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX", false};
+    "primary-key-not-using-index", SEV_ERROR,
+    "adding a PRIMARY KEY to an existing table builds its index under an ACCESS EXCLUSIVE lock",
+    "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX", false};
 
 static const struct rule_info rule_exclude = {
-	"exclude-constraint", SEV_ERROR,
-	"adding an EXCLUDE constraint to an existing table builds its index under an ACCESS EXCLUSIVE lock",
-	"there is no NOT VALID or USING INDEX form: add it when the table is created, or enforce the rule in a "
-	"trigger", false};
+    "exclude-constraint", SEV_ERROR,
+    "adding an EXCLUDE constraint to an existing table builds its index under an ACCESS EXCLUSIVE lock",
+    "there is no NOT VALID or USING INDEX form: add it when the table is created, or enforce the rule in a "
+    "trigger",
+    false};
 
 static const struct rule_info rule_fk_without_index = {
-	"foreign-key-without-index", SEV_WARNING,
-	"a new table's foreign key has no index on its columns, so deletes and key updates of the "
-	"referenced table scan it",
-	"create an index whose leading columns are the foreign key's columns (CONCURRENTLY if the table "
-	"already has rows)", false};
+    "foreign-key-without-index", SEV_WARNING,
+    "a new table's foreign key has no index on its columns, so deletes and key updates of the "
+    "referenced table scan it",
+    "create an index whose leading columns are the foreign key's columns (CONCURRENTLY if the table "
+    "already has rows)",
+    false};
 
 static const struct rule_info *const rules[] = {
-	&rule_fk_not_valid,       &rule_check_not_valid, &rule_validate_same_tx, &rule_unique_using_index,
-	&rule_pk_using_index,     &rule_exclude,         &rule_fk_without_index,
+    &rule_fk_not_valid,   &rule_check_not_valid, &rule_validate_same_tx, &rule_unique_using_index,
+    &rule_pk_using_index, &rule_exclude,         &rule_fk_without_index,
 };
 
 /* `kind "name"`, or `an unnamed kind`. */
@@ -71,38 +74,39 @@ static void con_label(struct buf *b, const cJSON *con, const char *kind)
 
 /* A constraint added to an existing table; col is set for one declared on a new column. */
 static void check_foreign_key(struct lint_ctx *ctx, const struct lint_stmt *st, const char *rel, const cJSON *con,
-			      const char *col)
+                              const char *col)
 {
 	if (node_bool(con, "skip_validation"))
 		return;
 	char *ref = node_relation_key(node_field(con, "pktable"));
 	struct buf label = BUF_INIT;
-	con_label(&label, con, "foreign key");
-	if (col)
+	if (col) {
 		lint_report(ctx, st, &rule_fk_not_valid, -1,
-			    "new column \"%s\" REFERENCES \"%s\": its foreign key checks every row of \"%s\" under "
-			    "lock, and a column constraint cannot be NOT VALID; add the column first",
-			    col, ref, rel);
-	else
+		            "new column \"%s\" REFERENCES \"%s\": its foreign key checks every row of \"%s\" under "
+		            "lock, and a column constraint cannot be NOT VALID; add the column first",
+		            col, ref, rel);
+	} else {
+		con_label(&label, con, "foreign key");
 		lint_report(ctx, st, &rule_fk_not_valid, -1,
-			    "adding %s to \"%s\" checks every row while \"%s\" and \"%s\" are locked SHARE ROW "
-			    "EXCLUSIVE",
-			    label.data, rel, rel, ref);
+		            "adding %s to \"%s\" checks every row while \"%s\" and \"%s\" are locked SHARE ROW "
+		            "EXCLUSIVE",
+		            label.data, rel, rel, ref);
+	}
 	buf_release(&label);
 	free(ref);
 }
 
 /* UNIQUE, PRIMARY KEY and EXCLUDE build an index unless one is named with USING INDEX. */
 static void check_index_backed(struct lint_ctx *ctx, const struct lint_stmt *st, const char *rel, const cJSON *con,
-			       const char *col)
+                               const char *col)
 {
 	const char *type = node_str(con, "contype");
-	const struct rule_info *rule = !strcmp(type, "CONSTR_PRIMARY") ? &rule_pk_using_index
-				       : !strcmp(type, "CONSTR_UNIQUE") ? &rule_unique_using_index
-									  : &rule_exclude;
-	const char *kind = rule == &rule_pk_using_index ? "primary key"
-			   : rule == &rule_unique_using_index ? "unique constraint"
-							      : "exclusion constraint";
+	const struct rule_info *rule = !strcmp(type, "CONSTR_PRIMARY")  ? &rule_pk_using_index
+	                               : !strcmp(type, "CONSTR_UNIQUE") ? &rule_unique_using_index
+	                                                                : &rule_exclude;
+	const char *kind = rule == &rule_pk_using_index       ? "primary key"
+	                   : rule == &rule_unique_using_index ? "unique constraint"
+	                                                      : "exclusion constraint";
 	if (node_str(con, "indexname"))
 		return;
 	struct buf label = BUF_INIT;
@@ -113,12 +117,12 @@ static void check_index_backed(struct lint_ctx *ctx, const struct lint_stmt *st,
 	if (col)
 		buf_addf(&label, " on new column \"%s\"", col);
 	lint_report(ctx, st, rule, -1, "adding %s to \"%s\" builds its index while \"%s\" is locked ACCESS EXCLUSIVE",
-		    label.data, rel, rel);
+	            label.data, rel, rel);
 	buf_release(&label);
 }
 
 static void check_added(struct lint_ctx *ctx, const struct lint_stmt *st, const char *rel, const cJSON *con,
-			const char *col)
+                        const char *col)
 {
 	const char *type = node_str(con, "contype");
 	if (!type)
@@ -129,11 +133,11 @@ static void check_added(struct lint_ctx *ctx, const struct lint_stmt *st, const 
 		struct buf label = BUF_INIT;
 		con_label(&label, con, "check constraint");
 		lint_report(ctx, st, &rule_check_not_valid, -1,
-			    "adding %s to \"%s\" scans every row while \"%s\" is locked ACCESS EXCLUSIVE", label.data, rel,
-			    rel);
+		            "adding %s to \"%s\" scans every row while \"%s\" is locked ACCESS EXCLUSIVE", label.data,
+		            rel, rel);
 		buf_release(&label);
 	} else if (!strcmp(type, "CONSTR_PRIMARY") || !strcmp(type, "CONSTR_UNIQUE") ||
-		   !strcmp(type, "CONSTR_EXCLUSION")) {
+	           !strcmp(type, "CONSTR_EXCLUSION")) {
 		check_index_backed(ctx, st, rel, con, col);
 	}
 }
@@ -150,7 +154,7 @@ static size_t clause_offset(const struct lint_stmt *st, const cJSON *body)
 
 /* Remembers a foreign key of a table new in this unit; finish() looks for its index. */
 static void note_new_fk(struct lint_ctx *ctx, const struct lint_stmt *st, const char *rel, const cJSON *con,
-			const char *col)
+                        const char *col)
 {
 	if (!node_str_is(con, "contype", "CONSTR_FOREIGN"))
 		return;
@@ -163,7 +167,7 @@ static void note_new_fk(struct lint_ctx *ctx, const struct lint_stmt *st, const 
 	const char *name = node_str(con, "conname");
 	struct buf entry = BUF_INIT;
 	buf_addf(&entry, "%zu\t%zu\t%s\t%s\t%s\t%s", at, st->offset + st->length - at, rel, cols, name ? name : "",
-		 ref);
+	         ref);
 	strlist_add_owned(&ctx->new_fks, buf_detach(&entry));
 	free(cols);
 	free(ref);
@@ -171,7 +175,7 @@ static void note_new_fk(struct lint_ctx *ctx, const struct lint_stmt *st, const 
 
 /* Each constraint of a table element: a table constraint, or those of a column definition. */
 static void each_constraint(struct lint_ctx *ctx, const struct lint_stmt *st, const char *rel, const cJSON *elt,
-			    bool is_new)
+                            bool is_new)
 {
 	const cJSON *col = node_as(elt, "ColumnDef"), *con;
 	if (!col) {
@@ -206,7 +210,7 @@ static bool added_in_statement(const cJSON *cmds, const cJSON *upto, const char 
 }
 
 static bool added_in_transaction(const struct lint_ctx *ctx, const struct lint_stmt *st, const char *rel,
-				 const char *name)
+                                 const char *name)
 {
 	if (!ctx->in_tx || st->autocommit)
 		return false;
@@ -220,13 +224,13 @@ static bool added_in_transaction(const struct lint_ctx *ctx, const struct lint_s
 static void check_validate(struct lint_ctx *ctx, const struct lint_stmt *st, const char *rel, const cJSON *cmd)
 {
 	const char *name = node_str(node_as(cmd, "AlterTableCmd"), "name");
-	if (!name || (!added_in_statement(node_field(st->body, "cmds"), cmd, name) &&
-		      !added_in_transaction(ctx, st, rel, name)))
+	if (!name ||
+	    (!added_in_statement(node_field(st->body, "cmds"), cmd, name) && !added_in_transaction(ctx, st, rel, name)))
 		return;
 	lint_report(ctx, st, &rule_validate_same_tx, -1,
-		    "constraint \"%s\" on \"%s\" is validated in the transaction that added it NOT VALID: the ADD's "
-		    "lock on \"%s\" is still held during the scan",
-		    name, rel, rel);
+	            "constraint \"%s\" on \"%s\" is validated in the transaction that added it NOT VALID: the ADD's "
+	            "lock on \"%s\" is still held during the scan",
+	            name, rel, rel);
 }
 
 static void check_alter(struct lint_ctx *ctx, const struct lint_stmt *st)
@@ -262,8 +266,7 @@ static void check_create(struct lint_ctx *ctx, const struct lint_stmt *st)
 		buf_addf(&entry, "0\t0\t%s\t%s\t\t", rel, unknown_indexes);
 		strlist_add_owned(&ctx->new_fks, buf_detach(&entry));
 	}
-	cJSON_ArrayForEach(elt, node_field(st->body, "tableElts"))
-		each_constraint(ctx, st, rel, elt, true);
+	cJSON_ArrayForEach(elt, node_field(st->body, "tableElts")) each_constraint(ctx, st, rel, elt, true);
 	free(rel);
 }
 
@@ -345,9 +348,9 @@ static void report_fk_without_index(struct lint_ctx *ctx, const struct lint_stmt
 	else
 		buf_adds(&label, "the foreign key");
 	lint_report(ctx, &at, &rule_fk_without_index, -1,
-		    "%s on \"%s\" (%s) has no index with those leading columns: every delete or key update on "
-		    "\"%s\" scans \"%s\"",
-		    label.data, field[2], field[3], field[5], field[2]);
+	            "%s on \"%s\" (%s) has no index with those leading columns: every delete or key update on "
+	            "\"%s\" scans \"%s\"",
+	            label.data, field[2], field[3], field[5], field[2]);
 	buf_release(&label);
 }
 

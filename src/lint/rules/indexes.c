@@ -10,41 +10,41 @@
 
 #include "lint/rules/rules.h"
 #include "util/buf.h"
+
 #include "util/banned.h"
 
 static const struct rule_info rule_create_index = {
-	"create-index-non-concurrent", SEV_ERROR,
-	"CREATE INDEX without CONCURRENTLY blocks writes to an existing table for the whole build",
-	"use CREATE INDEX CONCURRENTLY outside the transaction (Alembic: postgresql_concurrently=True "
-	"inside op.get_context().autocommit_block())",
-	false};
+    "create-index-non-concurrent", SEV_ERROR,
+    "CREATE INDEX without CONCURRENTLY blocks writes to an existing table for the whole build",
+    "use CREATE INDEX CONCURRENTLY outside the transaction (Alembic: postgresql_concurrently=True "
+    "inside op.get_context().autocommit_block())",
+    false};
 
 static const struct rule_info rule_drop_index = {
-	"drop-index-non-concurrent", SEV_WARNING,
-	"DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table",
-	"use DROP INDEX CONCURRENTLY, one index per statement, outside the transaction "
-	"(Alembic: op.get_context().autocommit_block())",
-	false};
+    "drop-index-non-concurrent", SEV_WARNING,
+    "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table",
+    "use DROP INDEX CONCURRENTLY, one index per statement, outside the transaction "
+    "(Alembic: op.get_context().autocommit_block())",
+    false};
 
 static const struct rule_info rule_concurrently_in_tx = {
-	"concurrently-in-transaction", SEV_ERROR,
-	"a CONCURRENTLY operation inside a transaction block or a function fails",
-	"run it on its own outside the transaction: in Alembic, inside "
-	"with op.get_context().autocommit_block():",
-	false};
+    "concurrently-in-transaction", SEV_ERROR, "a CONCURRENTLY operation inside a transaction block or a function fails",
+    "run it on its own outside the transaction: in Alembic, inside "
+    "with op.get_context().autocommit_block():",
+    false};
 
 static const struct rule_info rule_reindex = {
-	"reindex-non-concurrent", SEV_WARNING,
-	"REINDEX without CONCURRENTLY blocks writes to the table and reads that use the index",
-	"use REINDEX ... CONCURRENTLY (PostgreSQL 12+) outside the transaction; before 12, "
-	"CREATE INDEX CONCURRENTLY a copy and drop the old index CONCURRENTLY",
-	false};
+    "reindex-non-concurrent", SEV_WARNING,
+    "REINDEX without CONCURRENTLY blocks writes to the table and reads that use the index",
+    "use REINDEX ... CONCURRENTLY (PostgreSQL 12+) outside the transaction; before 12, "
+    "CREATE INDEX CONCURRENTLY a copy and drop the old index CONCURRENTLY",
+    false};
 
 static const struct rule_info *const rules[] = {
-	&rule_create_index,
-	&rule_drop_index,
-	&rule_concurrently_in_tx,
-	&rule_reindex,
+    &rule_create_index,
+    &rule_drop_index,
+    &rule_concurrently_in_tx,
+    &rule_reindex,
 };
 
 /* An index's relation key: its table's schema (unless public) and its own name. */
@@ -111,14 +111,18 @@ static bool describe_concurrent(const struct lint_stmt *st, struct buf *what)
 		buf_adds(what, "CREATE INDEX CONCURRENTLY ");
 		index_target(what, b);
 	} else if (!strcmp(st->type, "DropStmt") && node_str_is(b, "removeType", "OBJECT_INDEX") &&
-		   node_bool(b, "concurrent")) {
-		char *name = index_key(node_field(node_as(cJSON_GetArrayItem(node_field(b, "objects"), 0), "List"), "items"));
+	           node_bool(b, "concurrent")) {
+		char *name =
+		    index_key(node_field(node_as(cJSON_GetArrayItem(node_field(b, "objects"), 0), "List"), "items"));
 		buf_addf(what, "DROP INDEX CONCURRENTLY \"%s\"", name);
 		free(name);
 	} else if (!strcmp(st->type, "ReindexStmt") && reindex_concurrent(b)) {
 		const cJSON *rv = node_field(b, "relation");
 		char *name = rv ? node_relation_key(rv) : NULL;
-		buf_addf(what, "REINDEX CONCURRENTLY of \"%s\"", name ? name : node_str(b, "name") ? node_str(b, "name") : "");
+		buf_addf(what, "REINDEX CONCURRENTLY of \"%s\"",
+		         name                  ? name
+		         : node_str(b, "name") ? node_str(b, "name")
+		                               : "");
 		free(name);
 	} else if (!strcmp(st->type, "AlterTableStmt") && detach_concurrent(b)) {
 		char *part = node_relation_key(node_field(detach_concurrent(b), "name"));
@@ -135,11 +139,11 @@ static void check_concurrently(struct lint_ctx *ctx, const struct lint_stmt *st)
 		goto out;
 	/* PostgreSQL's PreventInTransactionBlock also refuses any function or DO body. */
 	if (st->origin != ORIGIN_TOP)
-		lint_report(ctx, st, &rule_concurrently_in_tx, -1, "%s cannot be executed from a function or a DO block",
-			    what.data);
+		lint_report(ctx, st, &rule_concurrently_in_tx, -1,
+		            "%s cannot be executed from a function or a DO block", what.data);
 	else if (ctx->in_tx && !st->autocommit)
-		lint_report(ctx, st, &rule_concurrently_in_tx, -1, "%s cannot run inside a transaction block%s", what.data,
-			    ctx->explicit_tx ? "" : " (the migration's own transaction)");
+		lint_report(ctx, st, &rule_concurrently_in_tx, -1, "%s cannot run inside a transaction block%s",
+		            what.data, ctx->explicit_tx ? "" : " (the migration's own transaction)");
 out:
 	buf_release(&what);
 }
@@ -156,9 +160,9 @@ static void check_create_index(struct lint_ctx *ctx, const struct lint_stmt *st)
 	struct buf target = BUF_INIT;
 	index_target(&target, st->body);
 	lint_report(ctx, st, &rule_create_index, -1,
-		    "index %s is built without CONCURRENTLY: its SHARE lock blocks every write to the table until the "
-		    "build ends",
-		    target.data);
+	            "index %s is built without CONCURRENTLY: its SHARE lock blocks every write to the table until the "
+	            "build ends",
+	            target.data);
 	buf_release(&target);
 }
 
@@ -178,9 +182,9 @@ static void check_drop_index(struct lint_ctx *ctx, const struct lint_stmt *st)
 	}
 	if (n)
 		lint_report(ctx, st, &rule_drop_index, -1,
-			    "dropping index%s %s without CONCURRENTLY locks %s table ACCESS EXCLUSIVE, blocking reads "
-			    "and writes",
-			    n > 1 ? "es" : "", existing.data, n > 1 ? "their" : "its");
+		            "dropping index%s %s without CONCURRENTLY locks %s table ACCESS EXCLUSIVE, blocking reads "
+		            "and writes",
+		            n > 1 ? "es" : "", existing.data, n > 1 ? "their" : "its");
 	buf_release(&existing);
 }
 
@@ -193,18 +197,18 @@ static void check_reindex(struct lint_ctx *ctx, const struct lint_stmt *st)
 	const char *target = name ? name : node_str(st->body, "name");
 	if (node_str_is(st->body, "kind", "REINDEX_OBJECT_SYSTEM"))
 		lint_report(ctx, st, &rule_reindex, -1,
-			    "REINDEX SYSTEM \"%s\" locks the system catalogs and has no concurrent form",
-			    target ? target : "");
+		            "REINDEX SYSTEM \"%s\" locks the system catalogs and has no concurrent form",
+		            target ? target : "");
 	else if (ctx->pg_version < 12)
 		lint_report(ctx, st, &rule_reindex, -1,
-			    "REINDEX of \"%s\" blocks writes while it rebuilds; PostgreSQL %d has no REINDEX "
-			    "CONCURRENTLY: build a replacement index CONCURRENTLY instead",
-			    target ? target : "", ctx->pg_version);
+		            "REINDEX of \"%s\" blocks writes while it rebuilds; PostgreSQL %d has no REINDEX "
+		            "CONCURRENTLY: build a replacement index CONCURRENTLY instead",
+		            target ? target : "", ctx->pg_version);
 	else
 		lint_report(ctx, st, &rule_reindex, -1,
-			    "REINDEX of \"%s\" without CONCURRENTLY blocks writes, and reads that use the index, "
-			    "while it rebuilds",
-			    target ? target : "");
+		            "REINDEX of \"%s\" without CONCURRENTLY blocks writes, and reads that use the index, "
+		            "while it rebuilds",
+		            target ? target : "");
 	free(name);
 }
 
