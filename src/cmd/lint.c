@@ -24,7 +24,7 @@ static int lint_path(const struct gate_config *cfg, const char *path, struct rep
 	struct buf text = BUF_INIT;
 	int rc = fs_read_file(path, &text);
 	if (!rc) {
-		if (text.len == 0 || !text.data[strspn(text.data, " \t\r\n")])
+		if (strspn(text.data, " \t\r\n") == text.len) /* a NUL inside is binary, not empty */
 			log_warn("'%s' is empty: nothing to lint", path);
 		struct lint_unit u = {!strcmp(path, "-") ? "<stdin>" : path, text.data, text.len, NULL, NULL, 0};
 		rc = lint_unit(&cfg->lint, &u, r);
