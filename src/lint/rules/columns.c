@@ -171,13 +171,14 @@ static bool added_null_here(const struct alter *a, const cJSON *upto, const char
 static void check_set_not_null(const struct alter *a, const cJSON *cmd)
 {
 	const char *col = node_str(cmd, "name");
-	struct buf key = BUF_INIT;
-	buf_addf(&key, "%s.%s", a->rel, col ? col : "");
 	const struct lint_ctx *ctx = a->ctx;
-	bool checked = strset_has(&ctx->nn_checks, key.data);
+	if (!col)
+		return;
+	bool checked = lint_set_has_col(&ctx->nn_checks, a->rel, col);
+	/* A function body runs later, after backfills this unit cannot see. */
 	bool added_null = added_null_here(a, cmd, col) ||
-			  (a->st->origin != ORIGIN_FUNCTION && strset_has(&ctx->null_cols, key.data) &&
-			   !strset_has(&ctx->backfilled, key.data) && !checked);
+			  (a->st->origin != ORIGIN_FUNCTION && lint_set_has_col(&ctx->null_cols, a->rel, col) &&
+			   !lint_set_has_col(&ctx->backfilled, a->rel, col) && !checked);
 	if (added_null)
 		lint_report(a->ctx, a->st, &rule_not_null_without_backfill, -1,
 			    "column \"%s\" of \"%s\" was added in this migration without a DEFAULT and never backfilled: "
@@ -187,7 +188,6 @@ static void check_set_not_null(const struct alter *a, const cJSON *cmd)
 		lint_report(a->ctx, a->st, &rule_set_not_null, -1,
 			    "setting column \"%s\" of \"%s\" NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock",
 			    col, a->rel);
-	buf_release(&key);
 }
 
 /* A type as text split up: "numeric(10,2)" is name "numeric", mods {10, 2}. */
@@ -323,6 +323,8 @@ static void check_alter_type(const struct alter *a, const cJSON *cmd)
 {
 	const char *col = node_str(cmd, "name");
 	const cJSON *def = node_as(node_field(cmd, "def"), "ColumnDef");
+	if (!col || !def)
+		return;
 	const cJSON *using = node_field(def, "raw_default");
 	char *new_s = coldef_type_string(node_field(def, "typeName"));
 	const char *old_s = known_col_type(a->ctx, a->rel, col);
@@ -347,7 +349,7 @@ static void check_cmd(const struct alter *a, const cJSON *cmd)
 	const cJSON *col = node_as(node_field(cmd, "def"), "ColumnDef");
 	if (!sub)
 		return;
-	if (!strcmp(sub, "AT_AddColumn")) {
+	if (!strcmp(sub, "AT_AddColumn") && node_str(col, "colname")) {
 		check_not_null_added(a, col);
 		check_rewrite_added(a, col);
 	} else if (!strcmp(sub, "AT_SetNotNull")) {
