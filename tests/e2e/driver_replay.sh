@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The Alembic driver against a real PostgreSQL: runs the database half of
+# unit/driver_test (statement capture, autocommit, step failures, merges, the
+# step timeout) with one fresh database per fixture, then checks from the
+# outside what the driver cannot see (env_ignores_url left its database alone).
+set -euo pipefail
+
+build=${MIGRATE_GATE_BUILD:?run through ctest}
+src=${MIGRATE_GATE_SRC:?run through ctest}
+test_bin=$build/tests/driver_test
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$test_bin" ] || { echo "missing $test_bin"; exit 1; }
+[ -x "$bindir/initdb" ] || { echo "no PostgreSQL server binaries under /usr/lib/postgresql"; exit 1; }
+
+dir=$(mktemp -d /tmp/mg-driver-e2e.XXXXXX)
+port=$((20000 + RANDOM % 20000))
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+	as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+[ "$(id -u)" = 0 ] && chown postgres "$dir"
+
+as_pg "$bindir/initdb" --no-sync -U postgres --auth=trust -D "$dir/data" >/dev/null
+if ! as_pg "$bindir/pg_ctl" -w -D "$dir/data" -l "$dir/server.log" \
+	-o "-c listen_addresses='' -c unix_socket_directories=$dir -c port=$port -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+	start >/dev/null; then
+	cat "$dir/server.log"
+	exit 1
+fi
+
+psql() { "$bindir/psql" -X -q -t -A -h "$dir" -p "$port" -U postgres "$@"; }
+fixtures=(good autocommit_concurrently concurrently_outside_autocommit downgrade_raises
+	second_upgrade_fails transaction_per_migration transaction_per_migration_off
+	data_migration_reads_rows merge_branches env_ignores_url hangs)
+for db in "${fixtures[@]}"; do
+	psql -d postgres -c "CREATE DATABASE $db"
+done
+
+out=$(MIGRATE_GATE_TEST_PGHOST=$dir MIGRATE_GATE_TEST_PGPORT=$port MIGRATE_GATE_SRC=$src \
+	timeout 300 "$test_bin" 2>&1) || { echo "$out"; echo "FAIL: driver_test failed"; exit 1; }
+echo "$out" | grep -E '^\[ *(PASSED|FAILED|==========)' || true
+# Both groups must have run, the database one in full.
+echo "$out" | grep -q '^\[==========\] 10 test(s) run' || { echo "$out"; echo "FAIL: database tests did not run"; exit 1; }
+[ "$(echo "$out" | grep -c '^\[  PASSED  \]')" = 2 ] || { echo "$out"; echo "FAIL: not every group passed"; exit 1; }
+
+# What the driver's upgrades did to the databases, seen from outside.
+[ "$(psql -d good -c 'SELECT version_num FROM alembic_version')" = r0002 ] ||
+	{ echo "FAIL: good is not at r0002 after upgrade r0003 + downgrade r0003"; exit 1; }
+[ "$(psql -d env_ignores_url -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")" = 0 ] ||
+	{ echo "FAIL: env_ignores_url touched the database it was given"; exit 1; }
+# The autocommit_block index was really built (valid) and then dropped.
+[ "$(psql -d autocommit_concurrently -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_t_a'")" = 0 ] ||
+	{ echo "FAIL: ix_t_a still exists after the downgrade"; exit 1; }
+echo "ok: driver against PostgreSQL $("$bindir/postgres" --version | awk '{print $3}')"
