@@ -383,6 +383,12 @@ static void after_locks(struct lint_ctx *ctx, const struct lint_stmt *st)
 		ctx->tx_exclusive_rel = xstrdup(which->rel);
 }
 
+bool lint_is_version_table(const char *rel_key)
+{
+	const char *dot = strrchr(rel_key, '.');
+	return !strcmp(dot ? dot + 1 : rel_key, "alembic_version");
+}
+
 /* Row locks of an UPDATE/DELETE and DDL locks held by one transaction (unbatched-dml-with-ddl). */
 static void after_tx_pairing(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
@@ -391,7 +397,7 @@ static void after_tx_pairing(struct lint_ctx *ctx, const struct lint_stmt *st)
 	if (!ctx->in_tx || st->autocommit || !which)
 		return;
 	bool dml = !strcmp(st->type, "UpdateStmt") || !strcmp(st->type, "DeleteStmt");
-	if (dml && !ctx->tx_dml_rel)
+	if (dml && !ctx->tx_dml_rel && !lint_is_version_table(which->rel))
 		ctx->tx_dml_rel = xstrdup(which->rel);
 	else if (!dml && mode >= LOCK_SHARE && strcmp(st->type, "LockStmt") && !ctx->tx_ddl_rel)
 		ctx->tx_ddl_rel = xstrdup(which->rel);

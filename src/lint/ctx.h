@@ -104,6 +104,8 @@ bool lint_statement_timeout_set(const struct lint_ctx *ctx);
 /* The relation (a RangeVar body) was created earlier in this unit. */
 bool lint_rel_is_new(const struct lint_ctx *ctx, const cJSON *rangevar);
 bool lint_key_is_new(const struct lint_ctx *ctx, const char *rel_key);
+/* The relation key names Alembic's bookkeeping table (alembic_version, in any schema). */
+bool lint_is_version_table(const char *rel_key);
 /* Whether set holds the key "rel.col" (new_cols, backfilled, nn_checks and the like). */
 bool lint_set_has_col(const struct strset *set, const char *rel, const char *col);
 /* The strongest lock the statement takes on an existing relation, and which one. */
