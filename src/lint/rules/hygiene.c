@@ -210,6 +210,17 @@ static void add_object_kind(struct buf *b, const char *remove_type)
 		buf_addc(b, *s == '_' ? ' ' : (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s));
 }
 
+/* The RangeVar of the permanent table a CREATE TABLE [AS] makes, or NULL. Temporary tables end with the session. */
+static const cJSON *created_table(const char *type, const cJSON *b)
+{
+	const cJSON *rel = NULL;
+	if (!strcmp(type, "CreateStmt"))
+		rel = node_field(b, "relation");
+	else if (!strcmp(type, "CreateTableAsStmt") && node_str_is(b, "objtype", "OBJECT_TABLE"))
+		rel = node_field(node_field(b, "into"), "rel");
+	return node_str_is(rel, "relpersistence", "t") ? NULL : rel;
+}
+
 /* Describes a CREATE lacking IF NOT EXISTS or a DROP lacking IF EXISTS into what; false for anything else. */
 static bool describe_unguarded(const struct lint_stmt *st, struct buf *what)
 {
@@ -228,8 +239,8 @@ static bool describe_unguarded(const struct lint_stmt *st, struct buf *what)
 	}
 	if (node_bool(b, "if_not_exists"))
 		return false;
-	if (!strcmp(t, "CreateStmt") && !node_str_is(node_field(b, "relation"), "relpersistence", "t"))
-		buf_addf(what, "creating table \"%s\"", node_str(node_field(b, "relation"), "relname"));
+	if (created_table(t, b))
+		buf_addf(what, "creating table \"%s\"", node_str(created_table(t, b), "relname"));
 	else if (!strcmp(t, "IndexStmt"))
 		buf_addf(what, "creating index \"%s\"", node_str(b, "idxname") ? node_str(b, "idxname") : "");
 	else if (!strcmp(t, "CreateSeqStmt"))
