@@ -159,6 +159,16 @@ static void vacuum_locks(struct lock_sink *s, const cJSON *body)
 			 full ? LOCK_ACCESS_EXCLUSIVE : LOCK_SHARE_UPDATE_EXCLUSIVE);
 }
 
+/* REINDEX (CONCURRENTLY) is one DefElem among options such as VERBOSE. */
+static bool reindex_concurrent(const cJSON *body)
+{
+	const cJSON *p;
+	cJSON_ArrayForEach(p, node_field(body, "params"))
+		if (node_str_is(node_as(p, "DefElem"), "defname", "concurrently"))
+			return true;
+	return false;
+}
+
 static void dispatch(struct lock_sink *s, const char *type, const cJSON *b)
 {
 	if (!strcmp(type, "AlterTableStmt"))
@@ -179,8 +189,7 @@ static void dispatch(struct lock_sink *s, const char *type, const cJSON *b)
 	else if (!strcmp(type, "VacuumStmt"))
 		vacuum_locks(s, b);
 	else if (!strcmp(type, "ReindexStmt"))
-		add_lock(s, node_field(b, "relation"),
-			 node_find(node_field(b, "params"), "DefElem") ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE);
+		add_lock(s, node_field(b, "relation"), reindex_concurrent(b) ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE);
 	else if (!strcmp(type, "CreateTrigStmt"))
 		add_lock(s, node_field(b, "relation"), LOCK_SHARE_ROW_EXCLUSIVE);
 	else if (!strcmp(type, "RefreshMatViewStmt"))
