@@ -1,0 +1,252 @@
+#include "pg/diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/mem.h"
+#include "util/banned.h"
+
+/* Beyond this, a value is shown around its first difference only. */
+#define SHOW_MAX 60
+#define SHOW_BEFORE 20
+
+/* What each field of a snapshot line means, per kind (snapshot.h); unknown kinds have one "definition". */
+static const struct field_names {
+	const char *kind;
+	const char *names[9];
+} field_table[] = {
+	{"table", {"kind", "persistence", "partition key", "parents", "partition bound", "options", "row security"}},
+	{"column", {"type", "nullability", "default", "identity", "generated", "collation", "position"}},
+	{"index", {"definition", "validity", "clustering"}},
+	{"sequence", {"type", "start", "increment", "minimum", "maximum", "cache", "cycle", "owner column"}},
+	{"view", {"definition", "options"}},
+	{"matview", {"definition", "options"}},
+	{"trigger", {"definition", "state"}},
+	{"enum", {"labels"}},
+	{"domain", {"base type", "nullability", "default", "collation", "constraints"}},
+	{"extension", {"version", "schema"}},
+	{"comment", {"text"}},
+	{"grant", {"privileges"}},
+	{"policy", {"command", "permissive", "roles", "using", "with check"}},
+};
+
+void diff_init(struct diff *d)
+{
+	d->items = NULL;
+	d->n = 0;
+	d->alloc = 0;
+}
+
+void diff_release(struct diff *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->items[i].kind);
+		free(d->items[i].identity);
+		free(d->items[i].before);
+		free(d->items[i].after);
+	}
+	free(d->items);
+	diff_init(d);
+}
+
+/* "kind\tidentity\tfields": the length of the key (kind and identity) and where the fields start. */
+static size_t key_len(const char *line)
+{
+	const char *tab = strchr(line, '\t');
+	const char *second = tab ? strchr(tab + 1, '\t') : NULL;
+	return second ? (size_t)(second - line) : strlen(line);
+}
+
+static const char *fields_of(const char *line)
+{
+	size_t k = key_len(line);
+	return line[k] ? line + k + 1 : "";
+}
+
+static int compare_keys(const char *a, const char *b)
+{
+	size_t la = key_len(a), lb = key_len(b);
+	int c = memcmp(a, b, la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
+}
+
+static void add_entry(struct diff *d, const char *line, enum diff_change change, const char *before,
+		      const char *after)
+{
+	XGROW(d->items, d->alloc, d->n + 1);
+	struct diff_entry *e = &d->items[d->n++];
+	const char *tab = strchr(line, '\t');
+	size_t k = key_len(line);
+	e->kind = tab ? xstrndup(line, (size_t)(tab - line)) : xstrdup(line);
+	e->identity = tab ? xstrndup(tab + 1, k - (size_t)(tab + 1 - line)) : xstrdup("");
+	e->change = change;
+	e->before = before ? xstrdup(fields_of(before)) : NULL;
+	e->after = after ? xstrdup(fields_of(after)) : NULL;
+}
+
+/* Lines are sorted, and a key is always followed by a tab or the end, so key order is line order. */
+size_t diff_snapshots(const struct snapshot *a, const struct snapshot *b, struct diff *d)
+{
+	const struct strlist *x = &a->lines, *y = &b->lines;
+	size_t i = 0, j = 0;
+	diff_release(d);
+	while (i < x->n || j < y->n) {
+		int c = i == x->n ? 1 : j == y->n ? -1 : compare_keys(x->items[i], y->items[j]);
+		if (c < 0)
+			add_entry(d, x->items[i], DIFF_REMOVED, x->items[i], NULL);
+		else if (c > 0)
+			add_entry(d, y->items[j], DIFF_ADDED, NULL, y->items[j]);
+		else if (strcmp(x->items[i], y->items[j]))
+			add_entry(d, x->items[i], DIFF_CHANGED, x->items[i], y->items[j]);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return d->n;
+}
+
+/* The last '.' outside double quotes: "t.ix_a" is table "t", object "ix_a". */
+static const char *owner_dot(const char *identity)
+{
+	const char *dot = NULL;
+	bool quoted = false;
+	for (const char *p = identity; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == '.' && !quoted)
+			dot = p;
+	}
+	return dot;
+}
+
+static bool has_owner_table(const char *kind)
+{
+	return !strcmp(kind, "index") || !strcmp(kind, "constraint") || !strcmp(kind, "trigger") ||
+	       !strcmp(kind, "policy");
+}
+
+char *diff_entry_subject(const struct diff_entry *e)
+{
+	struct buf b = BUF_INIT;
+	const char *dot = owner_dot(e->identity);
+	if (has_owner_table(e->kind) && dot)
+		buf_addf(&b, "%s \"%s\" on \"%.*s\"", e->kind, dot + 1, (int)(dot - e->identity), e->identity);
+	else if (!strcmp(e->kind, "comment"))
+		buf_addf(&b, "comment on %s", e->identity);
+	else if (!strcmp(e->kind, "grant"))
+		buf_addf(&b, "grants on %s", e->identity);
+	else
+		buf_addf(&b, "%s \"%s\"", e->kind, e->identity);
+	return buf_detach(&b);
+}
+
+static const char *field_name(const char *kind, size_t i)
+{
+	for (size_t k = 0; k < sizeof field_table / sizeof *field_table; k++)
+		if (!strcmp(field_table[k].kind, kind))
+			return i < 9 && field_table[k].names[i] ? field_table[k].names[i] : "definition";
+	return "definition";
+}
+
+/* Catalog spellings to the ones people write: "character varying(20)" reads as "varchar(20)". */
+static void add_type(struct buf *b, const char *s, size_t n)
+{
+	static const char *const from[] = {"character varying", "timestamp without time zone",
+					   "timestamp with time zone", "time without time zone"};
+	static const char *const to[] = {"varchar", "timestamp", "timestamptz", "time"};
+	for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
+		size_t len = strlen(from[i]);
+		if (n >= len && !strncmp(s, from[i], len)) {
+			buf_adds(b, to[i]);
+			buf_add(b, s + len, n - len);
+			return;
+		}
+	}
+	buf_add(b, s, n);
+}
+
+/* A value for a message: "(none)" when empty, and a window around `at` when long. */
+static void add_value(struct buf *b, const char *name, const char *s, size_t n, size_t at)
+{
+	if (!n) {
+		buf_adds(b, "(none)");
+		return;
+	}
+	if (!strcmp(name, "type") || !strcmp(name, "base type")) {
+		add_type(b, s, n);
+		return;
+	}
+	if (n <= SHOW_MAX) {
+		buf_add(b, s, n);
+		return;
+	}
+	size_t start = at > SHOW_BEFORE ? at - SHOW_BEFORE : 0;
+	size_t len = n - start < SHOW_MAX ? n - start : SHOW_MAX;
+	buf_adds(b, start ? "..." : "");
+	buf_add(b, s + start, len);
+	buf_adds(b, start + len < n ? "..." : "");
+}
+
+/* The i-th '\t'-separated field of s (missing fields are empty). */
+static const char *nth_field(const char *s, size_t i, size_t *len)
+{
+	for (; i > 0 && s; i--) {
+		s = strchr(s, '\t');
+		s = s ? s + 1 : NULL;
+	}
+	if (!s) {
+		*len = 0;
+		return "";
+	}
+	*len = strcspn(s, "\t");
+	return s;
+}
+
+static size_t count_fields(const char *s)
+{
+	size_t n = 1;
+	for (; *s; s++)
+		n += *s == '\t';
+	return n;
+}
+
+static void add_field_change(struct buf *b, const char *name, const char *x, size_t xn, const char *y, size_t yn)
+{
+	size_t at = 0;
+	while (at < xn && at < yn && x[at] == y[at])
+		at++;
+	if (b->len)
+		buf_adds(b, "; ");
+	size_t len = strlen(name);
+	buf_addf(b, "%s %s: ", name, name[len - 1] == 's' ? "differ" : "differs"); /* "labels differ" */
+	add_value(b, name, x, xn, at);
+	buf_adds(b, " vs ");
+	add_value(b, name, y, yn, at);
+}
+
+char *diff_entry_detail(const struct diff_entry *e)
+{
+	if (e->change != DIFF_CHANGED)
+		return xstrdup(e->change == DIFF_ADDED ? "was added" : "was removed");
+	struct buf b = BUF_INIT;
+	size_t nx = count_fields(e->before), ny = count_fields(e->after);
+	for (size_t i = 0; i < (nx > ny ? nx : ny); i++) {
+		size_t xn, yn;
+		const char *x = nth_field(e->before, i, &xn), *y = nth_field(e->after, i, &yn);
+		if (xn != yn || memcmp(x, y, xn))
+			add_field_change(&b, field_name(e->kind, i), x, xn, y, yn);
+	}
+	return buf_detach(&b);
+}
+
+char *diff_entry_describe(const struct diff_entry *e)
+{
+	char *subject = diff_entry_subject(e), *detail = diff_entry_detail(e);
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s %s", subject, detail);
+	free(subject);
+	free(detail);
+	return buf_detach(&b);
+}
