@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util/mem.h"
 #include "util/banned.h"
+#include "util/mem.h"
 
 /* Enough stderr to show a Python traceback; older output is dropped. */
 #define TAIL_KEEP 8192
@@ -32,8 +32,7 @@ static void close_fd(int *fd)
 }
 
 /* In the forked child: wire the fds, lead a new process group, exec. */
-static void exec_child(int in, int out, int err, const char *dir, char *const argv[],
-		       char *const env[])
+static void exec_child(int in, int out, int err, const char *dir, char *const argv[], char *const env[])
 {
 	setpgid(0, 0);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)

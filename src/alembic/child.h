@@ -14,13 +14,13 @@
 #include "util/buf.h"
 
 struct child {
-	pid_t pid;       /* 0 once reaped */
-	int in;          /* our end of its stdin */
-	int out;         /* its stdout */
-	int err;         /* its stderr */
+	pid_t pid;          /* 0 once reaped */
+	int in;             /* our end of its stdin */
+	int out;            /* its stdout */
+	int err;            /* its stderr */
 	struct buf pending; /* stdout bytes not yet returned as a line */
 	struct buf tail;    /* the last few KB of its stderr */
-	int status;      /* waitpid status once reaped */
+	int status;         /* waitpid status once reaped */
 };
 
 enum child_wait {

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "alembic/child.h"
+#include "util/banned.h"
 #include "util/error.h"
 #include "util/mem.h"
-#include "util/banned.h"
 
 extern const char driver_py[];
 extern char **environ;
@@ -21,12 +21,13 @@ extern char **environ;
 #define EXIT_GRACE_MS 2000
 
 static const char no_alembic_hint[] =
-	"install Alembic for the project's interpreter (apt install python3-alembic, or pip "
-	"install alembic in its virtualenv), or pass --python";
+    "install Alembic for the project's interpreter (apt install python3-alembic, or pip "
+    "install alembic in its virtualenv), or pass --python";
 
 struct driver {
 	struct child child;
 	char *python;
+	char *last_error; /* why the driver was lost */
 	unsigned timeout_s;
 	bool alive;
 };
@@ -59,12 +60,14 @@ static bool jtrue(const cJSON *o, const char *key)
 static void jstrings(const cJSON *o, const char *key, struct strlist *out)
 {
 	const cJSON *item;
-	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, key))
-		if (cJSON_IsString(item))
-			strlist_add(out, item->valuestring);
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, key)) if (cJSON_IsString(item))
+	    strlist_add(out, item->valuestring);
 }
 
-static const cJSON *jerror(const cJSON *resp) { return cJSON_GetObjectItemCaseSensitive(resp, "error"); }
+static const cJSON *jerror(const cJSON *resp)
+{
+	return cJSON_GetObjectItemCaseSensitive(resp, "error");
+}
 
 /* The first line of a Python error message: database errors add LINE/HINT lines. */
 static char *first_line(const char *s)
@@ -76,7 +79,10 @@ static char *first_line(const char *s)
 
 /* ---- step results ------------------------------------------------------------------ */
 
-void step_result_init(struct step_result *r) { memset(r, 0, sizeof(*r)); }
+void step_result_init(struct step_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
 
 void step_result_release(struct step_result *r)
 {
@@ -95,10 +101,10 @@ void step_result_release(struct step_result *r)
 }
 
 static const char *const kind_names[] = {
-	[STMT_MIGRATION] = "migration",
-	[STMT_BOOKKEEPING] = "bookkeeping",
-	[STMT_INTROSPECTION] = "introspection",
-	[STMT_ENV] = "env",
+    [STMT_MIGRATION] = "migration",
+    [STMT_BOOKKEEPING] = "bookkeeping",
+    [STMT_INTROSPECTION] = "introspection",
+    [STMT_ENV] = "env",
 };
 
 const char *stmt_kind_name(enum stmt_kind k)
@@ -128,8 +134,7 @@ static void add_stmt(struct step_result *r, const cJSON *s)
 	c->failed = jtrue(s, "failed");
 }
 
-static void set_error(struct step_result *r, const char *type, const char *message,
-		      const char *file, int line)
+static void set_error(struct step_result *r, const char *type, const char *message, const char *file, int line)
 {
 	free(r->error_type);
 	free(r->error_message);
@@ -145,12 +150,10 @@ static void fill_step(struct step_result *r, const cJSON *resp)
 	const cJSON *err = jerror(resp), *s;
 	r->status = jtrue(resp, "ok") ? STEP_OK : STEP_FAILED;
 	if (r->status == STEP_FAILED)
-		set_error(r, jstr(err, "type"), jstr(err, "message"), jstr(err, "file"),
-			  (int)jnum(err, "line"));
+		set_error(r, jstr(err, "type"), jstr(err, "message"), jstr(err, "file"), (int)jnum(err, "line"));
 	r->duration_ms = jnum(resp, "duration_ms");
 	r->transaction_per_migration = jtrue(resp, "transaction_per_migration");
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(resp, "statements"))
-		add_stmt(r, s);
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(resp, "statements")) add_stmt(r, s);
 }
 
 /* ---- talking to the process -------------------------------------------------------- */
@@ -163,65 +166,74 @@ static void describe_death(struct driver *d, struct buf *why)
 		buf_addf(why, ": %s", last);
 }
 
-/* Kills a driver that timed out or died and records why, naming the step. */
-static enum step_status lose(struct driver *d, enum child_wait how, const char *step,
-			     const char *rev)
+/* "upgrade of revision 'r1'", or just the step when there is no revision. */
+static void name_step(struct buf *out, const char *step, const char *rev)
 {
-	struct buf why = BUF_INIT;
+	buf_adds(out, step);
+	if (rev)
+		buf_addf(out, " of revision '%s'", rev);
+}
+
+/* Kills a driver that timed out or died, and records why (also in d->last_error). */
+static enum step_status lose(struct driver *d, enum child_wait how, const char *what)
+{
+	struct buf msg = BUF_INIT;
+	const char *hint = "run the same alembic command by hand to see its whole output";
 	d->alive = false;
 	if (how == CHILD_TIMEOUT) {
 		child_kill(&d->child);
-		gate_error(EXIT_ENV,
-			   "look for a lock wait or a long data migration in the revision, or raise "
-			   "--step-timeout",
-			   "%s of revision '%s' did not finish within %us; the alembic driver was killed",
-			   step, rev ? rev : "(none)", d->timeout_s);
+		hint = "look for a lock wait or a long data migration in the revision, or raise "
+		       "--step-timeout";
+		buf_addf(&msg, "%s did not finish within %us; the alembic driver was killed", what, d->timeout_s);
 	} else {
 		child_reap(&d->child, 1000);
-		describe_death(d, &why);
-		gate_error(EXIT_ENV,
-			   "run the same alembic command by hand to see the whole output",
-			   "the alembic driver died during %s of revision '%s' (%s)", step,
-			   rev ? rev : "(none)", buf_str(&why));
+		buf_addf(&msg, "the alembic driver died during %s (", what);
+		describe_death(d, &msg);
+		buf_addc(&msg, ')');
 	}
-	buf_release(&why);
+	gate_error(EXIT_ENV, hint, "%s", buf_str(&msg));
+	free(d->last_error);
+	d->last_error = buf_detach(&msg);
 	return how == CHILD_TIMEOUT ? STEP_TIMEOUT : STEP_DIED;
+}
+
+static int send_request(struct driver *d, cJSON *req)
+{
+	char *text = cJSON_PrintUnformatted(req);
+	struct buf line = BUF_INIT;
+	buf_adds(&line, text);
+	buf_addc(&line, '\n');
+	int ret = child_send(&d->child, line.data, line.len);
+	buf_release(&line);
+	free(text);
+	return ret;
 }
 
 /*
  * Sends req (consumed) and waits for the response. Returns it, or NULL when
  * the driver is gone: then *status is STEP_TIMEOUT or STEP_DIED and an
- * EXIT_ENV error naming step and rev is recorded.
+ * EXIT_ENV error naming the step and revision is recorded.
  */
-static cJSON *call(struct driver *d, cJSON *req, const char *step, const char *rev,
-		   enum step_status *status)
+static cJSON *call(struct driver *d, cJSON *req, const char *step, const char *rev, enum step_status *status)
 {
-	char *text = cJSON_PrintUnformatted(req), *line = NULL;
+	struct buf what = BUF_INIT;
+	char *line = NULL;
 	cJSON *resp = NULL;
 	enum child_wait how = CHILD_EOF;
-	cJSON_Delete(req);
+	name_step(&what, step, rev);
 	*status = STEP_DIED;
 	if (!d->alive) {
 		gate_error(EXIT_ENV, "an earlier step killed it; see the error above",
-			   "the alembic driver is no longer running: cannot run %s of revision '%s'",
-			   step, rev ? rev : "(none)");
-		goto out;
+		           "the alembic driver is no longer running: cannot run %s", buf_str(&what));
+	} else {
+		if (send_request(d, req) == 0)
+			how = child_read_line(&d->child, d->timeout_s ? (int)(d->timeout_s * 1000) : -1, &line);
+		if (how == CHILD_LINE && !(resp = cJSON_Parse(line)))
+			how = CHILD_EOF; /* garbage on the protocol channel: a broken driver */
+		*status = resp ? STEP_OK : lose(d, how, buf_str(&what));
 	}
-	struct buf msg = BUF_INIT;
-	buf_adds(&msg, text);
-	buf_addc(&msg, '\n');
-	int sent = child_send(&d->child, msg.data, msg.len);
-	buf_release(&msg);
-	if (sent == 0)
-		how = child_read_line(&d->child, d->timeout_s ? (int)(d->timeout_s * 1000) : -1, &line);
-	if (how == CHILD_LINE && !(resp = cJSON_Parse(line)))
-		how = CHILD_EOF; /* garbage on the protocol channel: treat as a broken driver */
-	if (!resp)
-		*status = lose(d, how, step, rev);
-	else
-		*status = STEP_OK;
-out:
-	free(text);
+	cJSON_Delete(req);
+	buf_release(&what);
 	free(line);
 	return resp;
 }
@@ -241,8 +253,7 @@ static int python_error(const cJSON *resp, enum gate_exit code, const char *hint
 	const char *file = jstr(err, "file");
 	const char *type = jstr(err, "type") ? jstr(err, "type") : "Error";
 	if (file)
-		gate_error(code, hint, "%s: %s: %s ('%s', line %d)", what, type, msg, file,
-			   (int)jnum(err, "line"));
+		gate_error(code, hint, "%s: %s: %s ('%s', line %d)", what, type, msg, file, (int)jnum(err, "line"));
 	else
 		gate_error(code, hint, "%s: %s: %s", what, type, msg);
 	free(msg);
@@ -345,8 +356,7 @@ static void hello_failure(struct driver *d, enum child_wait how, struct buf *why
  * Tries one interpreter. Returns 0 when it greeted us, 1 when it is unusable
  * (why says how), -1 with a recorded error when trying others is pointless.
  */
-static int try_python(struct driver *d, const struct driver_options *opt, const char *python,
-		      struct buf *why)
+static int try_python(struct driver *d, const struct driver_options *opt, const char *python, struct buf *why)
 {
 	char *line = NULL;
 	cJSON *hello = NULL;
@@ -355,7 +365,12 @@ static int try_python(struct driver *d, const struct driver_options *opt, const 
 		buf_adds(why, "cannot start a process");
 		return 1;
 	}
-	enum child_wait how = child_read_line(&d->child, HELLO_TIMEOUT_MS, &line);
+	enum child_wait how;
+	/* A sitecustomize may print before the driver takes stdout over: skip that. */
+	while ((how = child_read_line(&d->child, HELLO_TIMEOUT_MS, &line)) == CHILD_LINE && *line != '{') {
+		free(line);
+		line = NULL;
+	}
 	if (how == CHILD_LINE)
 		hello = cJSON_Parse(line);
 	if (how != CHILD_LINE)
@@ -366,8 +381,8 @@ static int try_python(struct driver *d, const struct driver_options *opt, const 
 		ret = 0;
 	else if (!strcmp(jstr(jerror(hello), "type") ? jstr(jerror(hello), "type") : "", "ConfigNotFound"))
 		ret = gate_error(EXIT_USAGE, "pass -c with the path of the project's alembic.ini",
-				 "alembic config '%s' not found in '%s'", jstr(jerror(hello), "file"),
-				 opt->project_dir ? opt->project_dir : ".");
+		                 "alembic config '%s' not found in '%s'", jstr(jerror(hello), "file"),
+		                 opt->project_dir ? opt->project_dir : ".");
 	else
 		buf_addf(why, "%s", jstr(jerror(hello), "message") ? jstr(jerror(hello), "message") : "?");
 	if (ret)
@@ -409,7 +424,7 @@ int driver_start(const struct driver_options *opt, struct driver **out)
 	}
 	if (ret == 1)
 		gate_error(EXIT_ENV, no_alembic_hint, "no python interpreter can import alembic: tried %s",
-			   buf_str(&list));
+		           buf_str(&list));
 	if (ret == 0) {
 		d->alive = true;
 		d->timeout_s = opt->step_timeout_s;
@@ -428,14 +443,29 @@ void driver_free(struct driver *d)
 		return;
 	child_finish(&d->child, EXIT_GRACE_MS);
 	free(d->python);
+	free(d->last_error);
 	free(d);
 }
 
-const char *driver_python(const struct driver *d) { return d->python; }
+const char *driver_python(const struct driver *d)
+{
+	return d->python;
+}
 
-bool driver_alive(const struct driver *d) { return d && d->alive; }
+bool driver_alive(const struct driver *d)
+{
+	return d && d->alive;
+}
 
-long driver_pid(const struct driver *d) { return d && d->alive ? (long)d->child.pid : 0; }
+long driver_pid(const struct driver *d)
+{
+	return d && d->alive ? (long)d->child.pid : 0;
+}
+
+const char *driver_stderr_tail(const struct driver *d)
+{
+	return buf_str(&d->child.tail);
+}
 
 /* ---- requests ---------------------------------------------------------------------- */
 
@@ -445,10 +475,10 @@ int driver_set_url(struct driver *d, const char *db_url)
 	cJSON *req = request("url");
 	cJSON_AddStringToObject(req, "url", db_url);
 	cJSON *resp = call(d, req, "setting the database URL", NULL, &st);
-	int ret = !resp ? -1
-		: jtrue(resp, "ok") ? 0
-		: python_error(resp, EXIT_USAGE, "pass a SQLAlchemy URL (postgresql://...)",
-			       "the alembic driver rejected the database URL");
+	int ret = !resp               ? -1
+	          : jtrue(resp, "ok") ? 0
+	                              : python_error(resp, EXIT_USAGE, "pass a SQLAlchemy URL (postgresql://...)",
+	                                             "the alembic driver rejected the database URL");
 	cJSON_Delete(resp);
 	return ret;
 }
@@ -456,7 +486,8 @@ int driver_set_url(struct driver *d, const char *db_url)
 static int add_revisions(const cJSON *resp, struct rev_graph *g)
 {
 	const cJSON *r;
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(resp, "revisions")) {
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(resp, "revisions"))
+	{
 		const char *id = jstr(r, "revision");
 		if (!id)
 			continue;
@@ -473,17 +504,17 @@ int driver_graph(struct driver *d, struct rev_graph *g)
 {
 	enum step_status st;
 	cJSON *resp = call(d, request("graph"), "reading the revision graph", NULL, &st);
-	int ret = !resp ? -1
-		: jtrue(resp, "ok") ? add_revisions(resp, g)
-		: python_error(resp, EXIT_USAGE, "fix the revision file, then run again",
-			       "cannot load the revision graph");
+	int ret = !resp               ? -1
+	          : jtrue(resp, "ok") ? add_revisions(resp, g)
+	                              : python_error(resp, EXIT_USAGE, "fix the revision file, then run again",
+	                                             "cannot load the revision graph");
 	cJSON_Delete(resp);
 	return ret;
 }
 
 /* A request whose answer is a list of strings under key. */
-static int string_request(struct driver *d, const char *op, const char *key, const char *what,
-			  enum gate_exit code, struct strlist *out)
+static int string_request(struct driver *d, const char *op, const char *key, const char *what, enum gate_exit code,
+                          struct strlist *out)
 {
 	enum step_status st;
 	cJSON *resp = call(d, request(op), what, NULL, &st);
@@ -505,20 +536,18 @@ int driver_current(struct driver *d, struct strlist *rows)
 }
 
 /* Runs a step request: out is filled, and the response returned (caller deletes) or NULL when the driver is gone. */
-static cJSON *step_call(struct driver *d, cJSON *req, const char *step, const char *rev,
-			struct step_result *out)
+static cJSON *step_call(struct driver *d, cJSON *req, const char *step, const char *rev, struct step_result *out)
 {
 	cJSON *resp = call(d, req, step, rev, &out->status);
 	if (!resp)
 		set_error(out, out->status == STEP_TIMEOUT ? "Timeout" : "DriverDied",
-			  gate_error_message(gate_error_count() - 1), NULL, 0);
+		          d->last_error ? d->last_error : "the alembic driver is no longer running", NULL, 0);
 	else
 		fill_step(out, resp);
 	return resp;
 }
 
-static int run_step(struct driver *d, cJSON *req, const char *step, const char *rev,
-		    struct step_result *out)
+static int run_step(struct driver *d, cJSON *req, const char *step, const char *rev, struct step_result *out)
 {
 	cJSON *resp = step_call(d, req, step, rev, out);
 	int ret = resp ? 0 : -1;
@@ -533,8 +562,7 @@ int driver_upgrade(struct driver *d, const char *rev, struct step_result *out)
 	return run_step(d, req, "upgrade", rev, out);
 }
 
-int driver_downgrade(struct driver *d, const char *rev, const char *target,
-		     struct step_result *out)
+int driver_downgrade(struct driver *d, const char *rev, const char *target, struct step_result *out)
 {
 	cJSON *req = request("downgrade");
 	cJSON_AddStringToObject(req, "rev", rev);
@@ -543,8 +571,7 @@ int driver_downgrade(struct driver *d, const char *rev, const char *target,
 	return run_step(d, req, "downgrade", rev, out);
 }
 
-int driver_offline_sql(struct driver *d, const char *range, struct buf *out,
-		       struct step_result *result)
+int driver_offline_sql(struct driver *d, const char *range, struct buf *out, struct step_result *result)
 {
 	struct step_result local;
 	struct step_result *r = result ? result : &local;
@@ -557,9 +584,9 @@ int driver_offline_sql(struct driver *d, const char *range, struct buf *out,
 		buf_adds(out, jstr(resp, "sql") ? jstr(resp, "sql") : "");
 	else if (resp && !result)
 		ret = python_error(resp, EXIT_USAGE,
-				   "offline mode cannot run migrations that read rows; use the driver's "
-				   "online replay instead",
-				   "cannot produce offline SQL");
+		                   "offline mode cannot run migrations that read rows; use the driver's "
+		                   "online replay instead",
+		                   "cannot produce offline SQL");
 	cJSON_Delete(resp);
 	step_result_release(&local);
 	return ret;

@@ -53,31 +53,31 @@ enum stmt_kind {
 
 struct captured_stmt {
 	char *sql;
-	char *parameters;  /* JSON text of the bound parameters, NULL when none */
-	char *revision;    /* the revision whose migration ran it, NULL outside one */
+	char *parameters; /* JSON text of the bound parameters, NULL when none */
+	char *revision;   /* the revision whose migration ran it, NULL outside one */
 	double duration_ms;
 	enum stmt_kind kind;
-	bool autocommit;   /* ran in autocommit: inside op.get_context().autocommit_block() */
-	bool failed;       /* the statement raised (it is the step's error) */
+	bool autocommit; /* ran in autocommit: inside op.get_context().autocommit_block() */
+	bool failed;     /* the statement raised (it is the step's error) */
 };
 
 enum step_status {
 	STEP_OK,
-	STEP_FAILED,   /* Python raised: see error_* */
-	STEP_TIMEOUT,  /* exceeded step_timeout_s; the driver was killed */
-	STEP_DIED,     /* the driver exited or broke the protocol; it is gone */
+	STEP_FAILED,  /* Python raised: see error_* */
+	STEP_TIMEOUT, /* exceeded step_timeout_s; the driver was killed */
+	STEP_DIED,    /* the driver exited or broke the protocol; it is gone */
 };
 
 struct step_result {
 	enum step_status status;
-	char *error_type;     /* Python exception class, e.g. "NotImplementedError" */
-	char *error_message;  /* str(exception), or what the C side saw */
-	char *error_file;     /* last traceback frame in a revision file (else env.py, else last) */
-	int error_line;       /* 0 when unknown */
+	char *error_type;            /* Python exception class, e.g. "NotImplementedError" */
+	char *error_message;         /* str(exception), or what the C side saw */
+	char *error_file;            /* last traceback frame in a revision file (else env.py, else last) */
+	int error_line;              /* 0 when unknown */
 	struct captured_stmt *stmts; /* in execution order, also on failure */
 	size_t n_stmts;
 	size_t alloc_stmts;
-	double duration_ms;   /* wall time of the whole step as the driver measured it */
+	double duration_ms;             /* wall time of the whole step as the driver measured it */
 	bool transaction_per_migration; /* as env.py configured the context */
 };
 
@@ -100,6 +100,8 @@ void driver_free(struct driver *d);
 const char *driver_python(const struct driver *d);
 /* False once the driver timed out, died or was killed. */
 bool driver_alive(const struct driver *d);
+/* The last few KB the driver (env.py's logging, alembic's INFO lines) wrote to stderr. */
+const char *driver_stderr_tail(const struct driver *d);
 /* The driver's process id (its process group), 0 when it is gone. For tests and diagnostics. */
 long driver_pid(const struct driver *d);
 
@@ -123,12 +125,12 @@ int driver_heads(struct driver *d, struct strlist *out);
  */
 int driver_upgrade(struct driver *d, const char *rev, struct step_result *out);
 /*
- * Undoes exactly one revision, rev. target NULL: downgrade rev alone (for a
- * merge the version table gets its parents back). target given: alembic
- * downgrade TARGET, e.g. one parent of a merge. Same returns as upgrade.
+ * Undoes exactly one revision, rev, which must be applied. target NULL: rev
+ * alone is downgraded (for a merge, the version table gets its parents
+ * back). target given: alembic downgrade TARGET; for a merge and one of its
+ * parents, Alembic also undoes just the merge. Same returns as upgrade.
  */
-int driver_downgrade(struct driver *d, const char *rev, const char *target,
-		     struct step_result *out);
+int driver_downgrade(struct driver *d, const char *rev, const char *target, struct step_result *out);
 /* The database's alembic_version rows (through env.py), appended to rows. */
 int driver_current(struct driver *d, struct strlist *rows);
 /*
@@ -136,7 +138,6 @@ int driver_current(struct driver *d, struct strlist *rows);
  * step failure: returns 0 with result->status STEP_FAILED when result is not
  * NULL, -1 with a recorded EXIT_USAGE error otherwise.
  */
-int driver_offline_sql(struct driver *d, const char *range, struct buf *out,
-		       struct step_result *result);
+int driver_offline_sql(struct driver *d, const char *range, struct buf *out, struct step_result *result);
 
 #endif

@@ -241,6 +241,8 @@ def error_frame(exc, script):
 
 
 def error_message(exc):
+    if isinstance(exc, SyntaxError):  # file and line are reported apart
+        return exc.msg or "invalid syntax"
     orig = getattr(exc, "orig", None)  # a DBAPIError: the server's own words
     text = str(orig) if orig is not None else str(exc)
     return text.strip() or type(exc).__name__

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/banned.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
-#include "util/banned.h"
 
 #define NOT_FOUND ((size_t)-1)
 
@@ -63,10 +63,16 @@ const struct rev *rev_graph_find(const struct rev_graph *g, const char *id)
 	return i == NOT_FOUND ? NULL : &g->revs[i];
 }
 
-static const char *file_of(const struct rev *r) { return r->path ? r->path : "(unknown file)"; }
+static const char *file_of(const struct rev *r)
+{
+	return r->path ? r->path : "(unknown file)";
+}
 
 /* What r needs: its down_revisions, then its depends_on. */
-static size_t n_needs(const struct rev *r) { return r->down.n + r->depends.n; }
+static size_t n_needs(const struct rev *r)
+{
+	return r->down.n + r->depends.n;
+}
 
 static const char *need_at(const struct rev *r, size_t k)
 {
@@ -78,13 +84,13 @@ static int check_edges(const struct rev_graph *g, const struct rev *r)
 	for (size_t k = 0; k < r->down.n; k++)
 		if (index_of(g, r->down.items[k]) == NOT_FOUND)
 			return gate_error(EXIT_USAGE, graph_hint,
-					  "revision '%s' (%s) has down_revision '%s', which is not a revision",
-					  r->id, file_of(r), r->down.items[k]);
+			                  "revision '%s' (%s) has down_revision '%s', which is not a revision", r->id,
+			                  file_of(r), r->down.items[k]);
 	for (size_t k = 0; k < r->depends.n; k++)
 		if (index_of(g, r->depends.items[k]) == NOT_FOUND)
 			return gate_error(EXIT_USAGE, graph_hint,
-					  "revision '%s' (%s) depends on '%s', which is not a revision",
-					  r->id, file_of(r), r->depends.items[k]);
+			                  "revision '%s' (%s) depends on '%s', which is not a revision", r->id,
+			                  file_of(r), r->depends.items[k]);
 	return 0;
 }
 
@@ -131,8 +137,8 @@ int rev_graph_validate(struct rev_graph *g)
 		size_t first = index_of(g, r->id);
 		if (first != i)
 			return gate_error(EXIT_USAGE, "give every revision file its own revision id",
-					  "revision '%s' is defined twice: %s and %s", r->id,
-					  file_of(&g->revs[first]), file_of(r));
+			                  "revision '%s' is defined twice: %s and %s", r->id, file_of(&g->revs[first]),
+			                  file_of(r));
 		if (check_edges(g, r) < 0)
 			return -1;
 		r->is_merge = r->down.n > 1;
@@ -140,14 +146,13 @@ int rev_graph_validate(struct rev_graph *g)
 	size_t bad = walk_all(g, NULL);
 	if (bad != NOT_FOUND)
 		return gate_error(EXIT_USAGE, graph_hint,
-				  "revision '%s' (%s) is part of a cycle of down_revision / depends_on",
-				  g->revs[bad].id, file_of(&g->revs[bad]));
+		                  "revision '%s' (%s) is part of a cycle of down_revision / depends_on",
+		                  g->revs[bad].id, file_of(&g->revs[bad]));
 	return 0;
 }
 
 /* Marks every revision that another one (in `within`, NULL: any) needs; with_depends: also through depends_on. */
-static unsigned char *needed_flags(const struct rev_graph *g, const struct strset *within,
-				   bool with_depends)
+static unsigned char *needed_flags(const struct rev_graph *g, const struct strset *within, bool with_depends)
 {
 	unsigned char *needed = xcalloc(g->n ? g->n : 1, 1);
 	for (size_t i = 0; i < g->n; i++) {
@@ -165,8 +170,7 @@ static unsigned char *needed_flags(const struct rev_graph *g, const struct strse
 }
 
 /* The revisions of `within` (NULL: all) that no other needs, sorted. */
-static void heads_within(const struct rev_graph *g, const struct strset *within, bool with_depends,
-			 struct strlist *out)
+static void heads_within(const struct rev_graph *g, const struct strset *within, bool with_depends, struct strlist *out)
 {
 	struct strlist heads = STRLIST_INIT;
 	unsigned char *needed = needed_flags(g, within, with_depends);
@@ -181,7 +185,10 @@ static void heads_within(const struct rev_graph *g, const struct strset *within,
 }
 
 /* As Alembic counts them: depends_on does not make a head, so `upgrade head` would refuse. */
-void rev_graph_heads(const struct rev_graph *g, struct strlist *out) { heads_within(g, NULL, false, out); }
+void rev_graph_heads(const struct rev_graph *g, struct strlist *out)
+{
+	heads_within(g, NULL, false, out);
+}
 
 int rev_graph_check_heads(const struct rev_graph *g, bool allow_many)
 {
@@ -192,16 +199,18 @@ int rev_graph_check_heads(const struct rev_graph *g, bool allow_many)
 		struct buf list = BUF_INIT;
 		for (size_t i = 0; i < heads.n; i++)
 			buf_addf(&list, "%s'%s'", i ? ", " : "", heads.items[i]);
-		ret = gate_error(EXIT_USAGE,
-				 "merge them (alembic merge heads) or pass --heads to replay every branch",
-				 "the revision graph has %zu heads: %s", heads.n, buf_str(&list));
+		ret = gate_error(EXIT_USAGE, "merge them (alembic merge heads) or pass --heads to replay every branch",
+		                 "the revision graph has %zu heads: %s", heads.n, buf_str(&list));
 		buf_release(&list);
 	}
 	strlist_release(&heads);
 	return ret;
 }
 
-void rev_graph_topo(const struct rev_graph *g, struct strlist *out) { walk_all(g, out); }
+void rev_graph_topo(const struct rev_graph *g, struct strlist *out)
+{
+	walk_all(g, out);
+}
 
 static void close_over(const struct rev_graph *g, size_t i, struct strset *out)
 {
@@ -214,17 +223,15 @@ static void close_over(const struct rev_graph *g, size_t i, struct strset *out)
 	}
 }
 
-int rev_graph_closure(const struct rev_graph *g, const struct strlist *roots, const char *what,
-		      struct strset *out)
+int rev_graph_closure(const struct rev_graph *g, const struct strlist *roots, const char *what, struct strset *out)
 {
 	for (size_t k = 0; k < roots->n; k++) {
 		size_t i = index_of(g, roots->items[k]);
 		if (i == NOT_FOUND)
 			return gate_error(EXIT_USAGE,
-					  "the database is at a revision this project does not have: "
-					  "check out the matching branch, or pass the right -c / -n",
-					  "%s '%s' is not a revision of this project", what,
-					  roots->items[k]);
+			                  "the database is at a revision this project does not have: "
+			                  "check out the matching branch, or pass the right -c / -n",
+			                  "%s '%s' is not a revision of this project", what, roots->items[k]);
 		close_over(g, i, out);
 	}
 	return 0;
@@ -241,8 +248,7 @@ static void topo_minus(const struct rev_graph *g, const struct strset *done, str
 	strlist_release(&all);
 }
 
-static int new_after(const struct rev_graph *g, const struct strlist *roots, const char *what,
-		     struct strlist *out)
+static int new_after(const struct rev_graph *g, const struct strlist *roots, const char *what, struct strlist *out)
 {
 	struct strset done = STRSET_INIT;
 	int ret = rev_graph_closure(g, roots, what, &done);
@@ -252,8 +258,7 @@ static int new_after(const struct rev_graph *g, const struct strlist *roots, con
 	return ret;
 }
 
-int rev_graph_new_from_rows(const struct rev_graph *g, const struct strlist *rows,
-			    struct strlist *out)
+int rev_graph_new_from_rows(const struct rev_graph *g, const struct strlist *rows, struct strlist *out)
 {
 	return new_after(g, rows, "alembic_version row", out);
 }
@@ -267,8 +272,7 @@ int rev_graph_new_since(const struct rev_graph *g, const char *rev, struct strli
 	return ret;
 }
 
-void rev_graph_baseline(const struct rev_graph *g, const struct strlist *fresh,
-			struct strlist *out)
+void rev_graph_baseline(const struct rev_graph *g, const struct strlist *fresh, struct strlist *out)
 {
 	struct strset old = STRSET_INIT;
 	for (size_t i = 0; i < g->n; i++)

@@ -19,13 +19,13 @@
 #include "util/strset.h"
 
 struct rev {
-	char *id;                     /* the revision identifier */
-	char *path;                   /* the revision file, NULL when unknown */
-	char *doc;                    /* the docstring's first line, NULL when none */
-	struct strlist down;          /* down_revisions; empty for a base revision */
-	struct strlist depends;       /* depends_on */
+	char *id;               /* the revision identifier */
+	char *path;             /* the revision file, NULL when unknown */
+	char *doc;              /* the docstring's first line, NULL when none */
+	struct strlist down;    /* down_revisions; empty for a base revision */
+	struct strlist depends; /* depends_on */
 	struct strlist branch_labels;
-	bool is_merge;                /* more than one down_revision */
+	bool is_merge; /* more than one down_revision */
 };
 
 struct rev_graph {
@@ -34,7 +34,10 @@ struct rev_graph {
 	size_t alloc;
 };
 
-#define REV_GRAPH_INIT {NULL, 0, 0}
+#define REV_GRAPH_INIT                                                                                                 \
+	{                                                                                                              \
+		NULL, 0, 0                                                                                             \
+	}
 
 void rev_graph_init(struct rev_graph *g);
 void rev_graph_release(struct rev_graph *g);
@@ -83,8 +86,7 @@ void rev_graph_topo(const struct rev_graph *g, struct strlist *out);
  * records an EXIT_USAGE error naming it (what names it: `what`, e.g.
  * "alembic_version row") and returns -1.
  */
-int rev_graph_closure(const struct rev_graph *g, const struct strlist *roots, const char *what,
-		      struct strset *out);
+int rev_graph_closure(const struct rev_graph *g, const struct strlist *roots, const char *what, struct strset *out);
 
 /*
  * The revisions still to apply to a database whose alembic_version holds
@@ -92,8 +94,7 @@ int rev_graph_closure(const struct rev_graph *g, const struct strlist *roots, co
  * order, appended to out. An empty rows list means an empty database, so
  * every revision is new. An unknown row is an EXIT_USAGE error.
  */
-int rev_graph_new_from_rows(const struct rev_graph *g, const struct strlist *rows,
-			    struct strlist *out);
+int rev_graph_new_from_rows(const struct rev_graph *g, const struct strlist *rows, struct strlist *out);
 
 /*
  * --since REV: the revisions after REV, i.e. what a database stamped at REV
@@ -108,7 +109,6 @@ int rev_graph_new_since(const struct rev_graph *g, const char *rev, struct strli
  * an empty database to each of them in turn applies exactly the old part of
  * the graph; empty output means start from an empty database.
  */
-void rev_graph_baseline(const struct rev_graph *g, const struct strlist *fresh,
-			struct strlist *out);
+void rev_graph_baseline(const struct rev_graph *g, const struct strlist *fresh, struct strlist *out);
 
 #endif

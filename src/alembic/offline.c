@@ -5,11 +5,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/banned.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/strset.h"
-#include "util/banned.h"
 
 static const char upgrade_marker[] = "-- Running upgrade ";
 static const char downgrade_marker[] = "-- Running downgrade ";
@@ -54,9 +54,8 @@ static bool starts_with_word(const char *stmt, const char *word)
 static bool is_bookkeeping(const char *stmt)
 {
 	static const char *const heads[] = {
-		"INSERT INTO alembic_version", "UPDATE alembic_version",
-		"DELETE FROM alembic_version", "CREATE TABLE alembic_version",
-		"DROP TABLE alembic_version",
+	    "INSERT INTO alembic_version",  "UPDATE alembic_version",     "DELETE FROM alembic_version",
+	    "CREATE TABLE alembic_version", "DROP TABLE alembic_version",
 	};
 	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
 		if (starts_with_word(stmt, heads[i]))
@@ -119,8 +118,7 @@ static char *clean(const char *raw)
 	size_t first = 0, end = st.n;
 	while (first < end && is_word_stmt(st.items[first], "BEGIN;"))
 		first++;
-	while (end > first && (is_word_stmt(st.items[end - 1], "COMMIT;") ||
-			       is_word_stmt(st.items[end - 1], "BEGIN;")))
+	while (end > first && (is_word_stmt(st.items[end - 1], "COMMIT;") || is_word_stmt(st.items[end - 1], "BEGIN;")))
 		end--;
 	for (size_t i = first; i < end; i++)
 		buf_adds(&out, st.items[i]);
@@ -193,10 +191,9 @@ int offline_split(const char *text, struct offline_split *s)
 	} else {
 		char *sql = clean(buf_str(&raw));
 		if (*sql)
-			ret = gate_error(EXIT_USAGE,
-					 "pass the output of `alembic upgrade FROM:TO --sql` unchanged",
-					 "offline SQL has no '-- Running upgrade' markers, so it cannot be "
-					 "split by revision");
+			ret = gate_error(EXIT_USAGE, "pass the output of `alembic upgrade FROM:TO --sql` unchanged",
+			                 "offline SQL has no '-- Running upgrade' markers, so it cannot be "
+			                 "split by revision");
 		free(sql);
 	}
 	buf_release(&raw);

@@ -18,11 +18,11 @@
 #include <stddef.h>
 
 struct offline_part {
-	char *revision;  /* the revision the step applies (B above) or undoes */
-	char *from;      /* the text left of "->", e.g. "A" or "A, C"; "" from base */
+	char *revision; /* the revision the step applies (B above) or undoes */
+	char *from;     /* the text left of "->", e.g. "A" or "A, C"; "" from base */
 	bool downgrade;
-	char *sql;       /* the step's SQL without bookkeeping; "" when none */
-	int line;        /* line of the marker in the input, 1-based */
+	char *sql; /* the step's SQL without bookkeeping; "" when none */
+	int line;  /* line of the marker in the input, 1-based */
 };
 
 struct offline_split {
@@ -31,7 +31,10 @@ struct offline_split {
 	size_t alloc;
 };
 
-#define OFFLINE_SPLIT_INIT {NULL, 0, 0}
+#define OFFLINE_SPLIT_INIT                                                                                             \
+	{                                                                                                              \
+		NULL, 0, 0                                                                                             \
+	}
 
 void offline_split_init(struct offline_split *s);
 void offline_split_release(struct offline_split *s);

@@ -8,9 +8,9 @@
  * statement capture, autocommit, step failures, merges and the step timeout.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +59,10 @@ static struct driver *start_opts(const char *name, const char *python, unsigned 
 	return d;
 }
 
-static struct driver *start(const char *name) { return start_opts(name, NULL, 60); }
+static struct driver *start(const char *name)
+{
+	return start_opts(name, NULL, 60);
+}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -275,7 +278,7 @@ static void test_killed_driver_is_reported(void **state)
 	unsigned before = gate_error_count();
 	assert_int_equal(driver_heads(d, &heads), -1);
 	assert_int_equal(gate_error_code(), EXIT_ENV);
-	expect_error_containing(before, "the alembic driver died during reading the heads");
+	expect_error_containing(before, "the alembic driver died during reading the heads (killed by signal 9)");
 	expect_error_containing(before, "killed by signal 9");
 	assert_false(driver_alive(d));
 	/* Later requests fail at once, with a step result that says so. */
@@ -524,7 +527,8 @@ static void test_hanging_revision_is_killed(void **state)
 	assert_true(time(NULL) - t0 < 10);
 	assert_int_equal(r.status, STEP_TIMEOUT);
 	assert_int_equal(gate_error_code(), EXIT_ENV);
-	expect_error_containing(before, "upgrade of revision 'r0001' did not finish within 2s; the alembic driver was killed");
+	expect_error_containing(before,
+	                        "upgrade of revision 'r0001' did not finish within 2s; the alembic driver was killed");
 	assert_false(driver_alive(d));
 	gate_error_flush();
 	step_result_release(&r);
@@ -534,26 +538,26 @@ static void test_hanging_revision_is_killed(void **state)
 int main(void)
 {
 	const struct CMUnitTest offline[] = {
-		cmocka_unit_test(test_graph_of_good_project),
-		cmocka_unit_test(test_graph_with_merge_labels_and_depends_on),
-		cmocka_unit_test(test_broken_revision_file),
-		cmocka_unit_test(test_missing_config_file),
-		cmocka_unit_test(test_interpreter_discovery),
-		cmocka_unit_test(test_env_raises),
-		cmocka_unit_test(test_killed_driver_is_reported),
-		cmocka_unit_test(test_offline_sql_splits_by_revision),
+	    cmocka_unit_test(test_graph_of_good_project),
+	    cmocka_unit_test(test_graph_with_merge_labels_and_depends_on),
+	    cmocka_unit_test(test_broken_revision_file),
+	    cmocka_unit_test(test_missing_config_file),
+	    cmocka_unit_test(test_interpreter_discovery),
+	    cmocka_unit_test(test_env_raises),
+	    cmocka_unit_test(test_killed_driver_is_reported),
+	    cmocka_unit_test(test_offline_sql_splits_by_revision),
 	};
 	const struct CMUnitTest online[] = {
-		cmocka_unit_test(test_capture_kinds_and_current),
-		cmocka_unit_test(test_autocommit_block_is_flagged),
-		cmocka_unit_test(test_concurrently_outside_autocommit_fails),
-		cmocka_unit_test(test_downgrade_raises),
-		cmocka_unit_test(test_second_upgrade_fails),
-		cmocka_unit_test(test_transaction_per_migration_is_reported),
-		cmocka_unit_test(test_data_migration_reads_rows_online),
-		cmocka_unit_test(test_merge_downgrade_one_revision),
-		cmocka_unit_test(test_env_ignoring_the_url_still_runs),
-		cmocka_unit_test(test_hanging_revision_is_killed),
+	    cmocka_unit_test(test_capture_kinds_and_current),
+	    cmocka_unit_test(test_autocommit_block_is_flagged),
+	    cmocka_unit_test(test_concurrently_outside_autocommit_fails),
+	    cmocka_unit_test(test_downgrade_raises),
+	    cmocka_unit_test(test_second_upgrade_fails),
+	    cmocka_unit_test(test_transaction_per_migration_is_reported),
+	    cmocka_unit_test(test_data_migration_reads_rows_online),
+	    cmocka_unit_test(test_merge_downgrade_one_revision),
+	    cmocka_unit_test(test_env_ignoring_the_url_still_runs),
+	    cmocka_unit_test(test_hanging_revision_is_killed),
 	};
 	int failed = cmocka_run_group_tests_name("driver without a database", offline, NULL, NULL);
 	if (db_url("x"))

@@ -53,12 +53,9 @@ static size_t pos(const struct strlist *l, const char *id)
 
 /* A branching history with a merge and a cross-branch depends_on. */
 static const char *const branchy[] = {
-	"m:b,c:-", /* listed first on purpose: order must come from edges */
-	"a:-:-",
-	"b:a:-",
-	"c:a:x",
-	"x:-:-",   /* a second base, needed by c */
-	"d:m:-",
+    "m:b,c:-",                            /* listed first on purpose: order must come from edges */
+    "a:-:-",   "b:a:-", "c:a:x", "x:-:-", /* a second base, needed by c */
+    "d:m:-",
 };
 
 static void test_topo_respects_every_edge(void **state)
@@ -175,7 +172,7 @@ static void test_unknown_row_is_usage_error(void **state)
 	assert_int_equal(rev_graph_new_from_rows(&g, &rows, &fresh), -1);
 	assert_int_equal(gate_error_code(), EXIT_USAGE);
 	assert_string_equal(gate_error_message(before),
-			    "alembic_version row 'deadbeef' is not a revision of this project");
+	                    "alembic_version row 'deadbeef' is not a revision of this project");
 	assert_int_equal(fresh.n, 0);
 	assert_int_equal(rev_graph_new_since(&g, "nope", &fresh), -1);
 	assert_non_null(strstr(gate_error_message(before + 1), "'nope'"));
@@ -225,8 +222,7 @@ static void test_invalid_graphs_name_the_file(void **state)
 	static const char *const cycle[] = {"a:-", "b:a,d", "c:b", "d:c"};
 	static const char *const twice[] = {"a:-", "a:-"};
 	static const char *const self[] = {"a:a"};
-	expect_invalid(broken, 2,
-		       "revision 'b' (versions/b.py) has down_revision 'zz', which is not a revision");
+	expect_invalid(broken, 2, "revision 'b' (versions/b.py) has down_revision 'zz', which is not a revision");
 	expect_invalid(bad_dep, 2, "revision 'b' (versions/b.py) depends on 'qq'");
 	expect_invalid(cycle, 4, "(versions/b.py) is part of a cycle");
 	expect_invalid(twice, 2, "revision 'a' is defined twice: versions/a.py and versions/a.py");
@@ -249,13 +245,13 @@ static void test_empty_graph(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_topo_respects_every_edge),
-		cmocka_unit_test(test_heads),
-		cmocka_unit_test(test_new_from_rows_follows_depends_on),
-		cmocka_unit_test(test_unknown_row_is_usage_error),
-		cmocka_unit_test(test_since),
-		cmocka_unit_test(test_invalid_graphs_name_the_file),
-		cmocka_unit_test(test_empty_graph),
+	    cmocka_unit_test(test_topo_respects_every_edge),
+	    cmocka_unit_test(test_heads),
+	    cmocka_unit_test(test_new_from_rows_follows_depends_on),
+	    cmocka_unit_test(test_unknown_row_is_usage_error),
+	    cmocka_unit_test(test_since),
+	    cmocka_unit_test(test_invalid_graphs_name_the_file),
+	    cmocka_unit_test(test_empty_graph),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
