@@ -72,15 +72,24 @@ char *node_join_names(const cJSON *names)
 	return buf_detach(&b);
 }
 
-char *node_relation_key(const cJSON *rangevar)
+static char *relation_key(const char *schema, const char *rel)
 {
-	const char *schema = node_str(rangevar, "schemaname");
-	const char *rel = node_str(rangevar, "relname");
 	struct buf b = BUF_INIT;
 	if (schema && strcmp(schema, "public"))
 		buf_addf(&b, "%s.", schema);
 	buf_adds(&b, rel ? rel : "");
 	return buf_detach(&b);
+}
+
+char *node_relation_key(const cJSON *rangevar)
+{
+	return relation_key(node_str(rangevar, "schemaname"), node_str(rangevar, "relname"));
+}
+
+char *node_names_relation_key(const cJSON *names)
+{
+	int n = cJSON_GetArraySize(names);
+	return relation_key(n > 1 ? node_sval(cJSON_GetArrayItem(names, n - 2)) : NULL, node_last_name(names));
 }
 
 const char *node_type_name(const cJSON *type_name)

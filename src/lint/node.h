@@ -40,6 +40,8 @@ char *node_join_names(const cJSON *names);
  * unqualified or in public. rangevar is the RangeVar body. Newly allocated.
  */
 char *node_relation_key(const cJSON *rangevar);
+/* The same key for a relation named by a list of Strings, as DROP names its objects. */
+char *node_names_relation_key(const cJSON *names);
 /* The last type name of a TypeName body, e.g. "int4", "varchar", "timestamptz". */
 const char *node_type_name(const cJSON *type_name);
 

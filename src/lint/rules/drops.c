@@ -150,24 +150,12 @@ static void check_enum(struct lint_ctx *ctx, const struct lint_stmt *st)
 	free(name);
 }
 
-/* A dropped relation's key, as node_relation_key() builds it from a RangeVar. */
-static char *dropped_rel_key(const cJSON *items)
-{
-	const char *rel = node_last_name(items);
-	const char *schema = cJSON_GetArraySize(items) > 1 ? node_sval(cJSON_GetArrayItem(items, 0)) : NULL;
-	struct buf b = BUF_INIT;
-	if (schema && strcmp(schema, "public"))
-		buf_addf(&b, "%s.", schema);
-	buf_adds(&b, rel ? rel : "");
-	return buf_detach(&b);
-}
-
 /* The name of one object of a DROP, whatever form the grammar gives it. */
 static char *dropped_name(const cJSON *obj)
 {
 	const char *name = node_sval(obj);
 	if (node_is(obj, "List"))
-		return dropped_rel_key(node_field(node_body(obj), "items"));
+		return node_names_relation_key(node_field(node_body(obj), "items"));
 	if (node_is(obj, "TypeName"))
 		name = node_last_name(node_field(node_body(obj), "names"));
 	else if (node_is(obj, "ObjectWithArgs"))
