@@ -127,18 +127,30 @@ static bool has_owner_table(const char *kind)
 	       !strcmp(kind, "policy");
 }
 
+/* A name in double quotes, unless it already holds quoted parts ("Odd.Name" stays as is). */
+static void add_name(struct buf *b, const char *s, size_t n)
+{
+	bool quoted = memchr(s, '"', n) != NULL;
+	buf_adds(b, quoted ? "" : "\"");
+	buf_add(b, s, n);
+	buf_adds(b, quoted ? "" : "\"");
+}
+
 char *diff_entry_subject(const struct diff_entry *e)
 {
 	struct buf b = BUF_INIT;
-	const char *dot = owner_dot(e->identity);
-	if (has_owner_table(e->kind) && dot)
-		buf_addf(&b, "%s \"%s\" on \"%.*s\"", e->kind, dot + 1, (int)(dot - e->identity), e->identity);
-	else if (!strcmp(e->kind, "comment"))
-		buf_addf(&b, "comment on %s", e->identity);
-	else if (!strcmp(e->kind, "grant"))
-		buf_addf(&b, "grants on %s", e->identity);
-	else
-		buf_addf(&b, "%s \"%s\"", e->kind, e->identity);
+	const char *id = e->identity, *dot = owner_dot(id);
+	if (!strcmp(e->kind, "comment") || !strcmp(e->kind, "grant")) {
+		buf_addf(&b, "%s on %s", !strcmp(e->kind, "grant") ? "grants" : "comment", id);
+	} else if (has_owner_table(e->kind) && dot) {
+		buf_addf(&b, "%s ", e->kind);
+		add_name(&b, dot + 1, strlen(dot + 1));
+		buf_adds(&b, " on ");
+		add_name(&b, id, (size_t)(dot - id));
+	} else {
+		buf_addf(&b, "%s ", e->kind);
+		add_name(&b, id, strlen(id));
+	}
 	return buf_detach(&b);
 }
 

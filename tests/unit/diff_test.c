@@ -1,0 +1,204 @@
+/* Snapshot diff and its wording, on hand-made snapshots (no server needed). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pg/diff.h"
+#include "pg/snapshot.h"
+
+static void fill(struct snapshot *s, const char *const *lines)
+{
+	snapshot_init(s);
+	for (; *lines; lines++)
+		strlist_add(&s->lines, *lines);
+	strlist_sort(&s->lines);
+}
+
+static void assert_describes(const struct diff *d, const char *const *want)
+{
+	size_t n = 0;
+	for (; want[n]; n++) {
+		assert_true(n < d->n);
+		char *got = diff_entry_describe(&d->items[n]);
+		if (strcmp(got, want[n]))
+			print_error("entry %zu\n   got: %s\n  want: %s\n", n, got, want[n]);
+		assert_string_equal(got, want[n]);
+		free(got);
+	}
+	assert_int_equal(d->n, n);
+}
+
+static void test_added_removed_changed(void **state)
+{
+	(void)state;
+	static const char *const a_lines[] = {
+		"column\tt.a\ttext\tnot null\t\t\t\t\t1",
+		"column\tt.b\tinteger\tnull\t\t\t\t\t2",
+		"index\tt.ix_old\tCREATE INDEX ix_old ON public.t USING btree (b)\tvalid",
+		"schema\tpublic",
+		"table\tt\ttable\tlogged",
+		NULL,
+	};
+	static const char *const b_lines[] = {
+		"column\tt.a\tcharacter varying(20)\tnull\t'x'::character varying\t\t\t\t1",
+		"index\tt.ix_a\tCREATE INDEX ix_a ON public.t USING btree (a)\tinvalid",
+		"schema\tpublic",
+		"table\tt\ttable\tlogged",
+		NULL,
+	};
+	struct snapshot a, b;
+	struct diff d = DIFF_INIT;
+	fill(&a, a_lines);
+	fill(&b, b_lines);
+	assert_int_equal(diff_snapshots(&a, &b, &d), 4);
+	static const char *const want[] = {
+		"column \"t.a\" type differs: text vs varchar(20); nullability differs: not null vs null; default differs: "
+		"(none) vs 'x'::character varying",
+		"column \"t.b\" was removed",
+		"index \"ix_a\" on \"t\" was added",
+		"index \"ix_old\" on \"t\" was removed",
+		NULL,
+	};
+	assert_describes(&d, want);
+	assert_int_equal(d.items[0].change, DIFF_CHANGED);
+	assert_string_equal(d.items[0].kind, "column");
+	assert_string_equal(d.items[0].identity, "t.a");
+	assert_string_equal(d.items[0].before, "text\tnot null\t\t\t\t\t1");
+	assert_null(d.items[1].after);
+	assert_null(d.items[2].before);
+	assert_string_equal(d.items[2].after, "CREATE INDEX ix_a ON public.t USING btree (a)\tinvalid");
+	/* The reverse direction swaps added and removed. */
+	assert_int_equal(diff_snapshots(&b, &a, &d), 4);
+	assert_int_equal(d.items[1].change, DIFF_ADDED);
+	assert_int_equal(d.items[2].change, DIFF_REMOVED);
+	diff_release(&d);
+	diff_release(&d); /* released twice is fine */
+	snapshot_release(&a);
+	snapshot_release(&b);
+}
+
+static void test_equal(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {"schema\tpublic", "table\tt\ttable\tlogged", NULL};
+	struct snapshot a, b;
+	struct diff d = DIFF_INIT;
+	fill(&a, lines);
+	fill(&b, lines);
+	assert_true(snapshot_equal(&a, &b));
+	assert_int_equal(diff_snapshots(&a, &b, &d), 0);
+	strlist_add(&b.lines, "schema\tx");
+	assert_false(snapshot_equal(&a, &b));
+	assert_int_equal(diff_snapshots(&a, &b, &d), 1);
+	char *s = diff_entry_describe(&d.items[0]);
+	assert_string_equal(s, "schema \"x\" was added");
+	free(s);
+	diff_release(&d);
+	snapshot_release(&a);
+	snapshot_release(&b);
+}
+
+/* A key that is a prefix of another ("t.a" and "t.ab") must not pair them up. */
+static void test_prefix_keys(void **state)
+{
+	(void)state;
+	static const char *const a_lines[] = {"column\tt.a\ttext", "column\tt.ab\ttext", NULL};
+	static const char *const b_lines[] = {"column\tt.ab\tinteger", NULL};
+	struct snapshot a, b;
+	struct diff d = DIFF_INIT;
+	fill(&a, a_lines);
+	fill(&b, b_lines);
+	static const char *const want[] = {
+		"column \"t.a\" was removed",
+		"column \"t.ab\" type differs: text vs integer",
+		NULL,
+	};
+	diff_snapshots(&a, &b, &d);
+	assert_describes(&d, want);
+	diff_release(&d);
+	snapshot_release(&a);
+	snapshot_release(&b);
+}
+
+static void test_subjects(void **state)
+{
+	(void)state;
+	static const char *const a_lines[] = {NULL};
+	static const char *const b_lines[] = {
+		"comment\tcolumn c of table t\thello",
+		"constraint\taudit.\"Odd.Name\".fk_x\tFOREIGN KEY (a) REFERENCES t(id)",
+		"enum\tmood\t'a', 'b'",
+		"function\tf(integer)\tCREATE FUNCTION...",
+		"grant\ttable t\treader SELECT",
+		"trigger\tt.\"trg.x\"\tCREATE TRIGGER...\tenabled",
+		NULL,
+	};
+	struct snapshot a, b;
+	struct diff d = DIFF_INIT;
+	fill(&a, a_lines);
+	fill(&b, b_lines);
+	diff_snapshots(&a, &b, &d);
+	static const char *const want[] = {
+		"comment on column c of table t was added",
+		"constraint \"fk_x\" on audit.\"Odd.Name\" was added",
+		"enum \"mood\" was added",
+		"function \"f(integer)\" was added",
+		"grants on table t was added",
+		"trigger \"trg.x\" on \"t\" was added",
+		NULL,
+	};
+	assert_describes(&d, want);
+	char *detail = diff_entry_detail(&d.items[0]);
+	assert_string_equal(detail, "was added");
+	free(detail);
+	diff_release(&d);
+	snapshot_release(&a);
+	snapshot_release(&b);
+}
+
+/* Long values are cut to a window around the first difference; plural field names take "differ". */
+static void test_long_values(void **state)
+{
+	(void)state;
+	static const char *const a_lines[] = {
+		"enum\tmood\t'a', 'b'",
+		"view\tv\t SELECT t.a,\\n    t.b\\n   FROM t\\n  WHERE (t.a > 1000000) AND (t.b < 2000000) AND t.c IS NULL;",
+		NULL,
+	};
+	static const char *const b_lines[] = {
+		"enum\tmood\t'a', 'b', 'c'",
+		"view\tv\t SELECT t.a,\\n    t.b\\n   FROM t\\n  WHERE (t.a > 1000000) AND (t.b < 3000000) AND t.c IS NULL;",
+		NULL,
+	};
+	struct snapshot a, b;
+	struct diff d = DIFF_INIT;
+	fill(&a, a_lines);
+	fill(&b, b_lines);
+	diff_snapshots(&a, &b, &d);
+	static const char *const want[] = {
+		"enum \"mood\" labels differ: 'a', 'b' vs 'a', 'b', 'c'",
+		/* 20 characters of context before the first difference, "1000000) AND (t.b < " */
+		"view \"v\" definition differs: ...1000000) AND (t.b < 2000000) AND t.c IS NULL; vs ...1000000) AND (t.b < "
+		"3000000) AND t.c IS NULL;",
+		NULL,
+	};
+	assert_describes(&d, want);
+	diff_release(&d);
+	snapshot_release(&a);
+	snapshot_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_added_removed_changed), cmocka_unit_test(test_equal),
+		cmocka_unit_test(test_prefix_keys),           cmocka_unit_test(test_subjects),
+		cmocka_unit_test(test_long_values),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
