@@ -1,0 +1,3 @@
+CREATE FUNCTION reset_newsletter() RETURNS void LANGUAGE sql AS $$
+    UPDATE users SET newsletter = false;
+$$;
