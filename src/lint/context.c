@@ -389,18 +389,25 @@ bool lint_is_version_table(const char *rel_key)
 	return !strcmp(dot ? dot + 1 : rel_key, "alembic_version");
 }
 
+enum tx_role lint_tx_role(const struct lint_ctx *ctx, const struct lint_stmt *st, const struct rel_lock **rel)
+{
+	enum lock_mode mode = lint_strongest_existing_lock(st, rel);
+	if (!ctx->in_tx || st->autocommit || !*rel)
+		return TX_ROLE_NONE;
+	/* Alembic moves its version row in every revision's transaction: that is no backfill. */
+	if (!strcmp(st->type, "UpdateStmt") || !strcmp(st->type, "DeleteStmt"))
+		return lint_is_version_table((*rel)->rel) ? TX_ROLE_NONE : TX_ROLE_DML;
+	return mode >= LOCK_SHARE && strcmp(st->type, "LockStmt") ? TX_ROLE_DDL : TX_ROLE_NONE;
+}
+
 /* Row locks of an UPDATE/DELETE and DDL locks held by one transaction (unbatched-dml-with-ddl). */
 static void after_tx_pairing(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
-	const struct rel_lock *which;
-	enum lock_mode mode = lint_strongest_existing_lock(st, &which);
-	if (!ctx->in_tx || st->autocommit || !which)
-		return;
-	bool dml = !strcmp(st->type, "UpdateStmt") || !strcmp(st->type, "DeleteStmt");
-	if (dml && !ctx->tx_dml_rel && !lint_is_version_table(which->rel))
-		ctx->tx_dml_rel = xstrdup(which->rel);
-	else if (!dml && mode >= LOCK_SHARE && strcmp(st->type, "LockStmt") && !ctx->tx_ddl_rel)
-		ctx->tx_ddl_rel = xstrdup(which->rel);
+	const struct rel_lock *rel;
+	enum tx_role role = lint_tx_role(ctx, st, &rel);
+	char **first = role == TX_ROLE_DML ? &ctx->tx_dml_rel : role == TX_ROLE_DDL ? &ctx->tx_ddl_rel : NULL;
+	if (first && !*first)
+		*first = xstrdup(rel->rel);
 }
 
 static void add_new_rel(struct lint_ctx *ctx, const cJSON *rangevar)

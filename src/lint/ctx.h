@@ -106,6 +106,13 @@ bool lint_rel_is_new(const struct lint_ctx *ctx, const cJSON *rangevar);
 bool lint_key_is_new(const struct lint_ctx *ctx, const char *rel_key);
 /* The relation key names Alembic's bookkeeping table (alembic_version, in any schema). */
 bool lint_is_version_table(const char *rel_key);
+/*
+ * A statement's part in unbatched-dml-with-ddl, for statements in a transaction: an UPDATE/DELETE
+ * of an existing table other than alembic_version, or DDL that locks an existing table SHARE or
+ * stronger. *rel is that table's lock.
+ */
+enum tx_role { TX_ROLE_NONE, TX_ROLE_DML, TX_ROLE_DDL };
+enum tx_role lint_tx_role(const struct lint_ctx *ctx, const struct lint_stmt *st, const struct rel_lock **rel);
 /* Whether set holds the key "rel.col" (new_cols, backfilled, nn_checks and the like). */
 bool lint_set_has_col(const struct strset *set, const char *rel, const char *col);
 /* The strongest lock the statement takes on an existing relation, and which one. */

@@ -271,31 +271,24 @@ static void check_idempotent(struct lint_ctx *ctx, const struct lint_stmt *st)
 /* ---- unbatched-dml-with-ddl ---- */
 
 /*
- * Reported at whichever comes second in the transaction: the UPDATE/DELETE
- * after DDL, or the first DDL after an UPDATE/DELETE. The context's
- * tx_ddl_rel/tx_dml_rel follow the same definitions (context.c).
+ * Reported at whichever comes second in the transaction: each UPDATE/DELETE
+ * after DDL, or the first DDL after an UPDATE/DELETE (once: after it,
+ * tx_ddl_rel is set and later pairs were reported at their DML).
  */
 static void check_unbatched(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
-	const struct rel_lock *which;
-	enum lock_mode mode = lint_strongest_existing_lock(st, &which);
-	if (!ctx->in_tx || st->autocommit || !which)
-		return;
-	bool dml = !strcmp(st->type, "UpdateStmt") || !strcmp(st->type, "DeleteStmt");
-	/* Alembic moves its version row in every revision's transaction: that is no backfill. */
-	if (dml && lint_is_version_table(which->rel))
-		return;
-	const char *verb = !strcmp(st->type, "UpdateStmt") ? "UPDATE" : "DELETE";
-	if (dml && ctx->tx_ddl_rel)
+	const struct rel_lock *rel;
+	enum tx_role role = lint_tx_role(ctx, st, &rel);
+	if (role == TX_ROLE_DML && ctx->tx_ddl_rel)
 		lint_report(ctx, st, &rule_unbatched, -1,
 			    "%s of existing table \"%s\" runs in the transaction that holds DDL locks on \"%s\" "
 			    "until commit",
-			    verb, which->rel, ctx->tx_ddl_rel);
-	else if (!dml && mode >= LOCK_SHARE && strcmp(st->type, "LockStmt") && ctx->tx_dml_rel && !ctx->tx_ddl_rel)
+			    strcmp(st->type, "UpdateStmt") ? "DELETE" : "UPDATE", rel->rel, ctx->tx_ddl_rel);
+	else if (role == TX_ROLE_DDL && ctx->tx_dml_rel && !ctx->tx_ddl_rel)
 		lint_report(ctx, st, &rule_unbatched, -1,
 			    "DDL locks \"%s\" %s in the transaction that already changed rows of \"%s\"; "
 			    "both are held until commit",
-			    which->rel, lock_mode_name(mode), ctx->tx_dml_rel);
+			    rel->rel, lock_mode_name(rel->mode), ctx->tx_dml_rel);
 }
 
 static void check(struct lint_ctx *ctx, const struct lint_stmt *st)
