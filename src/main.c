@@ -15,6 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	{&spec_lint, cmd_lint},
+	{&spec_check, cmd_check},
 };
 
 static const struct command *find(const char *name)

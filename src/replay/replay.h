@@ -63,10 +63,14 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets);
 int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct replay_result *out);
 
 /*
- * --replay-from-base: from head, downgrade to base and compare with the
- * empty snapshot, then upgrade to heads and compare with the head snapshot.
+ * --replay-from-base: after replay_revisions(), downgrade the whole history
+ * to base and compare with `empty` (taken before the baseline), then upgrade
+ * to heads again and compare with the head snapshot. Skipped when the replay
+ * stopped early.
  */
-int replay_whole(struct replay_ctx *c, const struct snapshot *empty);
+int replay_whole(struct replay_ctx *c, const struct replay_result *res, const struct snapshot *empty);
+/* Takes a snapshot of the scratch database (for the empty one replay_whole compares with). */
+int replay_snapshot(struct replay_ctx *c, struct snapshot *out);
 
 /* The rules replay findings are filed under, for SARIF's rule table. */
 const struct rule_info *const *replay_rules(size_t *n);

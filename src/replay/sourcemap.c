@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/buf.h"
 #include "util/fs.h"
@@ -74,31 +75,121 @@ static bool starts_call(const char *line)
 	return !strncmp(s, "op.", 3) || strstr(s, ".execute(") || strstr(s, "op.execute(");
 }
 
-unsigned sourcemap_mention(const struct sourcemap *m, const char *func, const char *name, unsigned *column)
+/* Words of SQL that name things; keywords never stand alone in a Python call. */
+static bool is_keyword(const char *w, size_t n)
+{
+	static const char *const kw[] = {"on", "to", "add", "column", "table", "index", "not", "null", "set",
+					 "alter", "create", "drop", "default", "constraint", "key", "primary",
+					 "foreign", "references", "if", "exists", "using", "type", "unique", "and",
+					 "or", "as", "in", "into", "values", "update", "where", "from", "select"};
+	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (strlen(kw[i]) == n && !strncasecmp(w, kw[i], n))
+			return true;
+	return n < 2;
+}
+
+static void sql_words(const char *sql, struct strlist *out)
+{
+	const char *p = sql;
+	while (*p) {
+		if (!(isalpha((unsigned char)*p) || *p == '_')) {
+			p++;
+			continue;
+		}
+		size_t n = 1;
+		while (isalnum((unsigned char)p[n]) || p[n] == '_')
+			n++;
+		if (!is_keyword(p, n)) {
+			char *w = xstrndup(p, n);
+			for (char *c = w; *c; c++)
+				*c = (char)tolower((unsigned char)*c);
+			if (!strlist_has(out, w))
+				strlist_add(out, w);
+			free(w);
+		}
+		p += n;
+	}
+}
+
+/* How many of words the lines [from, to) mention. */
+static size_t score(const struct sourcemap *m, size_t from, size_t to, const struct strlist *words)
+{
+	size_t hits = 0;
+	for (size_t k = 0; k < words->n; k++)
+		for (size_t i = from; i < to; i++)
+			if (mentions(m->lines.items[i], words->items[k])) {
+				hits++;
+				break;
+			}
+	return hits;
+}
+
+/* The lines of func's body: [*from, *to). Returns false when func is not there. */
+static bool body_of(const struct sourcemap *m, const char *func, size_t *from, size_t *to)
 {
 	unsigned def = sourcemap_def_line(m, func);
-	*column = 1;
 	if (!def)
-		return 0;
-	size_t body_indent = 0, call = 0;
-	for (size_t i = def; i < m->lines.n; i++) {
+		return false;
+	size_t body_indent = 0, i;
+	for (i = def; i < m->lines.n; i++) {
 		const char *line = m->lines.items[i];
 		if (!line[strspn(line, " \t")])
 			continue;
-		size_t ind = indent_of(line);
 		if (!body_indent)
-			body_indent = ind;
-		if (ind < body_indent)
-			break; /* the function ended */
-		if (starts_call(line))
+			body_indent = indent_of(line);
+		if (indent_of(line) < body_indent)
+			break;
+	}
+	*from = def;
+	*to = i;
+	return true;
+}
+
+unsigned sourcemap_mention(const struct sourcemap *m, const char *func, const char *name, unsigned *column)
+{
+	size_t from, to, call = 0;
+	*column = 1;
+	if (!m || !body_of(m, func, &from, &to))
+		return 0;
+	for (size_t i = from; i < to && name && *name; i++) {
+		if (starts_call(m->lines.items[i]))
 			call = i;
-		if (name && *name && call && mentions(line, name)) {
+		if (call && mentions(m->lines.items[i], name)) {
 			*column = (unsigned)indent_of(m->lines.items[call]) + 1;
 			return (unsigned)call + 1;
 		}
 	}
-	*column = (unsigned)indent_of(m->lines.items[def - 1]) + 1;
-	return def;
+	*column = (unsigned)indent_of(m->lines.items[from - 1]) + 1;
+	return (unsigned)from;
+}
+
+unsigned sourcemap_statement(const struct sourcemap *m, const char *func, const char *sql, unsigned min_line,
+			     unsigned *column)
+{
+	size_t from, to, best = 0, best_score = 0;
+	struct strlist words = STRLIST_INIT;
+	*column = 1;
+	if (!m || !body_of(m, func, &from, &to))
+		return 0;
+	sql_words(sql, &words);
+	for (size_t i = from; i < to; i++) {
+		if (!starts_call(m->lines.items[i]))
+			continue;
+		size_t end = i + 1;
+		while (end < to && !starts_call(m->lines.items[end]))
+			end++;
+		size_t sc = score(m, i, end, &words);
+		bool later = i + 1 >= min_line;
+		if (sc > best_score || (sc == best_score && sc && later && best + 1 < min_line)) {
+			best = i;
+			best_score = sc;
+		}
+	}
+	strlist_release(&words);
+	if (!best_score)
+		return sourcemap_mention(m, func, NULL, column);
+	*column = (unsigned)indent_of(m->lines.items[best]) + 1;
+	return (unsigned)best + 1;
 }
 
 char *sourcemap_line(const struct sourcemap *m, unsigned line)

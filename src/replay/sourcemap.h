@@ -21,6 +21,15 @@ unsigned sourcemap_def_line(const struct sourcemap *m, const char *func);
  */
 unsigned sourcemap_mention(const struct sourcemap *m, const char *func, const char *name, unsigned *column);
 
+/*
+ * The op.* call inside func that best matches a SQL statement: the one that
+ * mentions most of the statement's identifiers, the earliest at or after
+ * min_line on a tie (statements run in the order of the calls). Falls back
+ * to the def line, then 0. *column is the call's column.
+ */
+unsigned sourcemap_statement(const struct sourcemap *m, const char *func, const char *sql, unsigned min_line,
+			     unsigned *column);
+
 /* A copy of a line's text (without newline), "" when out of range. */
 char *sourcemap_line(const struct sourcemap *m, unsigned line);
 

@@ -1,0 +1,226 @@
+/*
+ * migrate-gate check: replay every new revision on a scratch PostgreSQL
+ * (upgrade, downgrade, upgrade, with snapshot comparisons), then lint the SQL
+ * each revision executed.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alembic/driver.h"
+#include "alembic/graph.h"
+#include "cmd/cmd.h"
+#include "cmd/select.h"
+#include "lint/lint.h"
+#include "pg/conn.h"
+#include "pg/scratch.h"
+#include "pg/secret.h"
+#include "replay/replay.h"
+#include "replay/sourcemap.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/banned.h"
+
+struct check_run {
+	const struct gate_config *cfg;
+	char *project_dir; /* absolute */
+	char *config_path; /* absolute alembic.ini, or NULL for the driver's default */
+	struct driver *driver;
+	struct scratch *scratch;
+	PGconn *db;
+	struct rev_graph graph;
+	struct strlist fresh;
+	struct report report;
+	struct replay_result replay;
+	const struct rule_info **rules;
+};
+
+static char *absolute(const char *path)
+{
+	char buf[PATH_MAX];
+	return realpath(path, buf) ? xstrdup(buf) : xstrdup(path);
+}
+
+static int start_driver(struct check_run *run)
+{
+	const struct gate_config *cfg = run->cfg;
+	struct driver_options opt = {cfg->python, run->project_dir, run->config_path, cfg->alembic_name,
+				     &cfg->x_args, NULL, cfg->step_timeout_s};
+	if (driver_start(&opt, &run->driver))
+		return -1;
+	log_debug("alembic driver runs under %s", driver_python(run->driver));
+	return driver_graph(run->driver, &run->graph);
+}
+
+static void warn_version_mismatch(const struct check_run *run, int production_major)
+{
+	int scratch_major = scratch_server_major(run->scratch);
+	log_info("scratch PostgreSQL %d%s", scratch_major, run->cfg->scratch_url ? " (--scratch-url)" : " (ephemeral cluster)");
+	if (production_major && production_major != scratch_major)
+		log_warn("scratch PostgreSQL %d differs from production's %d: results may differ", scratch_major,
+			 production_major);
+}
+
+static int start_scratch(struct check_run *run, int production_major)
+{
+	const struct gate_config *cfg = run->cfg;
+	struct scratch_options opt = {cfg->pg_bindir, cfg->scratch_url, cfg->scratch_cache, cfg->keep_scratch};
+	if (scratch_start(&opt, &run->scratch))
+		return -1;
+	warn_version_mismatch(run, production_major);
+	if (pg_connect(scratch_conninfo(run->scratch), false, &run->db))
+		return -1;
+	return driver_set_url(run->driver, scratch_sqlalchemy_url(run->scratch));
+}
+
+/* Offsets of each statement in the text lint_unit() builds from them (joined with ";\n"). */
+static size_t statement_at(const struct lint_input_stmt *stmts, size_t n, size_t offset)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t end = start + stmts[i].len + 2;
+		if (offset < end)
+			return i;
+		start = end;
+	}
+	return n ? n - 1 : 0;
+}
+
+/* Moves a finding from the joined SQL to the revision file's op.* call that ran the statement. */
+static void map_to_revision(struct finding *f, const struct revision_outcome *o, const struct lint_input_stmt *stmts,
+			    size_t n, struct sourcemap *m, unsigned *last_line)
+{
+	size_t i = statement_at(stmts, n, f->offset);
+	char *sql = xstrndup(stmts[i].sql, stmts[i].len);
+	struct buf msg = BUF_INIT;
+	unsigned col = 1;
+	f->line = sourcemap_statement(m, "upgrade", sql, *last_line, &col);
+	*last_line = f->line;
+	f->column = col;
+	f->end_line = f->line;
+	f->end_column = col;
+	free(f->source_line);
+	f->source_line = sourcemap_line(m, f->line);
+	buf_addf(&msg, "%s (SQL: %.*s%s)", f->message, (int)(stmts[i].len > 120 ? 120 : stmts[i].len), stmts[i].sql,
+		 stmts[i].len > 120 ? "..." : "");
+	free(f->message);
+	f->message = buf_detach(&msg);
+	free(f->file);
+	f->file = xstrdup(o->file);
+	free(sql);
+}
+
+static int lint_revision(struct check_run *run, const struct revision_outcome *o)
+{
+	const struct step_result *r = &o->first;
+	struct lint_input_stmt *stmts = xcalloc(r->n_stmts + 1, sizeof(*stmts));
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_stmts; i++) {
+		if (r->stmts[i].kind != STMT_MIGRATION && r->stmts[i].kind != STMT_ENV)
+			continue;
+		stmts[n].sql = r->stmts[i].sql;
+		stmts[n].len = strlen(r->stmts[i].sql);
+		stmts[n].autocommit = r->stmts[i].autocommit;
+		n++;
+	}
+	size_t before = run->report.n;
+	struct lint_unit u = {o->file, NULL, 0, o->rev->id, stmts, n};
+	int rc = n ? lint_unit(&run->cfg->lint, &u, &run->report) : 0;
+	struct sourcemap *m = sourcemap_new(o->rev->path);
+	unsigned last_line = 0;
+	for (size_t i = before; i < run->report.n; i++)
+		map_to_revision(&run->report.items[i], o, stmts, n, m, &last_line);
+	sourcemap_free(m);
+	free(stmts);
+	return rc;
+}
+
+static int replay_and_lint(struct check_run *run)
+{
+	struct strlist baseline = STRLIST_INIT;
+	struct replay_ctx ctx = {run->driver, run->db, &run->graph, run->project_dir, run->cfg->not_implemented,
+				 &run->report};
+	struct snapshot empty = SNAPSHOT_INIT;
+	rev_graph_baseline(&run->graph, &run->fresh, &baseline);
+	int rc = run->cfg->replay_from_base ? replay_snapshot(&ctx, &empty) : 0;
+	if (!rc)
+		rc = replay_baseline(&ctx, &baseline);
+	if (!rc)
+		rc = replay_revisions(&ctx, &run->fresh, &run->replay);
+	if (!rc && run->cfg->replay_from_base)
+		rc = replay_whole(&ctx, &run->replay, &empty);
+	snapshot_release(&empty);
+	for (size_t i = 0; !rc && i < run->replay.n; i++)
+		rc = lint_revision(run, &run->replay.items[i]);
+	strlist_release(&baseline);
+	return rc;
+}
+
+static void collect_rules(struct check_run *run)
+{
+	size_t nl, nr;
+	const struct rule_info *const *lint = lint_rules(&nl);
+	const struct rule_info *const *replay = replay_rules(&nr);
+	run->rules = xcalloc(nl + nr, sizeof(*run->rules));
+	memcpy(run->rules, lint, nl * sizeof(*lint));
+	memcpy(run->rules + nl, replay, nr * sizeof(*replay));
+	run->report.rules = run->rules;
+	run->report.n_rules = nl + nr;
+}
+
+static int run_check(struct check_run *run)
+{
+	int production_major = 0;
+	if (start_driver(run) || select_new_revisions(run->cfg, &run->graph, &run->fresh, &production_major))
+		return -1;
+	if (!run->fresh.n) {
+		log_info("no new revisions: nothing to replay");
+		return 0;
+	}
+	log_info("%zu new revision(s): %s%s", run->fresh.n, run->fresh.items[0], run->fresh.n > 1 ? " ..." : "");
+	if (start_scratch(run, production_major))
+		return -1;
+	return replay_and_lint(run);
+}
+
+static void run_release(struct check_run *run)
+{
+	driver_free(run->driver);
+	pg_disconnect(run->db);
+	scratch_free(run->scratch);
+	rev_graph_release(&run->graph);
+	strlist_release(&run->fresh);
+	replay_result_release(&run->replay);
+	report_release(&run->report);
+	free(run->rules);
+	free(run->project_dir);
+	free(run->config_path);
+}
+
+int cmd_check(const struct gate_config *cfg)
+{
+	struct check_run run;
+	memset(&run, 0, sizeof(run));
+	run.cfg = cfg;
+	if (lint_config_check(&cfg->lint))
+		return -1;
+	pg_register_dsn_secret(cfg->production_url);
+	pg_register_dsn_secret(cfg->scratch_url);
+	run.project_dir = absolute(cfg->project_dir ? cfg->project_dir : ".");
+	run.config_path = cfg->config_file ? absolute(cfg->config_file) : NULL;
+	report_init(&run.report);
+	rev_graph_init(&run.graph);
+	replay_result_init(&run.replay);
+	collect_rules(&run);
+	int rc = run_check(&run);
+	if (!rc) {
+		report_sort(&run.report);
+		rc = cmd_emit_report(cfg, &run.report);
+	}
+	if (!rc)
+		rc = report_count_at_least(&run.report, cfg->fail_on) ? EXIT_FAIL : EXIT_PASS;
+	run_release(&run);
+	return rc;
+}
