@@ -321,10 +321,21 @@ class Driver:
             return {}
         from alembic.runtime.migration import RevisionStep
 
+        from alembic.util import CommandError
+
         sc = self.script.get_revision(rev)
         step = RevisionStep(self.script.revision_map, sc, False)
         parent = sc._versioned_down_revisions[0] if sc._versioned_down_revisions else "base"
-        self.run_env(lambda heads, ctx: [step], destination_rev=parent)
+
+        def one_step(heads, ctx):
+            # Undoing a revision that applied ones build on would break them.
+            if sc.revision not in heads:
+                raise CommandError("revision %s is not a head of the database (its rows: %s); "
+                                   "downgrade the revisions after it first"
+                                   % (sc.revision, ", ".join(heads) or "none"))
+            return [step]
+
+        self.run_env(one_step, destination_rev=parent)
         return {}
 
     def op_current(self, req):

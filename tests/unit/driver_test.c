@@ -479,6 +479,13 @@ static void test_merge_downgrade_one_revision(void **state)
 	step_result_init(&r);
 	upgrade_ok(d, "heads");
 	expect_rows(d, "r0005");
+	/* r0005 builds on r0101 (depends_on): r0101 cannot be undone on its own yet. */
+	assert_int_equal(driver_downgrade(d, "r0101", NULL, &r), 0);
+	assert_int_equal(r.status, STEP_FAILED);
+	assert_string_equal(r.error_type, "CommandError");
+	assert_non_null(strstr(r.error_message, "revision r0101 is not a head of the database (its rows: r0005)"));
+	assert_null(find_stmt(&r, "DROP TABLE"));
+	step_result_release(&r);
 	assert_int_equal(driver_downgrade(d, "r0005", NULL, &r), 0);
 	assert_int_equal(r.status, STEP_OK);
 	step_result_release(&r);
