@@ -15,20 +15,20 @@
 #define NAMEDATALEN 64
 
 static const struct rule_info rule_identifier_too_long = {
-	"identifier-too-long", SEV_ERROR,
-	"an identifier longer than 63 bytes is silently truncated, so two names can collide",
-	"shorten the name to 63 bytes or fewer (check what Alembic's naming_convention produces)", false};
+    "identifier-too-long", SEV_ERROR,
+    "an identifier longer than 63 bytes is silently truncated, so two names can collide",
+    "shorten the name to 63 bytes or fewer (check what Alembic's naming_convention produces)", false};
 
 static const struct rule_info rule_non_idempotent = {
-	"non-idempotent-ddl", SEV_WARNING,
-	"CREATE without IF NOT EXISTS or DROP without IF EXISTS outside a transaction fails when a half-applied "
-	"migration is retried",
-	"add IF NOT EXISTS / IF EXISTS to statements that run outside a transaction (autocommit_block)", false};
+    "non-idempotent-ddl", SEV_WARNING,
+    "CREATE without IF NOT EXISTS or DROP without IF EXISTS outside a transaction fails when a half-applied "
+    "migration is retried",
+    "add IF NOT EXISTS / IF EXISTS to statements that run outside a transaction (autocommit_block)", false};
 
 static const struct rule_info rule_unbatched = {
-	"unbatched-dml-with-ddl", SEV_WARNING,
-	"UPDATE or DELETE of an existing table in the same transaction as DDL holds row locks and DDL locks together",
-	"move the backfill to its own migration and update in batches, each committed on its own", false};
+    "unbatched-dml-with-ddl", SEV_WARNING,
+    "UPDATE or DELETE of an existing table in the same transaction as DDL holds row locks and DDL locks together",
+    "move the backfill to its own migration and update in batches, each committed on its own", false};
 
 static const struct rule_info *const rules[] = {&rule_identifier_too_long, &rule_non_idempotent, &rule_unbatched};
 
@@ -44,7 +44,9 @@ static void add_constraints(struct strlist *names, const cJSON *list)
 {
 	const cJSON *c;
 	cJSON_ArrayForEach(c, list)
+	{
 		add_name(names, node_str(node_as(c, "Constraint"), "conname"));
+	}
 }
 
 /* A column definition or a table constraint, as in CREATE TABLE's element list. */
@@ -60,14 +62,18 @@ static void add_elements(struct strlist *names, const cJSON *list)
 {
 	const cJSON *e;
 	cJSON_ArrayForEach(e, list)
+	{
 		add_element(names, e);
+	}
 }
 
 static void add_string_list(struct strlist *names, const cJSON *list)
 {
 	const cJSON *s;
 	cJSON_ArrayForEach(s, list)
+	{
 		add_name(names, node_sval(s));
+	}
 }
 
 static void add_alter_names(struct strlist *names, const cJSON *cmds)
@@ -194,8 +200,8 @@ static void check_identifiers(struct lint_ctx *ctx, const struct lint_stmt *st)
 			continue;
 		size_t len = identifier_length(st->text, (size_t)at, end);
 		lint_report(ctx, st, &rule_identifier_too_long, (int)at,
-			    "name \"%.*s\" is longer than 63 bytes; PostgreSQL silently cuts it to \"%s\"", (int)len,
-			    st->text + at, names.items[i]);
+		            "name \"%.*s\" is longer than 63 bytes; PostgreSQL silently cuts it to \"%s\"", (int)len,
+		            st->text + at, names.items[i]);
 	}
 	strlist_release(&names);
 }
@@ -263,8 +269,8 @@ static void check_idempotent(struct lint_ctx *ctx, const struct lint_stmt *st)
 		return;
 	if (describe_unguarded(st, &what))
 		lint_report(ctx, st, &rule_non_idempotent, -1,
-			    "%s outside a transaction: when a half-applied migration is retried, it fails here",
-			    what.data);
+		            "%s outside a transaction: when a half-applied migration is retried, it fails here",
+		            what.data);
 	buf_release(&what);
 }
 
@@ -281,14 +287,14 @@ static void check_unbatched(struct lint_ctx *ctx, const struct lint_stmt *st)
 	enum tx_role role = lint_tx_role(ctx, st, &rel);
 	if (role == TX_ROLE_DML && ctx->tx_ddl_rel)
 		lint_report(ctx, st, &rule_unbatched, -1,
-			    "%s of existing table \"%s\" runs in the transaction that holds DDL locks on \"%s\" "
-			    "until commit",
-			    strcmp(st->type, "UpdateStmt") ? "DELETE" : "UPDATE", rel->rel, ctx->tx_ddl_rel);
+		            "%s of existing table \"%s\" runs in the transaction that holds DDL locks on \"%s\" "
+		            "until commit",
+		            strcmp(st->type, "UpdateStmt") ? "DELETE" : "UPDATE", rel->rel, ctx->tx_ddl_rel);
 	else if (role == TX_ROLE_DDL && ctx->tx_dml_rel && !ctx->tx_ddl_rel)
 		lint_report(ctx, st, &rule_unbatched, -1,
-			    "DDL locks \"%s\" %s in the transaction that already changed rows of \"%s\"; "
-			    "both are held until commit",
-			    rel->rel, lock_mode_name(rel->mode), ctx->tx_dml_rel);
+		            "DDL locks \"%s\" %s in the transaction that already changed rows of \"%s\"; "
+		            "both are held until commit",
+		            rel->rel, lock_mode_name(rel->mode), ctx->tx_dml_rel);
 }
 
 static void check(struct lint_ctx *ctx, const struct lint_stmt *st)
