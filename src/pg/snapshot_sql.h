@@ -27,9 +27,13 @@
 	"quote_ident(pg_get_userbyid(a.grantee)) END || ' ' || a.privilege_type || CASE WHEN a.is_grantable THEN "    \
 	"' with grant option' ELSE '' END AS p FROM aclexplode(" acl ") a WHERE a.grantee <> " owner ") privs)"
 
-#define USER_REL                                                                                                       \
-	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " USER_NS(                               \
-	    "n.nspname") " AND " NOT_EXT("pg_class", "c.oid") " AND " NOT_ALEMBIC("c.relname")
+#define USER_REL_FILTER " WHERE " USER_NS("n.nspname") " AND " NOT_EXT("pg_class", "c.oid") " AND " NOT_ALEMBIC("c.relname")
+
+/* The user's relations as c (with their schema as n)... */
+#define USER_REL " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" USER_REL_FILTER
+
+/* ...and what belongs to one of them, joined through relid. */
+#define OF_USER_REL(relid) " JOIN pg_class c ON c.oid = " relid " JOIN pg_namespace n ON n.oid = c.relnamespace" USER_REL_FILTER
 
 #define NONDEFAULT_COLLATION(coll, typcoll)                                                                            \
 	"(SELECT CASE WHEN " coll " <> " typcoll " THEN " QN("cn.nspname", "co.collname") " END FROM pg_collation co " \
@@ -55,26 +59,23 @@
 	"END, CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) || ' stored' END, "                  \
 	NONDEFAULT_COLLATION("a.attcollation", "t.typcollation") ", (row_number() OVER (PARTITION BY a.attrelid "     \
 								 "ORDER BY a.attnum))::text, NULL"                     \
-	" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "    \
-	"JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = "         \
-	"a.attnum WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'c') AND " USER_NS(       \
-	    "n.nspname") " AND " NOT_EXT("pg_class", "c.oid") " AND " NOT_ALEMBIC("c.relname")
+	" FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "  \
+	"AND d.adnum = a.attnum" OF_USER_REL("a.attrelid") " AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN " \
+							   "('r', 'p', 'f', 'c')"
 
 #define SNAPSHOT_CONSTRAINTS                                                                                           \
 	"SELECT 'constraint', " QN("n.nspname", "c.relname") " || '.' || quote_ident(k.conname), "                     \
-	"pg_get_constraintdef(k.oid), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM pg_constraint k JOIN pg_class c "  \
-	"ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " USER_NS(                          \
-	    "n.nspname") " AND " NOT_EXT("pg_class", "c.oid") " AND " NOT_ALEMBIC("c.relname")
+	"pg_get_constraintdef(k.oid), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM pg_constraint k" OF_USER_REL(     \
+	    "k.conrelid")
 
 /* Indexes that implement a constraint show as the constraint. Invalid ones show, unlike in pg_dump -s. */
 #define SNAPSHOT_INDEXES                                                                                               \
 	"SELECT 'index', " QN("n.nspname", "c.relname") " || '.' || quote_ident(ic.relname), "                         \
 	"pg_get_indexdef(i.indexrelid), CASE WHEN i.indisvalid THEN 'valid' ELSE 'invalid' END, CASE WHEN "            \
 	"i.indisclustered THEN 'clustered' END, NULL, NULL, NULL, NULL, NULL FROM pg_index i JOIN pg_class ic ON "     \
-	"ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "   \
-	"WHERE " USER_NS("n.nspname") " AND " NOT_EXT("pg_class", "c.oid") " AND " NOT_ALEMBIC(                        \
-	    "c.relname") " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND "         \
-			 "k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))"
+	"ic.oid = i.indexrelid" OF_USER_REL("i.indrelid") " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE "       \
+							  "k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND "  \
+							  "k.contype IN ('p', 'u', 'x'))"
 
 #define SNAPSHOT_SEQUENCES                                                                                             \
 	"SELECT 'sequence', " QN("n.nspname", "c.relname") ", format_type(s.seqtypid, NULL), s.seqstart::text, "       \
@@ -83,8 +84,7 @@
 	"pg_depend d JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace JOIN "      \
 	"pg_attribute ta ON ta.attrelid = t.oid AND ta.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass " \
 	"AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', "    \
-	"'i') LIMIT 1) FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = "       \
-	"c.relnamespace WHERE " USER_NS("n.nspname") " AND " NOT_EXT("pg_class", "c.oid")
+	"'i') LIMIT 1) FROM pg_sequence s" OF_USER_REL("s.seqrelid")
 
 #define SNAPSHOT_VIEWS                                                                                                 \
 	"SELECT CASE c.relkind WHEN 'm' THEN 'matview' ELSE 'view' END, " QN("n.nspname", "c.relname") ", "            \
@@ -104,9 +104,7 @@
 #define SNAPSHOT_TRIGGERS                                                                                              \
 	"SELECT 'trigger', " QN("n.nspname", "c.relname") " || '.' || quote_ident(g.tgname), pg_get_triggerdef(g.oid), " \
 	"CASE g.tgenabled WHEN 'O' THEN 'enabled' WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' ELSE 'always' "     \
-	"END, NULL, NULL, NULL, NULL, NULL, NULL FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN "         \
-	"pg_namespace n ON n.oid = c.relnamespace WHERE NOT g.tgisinternal AND " USER_NS(                              \
-	    "n.nspname") " AND " NOT_EXT("pg_class", "c.oid")
+	"END, NULL, NULL, NULL, NULL, NULL, NULL FROM pg_trigger g" OF_USER_REL("g.tgrelid") " AND NOT g.tgisinternal"
 
 #define USER_TYPE                                                                                                      \
 	" FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE " USER_NS("n.nspname") " AND " NOT_EXT(   \
@@ -158,9 +156,7 @@
 #define GRANTS_COLUMNS                                                                                                 \
 	GRANT_PART("'column ' || " QN("n.nspname", "c.relname") " || '.' || quote_ident(a.attname)", "a.attacl",       \
 		   "c.relowner",                                                                                       \
-		   " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = "        \
-		   "c.relnamespace WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND " USER_NS(                          \
-		       "n.nspname") " AND " NOT_ALEMBIC("c.relname"))
+		   " FROM pg_attribute a" OF_USER_REL("a.attrelid") " AND a.attacl IS NOT NULL AND a.attnum > 0")
 
 #define GRANTS_SCHEMAS                                                                                                 \
 	GRANT_PART("'schema ' || quote_ident(n.nspname)", "coalesce(n.nspacl, acldefault('n', n.nspowner))",           \
