@@ -15,11 +15,9 @@ struct lock_sink {
 	size_t alloc;
 };
 
-static void add_lock(struct lock_sink *s, const cJSON *rangevar, enum lock_mode mode)
+/* Takes ownership of key. */
+static void add_lock_key(struct lock_sink *s, char *key, int location, enum lock_mode mode)
 {
-	if (!rangevar)
-		return;
-	char *key = node_relation_key(rangevar);
 	for (size_t i = 0; i < s->st->n_locks; i++) {
 		if (!strcmp(s->st->locks[i].rel, key)) {
 			if (mode > s->st->locks[i].mode)
@@ -33,7 +31,13 @@ static void add_lock(struct lock_sink *s, const cJSON *rangevar, enum lock_mode 
 	l->rel = key;
 	l->mode = mode;
 	l->is_new = lint_key_is_new(s->ctx, key);
-	l->location = node_location(rangevar);
+	l->location = location;
+}
+
+static void add_lock(struct lock_sink *s, const cJSON *rangevar, enum lock_mode mode)
+{
+	if (rangevar)
+		add_lock_key(s, node_relation_key(rangevar), node_location(rangevar), mode);
 }
 
 static const cJSON *fk_target(const cJSON *constraint)
@@ -115,22 +119,9 @@ static void drop_locks(struct lock_sink *s, const cJSON *body)
 	const cJSON *obj;
 	cJSON_ArrayForEach(obj, node_field(body, "objects"))
 	{
-		/* Object names are lists of Strings; build a RangeVar-like key from them. */
 		const cJSON *names = node_field(node_as(obj, "List"), "items");
-		const cJSON *last = NULL, *prev = NULL, *n;
-		cJSON_ArrayForEach(n, names)
-		{
-			prev = last;
-			last = n;
-		}
-		if (!last)
-			continue;
-		cJSON *rv = cJSON_CreateObject();
-		if (prev)
-			cJSON_AddStringToObject(rv, "schemaname", node_sval(prev));
-		cJSON_AddStringToObject(rv, "relname", node_sval(last) ? node_sval(last) : "");
-		add_lock(s, rv, mode);
-		cJSON_Delete(rv);
+		if (names && names->child)
+			add_lock_key(s, node_names_relation_key(names), -1, mode);
 	}
 }
 
