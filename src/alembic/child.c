@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,9 +33,13 @@ static void close_fd(int *fd)
 }
 
 /* In the forked child: wire the fds, lead a new process group, exec. */
-static void exec_child(int in, int out, int err, const char *dir, char *const argv[], char *const env[])
+static void exec_child(pid_t parent, int in, int out, int err, const char *dir, char *const argv[], char *const env[])
 {
 	setpgid(0, 0);
+	/* Its own group keeps terminal signals away, so it must not outlive us either. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(126);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(126);
 	if (dir && chdir(dir) < 0) {
@@ -66,9 +71,10 @@ int child_start(struct child *c, const char *dir, char *const argv[], char *cons
 		close(out[1]);
 		return -1;
 	}
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		exec_child(sv[1], out[1], err[1], dir, argv, env);
+		exec_child(parent, sv[1], out[1], err[1], dir, argv, env);
 	close(sv[1]);
 	close(out[1]);
 	close(err[1]);
