@@ -22,6 +22,7 @@
 
 struct cleanup {
 	volatile sig_atomic_t active;
+	pid_t owner; /* a forked child inherits the registry, but the cleanup is its parent's to run */
 	volatile pid_t postmaster;
 	volatile pid_t tool;
 	char *rm_argv[5]; /* rm -rf -- DIR */
@@ -129,6 +130,8 @@ static void spawn_and_wait(char *const argv[], char *const envp[])
 static void run_slot(struct cleanup *c)
 {
 	pid_t tool = c->tool, pm = c->postmaster;
+	if (c->owner != getpid())
+		return;
 	c->active = 0;
 	if (tool > 0) {
 		kill(tool, SIGKILL);
@@ -214,6 +217,7 @@ struct cleanup *cleanup_register_dir(const char *dir)
 	c->rm_argv[1] = xstrdup("-rf");
 	c->rm_argv[2] = xstrdup("--");
 	c->rm_argv[3] = xstrdup(dir);
+	c->owner = getpid();
 	c->active = 1;
 	return c;
 }
@@ -231,6 +235,7 @@ struct cleanup *cleanup_register_cmd(const char *const argv[], const char *const
 		return NULL;
 	copy_vec(c->argv, argv);
 	copy_vec(c->envp, envp);
+	c->owner = getpid();
 	c->active = 1;
 	return c;
 }

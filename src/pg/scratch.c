@@ -324,6 +324,12 @@ int scratch_start(const struct scratch_options *opts, struct scratch **out)
 	s->target.user = s->t_user;
 	s->target.password = s->t_password;
 	s->target.dbname = s->t_dbname;
+	if (s->keep) {
+		/* Kept even when a signal ends the run: that is when one wants to look inside. */
+		cleanup_forget(s->cleanup);
+		cleanup_forget(s->url_cleanup);
+		s->cleanup = s->url_cleanup = NULL;
+	}
 	*out = s;
 	return 0;
 }
@@ -353,8 +359,6 @@ void scratch_free(struct scratch *s)
 		return;
 	if (s->keep) {
 		print_kept(s);
-		cleanup_forget(s->cleanup);
-		cleanup_forget(s->url_cleanup);
 	} else {
 		cleanup_run(s->cleanup);
 		scratch_drop_url(s);

@@ -1,13 +1,16 @@
 /*
  * The scratch PostgreSQL that migrations are replayed on.
  *
- * Local cluster (default): initdb --no-sync -U postgres --auth=trust into a
- * private mkdtemp() dir, unix socket only in that dir (listen_addresses=''),
- * fsync, full_page_writes and synchronous_commit off, started with pg_ctl -w.
- * As root, initdb and the server run as the "postgres" system user. The
- * cluster is stopped and its dir removed by scratch_free(), and also when
- * the process gets SIGINT, SIGTERM or SIGHUP (the handler kills the
- * postmaster, removes the dir, then re-raises the signal).
+ * Local cluster (default): initdb --no-sync -U postgres --auth=trust
+ * --locale=C --wal-segsize=1 into a private mkdtemp() dir, unix socket only
+ * in that dir (listen_addresses=''), fsync, full_page_writes,
+ * synchronous_commit and autovacuum off, started with pg_ctl -w; the database
+ * is "postgres". The dir is made under $TMPDIR when set, else /dev/shm when it
+ * has 1 GiB free (tmpfs: several times faster to write), else /tmp. As root,
+ * initdb and the server run as the "postgres" system user. The cluster is
+ * stopped (immediate shutdown) and its dir removed by scratch_free(), at
+ * exit(), and when the process gets SIGINT, SIGTERM or SIGHUP (the handler
+ * kills the postmaster, removes the dir, then re-raises the signal).
  *
  * --scratch-url: a database named migrate_gate_<pid>_<random> is created on
  * that server and dropped (WITH (FORCE) on 13+) by scratch_free().
@@ -24,7 +27,7 @@ struct scratch_options {
 	const char *bindir;      /* NULL: pg_config --bindir, then /usr/lib/postgresql/<N>/bin newest first */
 	const char *scratch_url; /* NULL: a local cluster; else a server to create a throwaway database on */
 	const char *cache_dir;   /* --scratch-cache, or NULL */
-	bool keep;               /* --keep-scratch: scratch_free() leaves it and prints how to connect */
+	bool keep;               /* --keep-scratch: once started, nothing removes it; scratch_free() prints how to connect */
 };
 
 struct scratch;

@@ -249,6 +249,41 @@ static void test_signal_cleanup(void **state)
 	assert_false(alive(pm));
 }
 
+/* exit() without scratch_free() still cleans up; a forked child's exit() leaves its parent's cluster alone. */
+static void test_exit_cleanup(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct scratch *s = NULL;
+		if (scratch_start(&defaults, &s) < 0)
+			_exit(1);
+		pid_t grandchild = fork();
+		if (grandchild == 0)
+			exit(0); /* runs the atexit hook it inherited */
+		waitpid(grandchild, NULL, 0);
+		char *v = query1(scratch_conninfo(s), "SELECT 'still up'");
+		int n = dprintf(fds[1], "%s\n%s\n", scratch_dir(s), v);
+		exit(n > 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	char dir[300] = "", answer[64] = "";
+	FILE *f = fdopen(fds[0], "r");
+	assert_non_null(fgets(dir, sizeof dir, f));
+	assert_non_null(fgets(answer, sizeof answer, f));
+	fclose(f);
+	int status = 0;
+	waitpid(child, &status, 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_string_equal(answer, "still up\n");
+	dir[strcspn(dir, "\n")] = '\0';
+	assert_false(exists(dir));
+}
+
 static void test_scratch_url(void **state)
 {
 	(void)state;
@@ -379,7 +414,8 @@ int main(void)
 		cmocka_unit_test(test_start_query_stop), cmocka_unit_test(test_keep),
 		cmocka_unit_test(test_cache_timing),     cmocka_unit_test(test_missing_bindir),
 		cmocka_unit_test(test_initdb_failure),   cmocka_unit_test(test_signal_cleanup),
-		cmocka_unit_test(test_scratch_url),      cmocka_unit_test(test_unreachable_url),
+		cmocka_unit_test(test_exit_cleanup),     cmocka_unit_test(test_scratch_url),
+		cmocka_unit_test(test_unreachable_url),
 		cmocka_unit_test(test_wrong_password),   cmocka_unit_test(test_alembic_versions),
 		cmocka_unit_test(test_quote),
 	};
