@@ -182,6 +182,28 @@ static void test_broken_revision_file(void **state)
 	driver_free(d);
 }
 
+/* driver_graph on a project whose graph is wrong fails with this message. */
+static void expect_graph_error(const char *name, const char *needle)
+{
+	struct driver *d = start_opts(name, NULL, 30);
+	struct rev_graph g = REV_GRAPH_INIT;
+	unsigned before = gate_error_count();
+	assert_int_equal(driver_graph(d, &g), -1);
+	assert_int_equal(gate_error_code(), EXIT_USAGE);
+	expect_error_containing(before, needle);
+	gate_error_flush();
+	rev_graph_release(&g);
+	driver_free(d);
+}
+
+static void test_broken_graphs_name_the_file(void **state)
+{
+	(void)state;
+	expect_graph_error("broken_down_revision", "broken_down_revision/versions/r0003.py) has down_revision 'r0bad'");
+	expect_graph_error("revision_cycle", "/revision_cycle/versions/r000");
+	expect_graph_error("revision_cycle", "is part of a cycle of down_revision / depends_on");
+}
+
 static void test_missing_config_file(void **state)
 {
 	(void)state;
@@ -593,6 +615,7 @@ int main(void)
 	    cmocka_unit_test(test_graph_of_good_project),
 	    cmocka_unit_test(test_graph_with_merge_labels_and_depends_on),
 	    cmocka_unit_test(test_broken_revision_file),
+	    cmocka_unit_test(test_broken_graphs_name_the_file),
 	    cmocka_unit_test(test_missing_config_file),
 	    cmocka_unit_test(test_interpreter_discovery),
 	    cmocka_unit_test(test_env_raises),
