@@ -153,6 +153,7 @@ static void fill_step(struct step_result *r, const cJSON *resp)
 		set_error(r, jstr(err, "type"), jstr(err, "message"), jstr(err, "file"), (int)jnum(err, "line"));
 	r->duration_ms = jnum(resp, "duration_ms");
 	r->transaction_per_migration = jtrue(resp, "transaction_per_migration");
+	r->n_dropped = (size_t)jnum(resp, "statements_dropped");
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(resp, "statements")) add_stmt(r, s);
 }
 

@@ -77,6 +77,7 @@ struct step_result {
 	struct captured_stmt *stmts; /* in execution order, also on failure */
 	size_t n_stmts;
 	size_t alloc_stmts;
+	size_t n_dropped;               /* statements past the driver's cap (20000 per step), counted only */
 	double duration_ms;             /* wall time of the whole step as the driver measured it */
 	bool transaction_per_migration; /* as env.py configured the context */
 };

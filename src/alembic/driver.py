@@ -60,6 +60,8 @@ sys.stdout = sys.stderr
 sys.stdin = open(os.devnull, "r")
 
 MAX_PARAMS = 200  # executemany of a big data migration: keep the first ones
+# A data migration looping over rows: keep the first statements, count the rest.
+MAX_STMTS = int(os.environ.pop("MIGRATE_GATE_MAX_STATEMENTS", "20000"))
 
 CATALOG_RE = re.compile(
     r"\b(from|join)\s+(pg_catalog\.)?pg_\w+|\binformation_schema\.|^\s*show\s"
@@ -91,6 +93,7 @@ class Capture:
 
     def __init__(self):
         self.stmts = None  # list while a request captures
+        self.dropped = 0
         self.revision = None  # revision whose migration function is running
         self.autocommit_block = 0
         self.context = None  # the MigrationContext of the current run
@@ -98,6 +101,7 @@ class Capture:
 
     def begin(self):
         self.stmts = []
+        self.dropped = 0
         self.revision = None
         self.autocommit_block = 0
         self.context = None
@@ -120,6 +124,9 @@ class Capture:
         if self.stmts is None or sql is None:
             return
         t0 = self.started.pop(id(cursor), None)
+        if len(self.stmts) >= MAX_STMTS and not failed:
+            self.dropped += 1
+            return
         dbapi_conn = getattr(cursor, "connection", None)
         autocommit = bool(getattr(dbapi_conn, "autocommit", False))
         self.stmts.append({
@@ -377,6 +384,7 @@ class Driver:
             resp = {"ok": False, "error": describe(exc, self._script)}
         resp["duration_ms"] = (time.perf_counter() - t0) * 1000.0
         resp["statements"] = CAP.stmts
+        resp["statements_dropped"] = CAP.dropped
         ctx = CAP.context
         resp["transaction_per_migration"] = bool(
             getattr(ctx, "_transaction_per_migration", False))

@@ -376,6 +376,23 @@ static void test_capture_kinds_and_current(void **state)
 	driver_free(d);
 }
 
+static void test_statement_cap_counts_the_rest(void **state)
+{
+	(void)state;
+	setenv("MIGRATE_GATE_MAX_STATEMENTS", "2", 1);
+	struct driver *d = start("good");
+	unsetenv("MIGRATE_GATE_MAX_STATEMENTS");
+	struct step_result r;
+	step_result_init(&r);
+	/* good is at r0002 after test_capture_kinds_and_current: r0003 runs 4 statements or more. */
+	assert_int_equal(driver_upgrade(d, "r0003", &r), 0);
+	assert_int_equal(r.status, STEP_OK);
+	assert_int_equal(r.n_stmts, 2);
+	assert_true(r.n_dropped >= 2);
+	step_result_release(&r);
+	driver_free(d);
+}
+
 static void test_autocommit_block_is_flagged(void **state)
 {
 	(void)state;
@@ -624,6 +641,7 @@ int main(void)
 	};
 	const struct CMUnitTest online[] = {
 	    cmocka_unit_test(test_capture_kinds_and_current),
+	    cmocka_unit_test(test_statement_cap_counts_the_rest),
 	    cmocka_unit_test(test_autocommit_block_is_flagged),
 	    cmocka_unit_test(test_concurrently_outside_autocommit_fails),
 	    cmocka_unit_test(test_downgrade_raises),
