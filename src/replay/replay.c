@@ -114,27 +114,10 @@ static void add(struct replay_ctx *c, const struct revision_outcome *o, const st
 	sourcemap_free(m);
 }
 
-static void add_step_failure(struct replay_ctx *c, const struct revision_outcome *o, const char *step,
-			     const struct step_result *r)
+/* The traceback's frame in the revision file is more precise than the def line. */
+static void at_error_line(struct replay_ctx *c, const struct revision_outcome *o, const struct step_result *r)
 {
-	const char *func = strstr(step, "downgrade") ? "downgrade" : "upgrade";
-	const char *msg = r->error_message ? r->error_message : "failed";
-	if (strstr(msg, "cannot run inside a transaction block") && strstr(msg, "CONCURRENTLY")) {
-		add(c, o, &rule_concurrently, SEV_ERROR, func, "CONCURRENTLY",
-		    "%s of %s failed: CONCURRENTLY inside the migration's transaction", step, o->rev->id);
-		return;
-	}
-	if (r->error_type && !strcmp(r->error_type, "NotImplementedError")) {
-		if (c->not_implemented != SEV_NONE)
-			add(c, o, &rule_not_implemented, c->not_implemented, func, NULL,
-			    "downgrade of %s raises NotImplementedError: it cannot be rolled back", o->rev->id);
-		return;
-	}
-	struct finding *f = NULL;
-	add(c, o, &rule_step_failed, SEV_ERROR, func, NULL, "%s of %s failed: %s%s%s", step, o->rev->id,
-	    r->error_type ? r->error_type : "", r->error_type ? ": " : "", msg);
-	f = &c->report->items[c->report->n - 1];
-	/* The traceback's frame in the revision file is more precise than the def line. */
+	struct finding *f = &c->report->items[c->report->n - 1];
 	if (r->error_line > 0 && r->error_file && o->rev->path && !strcmp(r->error_file, o->rev->path)) {
 		struct sourcemap *m = sourcemap_new(o->rev->path);
 		f->line = f->end_line = (unsigned)r->error_line;
@@ -145,11 +128,42 @@ static void add_step_failure(struct replay_ctx *c, const struct revision_outcome
 	}
 }
 
-/* Part of a table that is itself added or removed: reported with the table, not alone. */
+static void add_step_failure(struct replay_ctx *c, const struct revision_outcome *o, const char *step,
+			     const struct step_result *r)
+{
+	const char *func = strstr(step, "downgrade") ? "downgrade" : "upgrade";
+	const char *msg = r->error_message ? r->error_message : "failed";
+	if (r->error_type && !strcmp(r->error_type, "NotImplementedError")) {
+		if (c->not_implemented != SEV_NONE)
+			add(c, o, &rule_not_implemented, c->not_implemented, func, NULL,
+			    "downgrade of %s raises NotImplementedError: it cannot be rolled back", o->rev->id);
+		return;
+	}
+	if (strstr(msg, "cannot run inside a transaction block") && strstr(msg, "CONCURRENTLY"))
+		add(c, o, &rule_concurrently, SEV_ERROR, func, "CONCURRENTLY",
+		    "%s of %s failed: CONCURRENTLY inside the migration's transaction", step, o->rev->id);
+	else
+		add(c, o, &rule_step_failed, SEV_ERROR, func, NULL, "%s of %s failed: %s%s%s", step, o->rev->id,
+		    r->error_type ? r->error_type : "", r->error_type ? ": " : "", msg);
+	at_error_line(c, o, r);
+}
+
+/* Grants and comments name their object after a space: "type mood", "column t.c". */
+static bool is_annotation(const struct diff_entry *e)
+{
+	return !strcmp(e->kind, "grant") || !strcmp(e->kind, "comment");
+}
+
+/* Part of an object (a table, a type...) that is itself added or removed: reported with it, not alone. */
 static bool part_of(const struct diff_entry *e, const struct diff_entry *table)
 {
 	size_t n = strlen(table->identity);
-	if (e == table || table->change != e->change || strcmp(table->kind, "table"))
+	const char *space = strchr(e->identity, ' ');
+	if (e == table || table->change != e->change)
+		return false;
+	if (is_annotation(e) && space && !strcmp(space + 1, table->identity))
+		return true;
+	if (strcmp(table->kind, "table"))
 		return false;
 	if (!strncmp(e->identity, table->identity, n) && e->identity[n] == '.')
 		return true;
@@ -163,7 +177,7 @@ static size_t parts(const struct diff *d, const struct diff_entry *e, bool *is_p
 	*is_part = false;
 	for (size_t k = 0; k < d->n; k++) {
 		*is_part |= part_of(e, &d->items[k]);
-		n += part_of(&d->items[k], e);
+		n += part_of(&d->items[k], e) && !is_annotation(&d->items[k]);
 	}
 	return n;
 }
@@ -235,6 +249,18 @@ static size_t migration_statements(const struct step_result *r)
 	return n;
 }
 
+/* env.py itself raised before any migration ran: the project is broken, not this revision. */
+static int env_failure(const struct step_result *r)
+{
+	const char *base = r->error_file ? strrchr(r->error_file, '/') : NULL;
+	const char *msg = r->error_message ? r->error_message : "failed";
+	if (r->status != STEP_FAILED || !base || strcmp(base + 1, "env.py") || migration_statements(r))
+		return 0;
+	return gate_error(EXIT_USAGE, "fix env.py: it must run the migrations on the URL it is given",
+			  "env.py raised %s%s%.*s ('%s', line %d)", r->error_type ? r->error_type : "",
+			  r->error_type ? ": " : "", (int)strcspn(msg, "\n"), msg, r->error_file, r->error_line);
+}
+
 static void rewrite_findings(struct replay_ctx *c, const struct revision_outcome *o)
 {
 	for (size_t i = 0; i < o->rewritten.n; i++) {
@@ -251,7 +277,7 @@ static int run_step(struct replay_ctx *c, struct revision_outcome *o, const char
 {
 	int rc = up ? driver_upgrade(c->driver, o->rev->id, r) : driver_downgrade(c->driver, o->rev->id, NULL, r);
 	*ms = r->duration_ms;
-	if (rc)
+	if (rc || env_failure(r))
 		return -1;
 	if (r->status != STEP_OK)
 		add_step_failure(c, o, step, r);
@@ -379,6 +405,8 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
 		step_result_init(&r);
 		log_info("baseline: upgrade to %s", targets->items[i]);
 		int rc = driver_upgrade(c->driver, targets->items[i], &r);
+		if (!rc)
+			rc = env_failure(&r);
 		if (!rc && r.status != STEP_OK)
 			rc = gate_error(EXIT_FAIL, "the revisions production already has must replay on an empty database",
 					"baseline upgrade to '%s' failed: %s", targets->items[i],
