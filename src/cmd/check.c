@@ -18,6 +18,7 @@
 #include "pg/secret.h"
 #include "replay/replay.h"
 #include "replay/sourcemap.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -112,16 +113,42 @@ static void map_to_revision(struct finding *f, const struct revision_outcome *o,
 	free(sql);
 }
 
+/*
+ * SQLAlchemy hands psycopg2 every statement with a parameter dict (empty or
+ * not), so "%%" stands for "%" and "%(name)s" or "%s" for a bound value.
+ * PostgreSQL's parser reads neither placeholder; it reads $n.
+ */
+static char *unformat_sql(const char *sql)
+{
+	struct buf b = BUF_INIT;
+	size_t params = 0;
+	for (const char *s = sql; *s; s++) {
+		const char *close = s[0] == '%' && s[1] == '(' ? strchr(s, ')') : NULL;
+		if (s[0] == '%' && s[1] == '%') {
+			buf_addc(&b, '%');
+			s++;
+		} else if ((close && close[1] == 's') || (s[0] == '%' && s[1] == 's')) {
+			buf_addf(&b, "$%zu", ++params);
+			s = close ? close + 1 : s + 1;
+		} else {
+			buf_addc(&b, *s);
+		}
+	}
+	return buf_detach(&b);
+}
+
 static int lint_revision(struct check_run *run, const struct revision_outcome *o)
 {
 	const struct step_result *r = &o->first;
 	struct lint_input_stmt *stmts = xcalloc(r->n_stmts + 1, sizeof(*stmts));
+	struct strlist texts = STRLIST_INIT;
 	size_t n = 0;
 	for (size_t i = 0; i < r->n_stmts; i++) {
 		if (r->stmts[i].kind != STMT_MIGRATION && r->stmts[i].kind != STMT_ENV)
 			continue;
-		stmts[n].sql = r->stmts[i].sql;
-		stmts[n].len = strlen(r->stmts[i].sql);
+		strlist_add_owned(&texts, unformat_sql(r->stmts[i].sql));
+		stmts[n].sql = texts.items[texts.n - 1];
+		stmts[n].len = strlen(stmts[n].sql);
 		stmts[n].autocommit = r->stmts[i].autocommit;
 		n++;
 	}
@@ -134,6 +161,7 @@ static int lint_revision(struct check_run *run, const struct revision_outcome *o
 		map_to_revision(&run->report.items[i], o, stmts, n, m, &last_line);
 	sourcemap_free(m);
 	free(stmts);
+	strlist_release(&texts);
 	return rc;
 }
 
