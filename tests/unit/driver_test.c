@@ -448,6 +448,11 @@ static void test_downgrade_raises(void **state)
 	assert_string_equal(r.error_message, "r0002 cannot be undone: t.c holds data");
 	assert_true(ends_with(r.error_file, "downgrade_raises/versions/r0002.py"));
 	assert_int_equal(r.error_line, 20);
+	/* The same spelling as the graph's path, so that callers can compare them. */
+	struct rev_graph g = REV_GRAPH_INIT;
+	assert_int_equal(driver_graph(d, &g), 0);
+	assert_string_equal(r.error_file, rev_graph_find(&g, "r0002")->path);
+	rev_graph_release(&g);
 	expect_rows(d, "r0002");
 	step_result_release(&r);
 	driver_free(d);
