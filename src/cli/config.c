@@ -315,7 +315,8 @@ static int parse_one(struct flags *f, const struct command_spec *spec, int argc,
 		value = argv[++*i];
 	}
 	if (!o->takes_value && value)
-		return gate_error(EXIT_USAGE, NULL, "option '--%s' takes no value", o->name);
+		return gate_error(EXIT_USAGE, "write the flag alone, e.g. --quiet, not --quiet=yes",
+				  "option '--%s' takes no value", o->name);
 	push(f, o, value);
 	(void)cfg;
 	return 0;

@@ -141,23 +141,11 @@ static enum lock_mode lock_stmt_mode(const cJSON *body)
 
 static void vacuum_locks(struct lock_sink *s, const cJSON *body)
 {
-	bool full = false;
-	const cJSON *opt, *rel;
-	cJSON_ArrayForEach(opt, node_field(body, "options"))
-		full |= node_str_is(node_as(opt, "DefElem"), "defname", "full");
+	bool full = node_option_on(node_field(body, "options"), "full");
+	const cJSON *rel;
 	cJSON_ArrayForEach(rel, node_field(body, "rels"))
 		add_lock(s, node_field(node_as(rel, "VacuumRelation"), "relation"),
 			 full ? LOCK_ACCESS_EXCLUSIVE : LOCK_SHARE_UPDATE_EXCLUSIVE);
-}
-
-/* REINDEX (CONCURRENTLY) is one DefElem among options such as VERBOSE. */
-static bool reindex_concurrent(const cJSON *body)
-{
-	const cJSON *p;
-	cJSON_ArrayForEach(p, node_field(body, "params"))
-		if (node_str_is(node_as(p, "DefElem"), "defname", "concurrently"))
-			return true;
-	return false;
 }
 
 static void dispatch(struct lock_sink *s, const char *type, const cJSON *b)
@@ -180,7 +168,7 @@ static void dispatch(struct lock_sink *s, const char *type, const cJSON *b)
 	else if (!strcmp(type, "VacuumStmt"))
 		vacuum_locks(s, b);
 	else if (!strcmp(type, "ReindexStmt"))
-		add_lock(s, node_field(b, "relation"), reindex_concurrent(b) ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE);
+		add_lock(s, node_field(b, "relation"), node_option_on(node_field(b, "params"), "concurrently") ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE);
 	else if (!strcmp(type, "CreateTrigStmt"))
 		add_lock(s, node_field(b, "relation"), LOCK_SHARE_ROW_EXCLUSIVE);
 	else if (!strcmp(type, "RefreshMatViewStmt"))

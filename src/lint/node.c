@@ -1,6 +1,7 @@
 #include "lint/node.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "util/banned.h"
 #include "util/buf.h"
@@ -113,4 +114,27 @@ const cJSON *node_find(const cJSON *node, const char *type)
 			return hit;
 	}
 	return NULL;
+}
+
+static bool defelem_on(const cJSON *def_elem)
+{
+	const cJSON *arg = node_field(def_elem, "arg");
+	const char *s = node_sval(arg);
+	if (node_is(arg, "Integer"))
+		return node_int(node_body(arg), "ival", 0) != 0;
+	/* defGetBoolean: no argument means true; words are case-insensitive */
+	return !s || (strcasecmp(s, "false") && strcasecmp(s, "off") && strcasecmp(s, "no") && strcmp(s, "0"));
+}
+
+bool node_option_on(const cJSON *options, const char *name)
+{
+	bool on = false;
+	const cJSON *opt;
+	cJSON_ArrayForEach(opt, options)
+	{
+		const cJSON *de = node_as(opt, "DefElem");
+		if (node_str_is(de, "defname", name))
+			on = defelem_on(de); /* the last one wins, as in PostgreSQL */
+	}
+	return on;
 }

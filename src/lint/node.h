@@ -45,6 +45,12 @@ char *node_names_relation_key(const cJSON *names);
 /* The last type name of a TypeName body, e.g. "int4", "varchar", "timestamptz". */
 const char *node_type_name(const cJSON *type_name);
 
+/*
+ * Whether a list of DefElem options (VACUUM (FULL), REINDEX (CONCURRENTLY),
+ * ...) switches the named option on: present, and not given false/off/0.
+ */
+bool node_option_on(const cJSON *options, const char *name);
+
 /* Depth-first search for the first node of the given type below node. */
 const cJSON *node_find(const cJSON *node, const char *type);
 

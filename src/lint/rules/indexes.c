@@ -67,28 +67,7 @@ static void index_target(struct buf *b, const cJSON *body)
 	free(rel);
 }
 
-/* A defGetBoolean-style option value: no argument means true. */
-static bool option_true(const cJSON *arg)
-{
-	if (!arg)
-		return true;
-	if (node_is(arg, "Integer"))
-		return node_int(node_body(arg), "ival", 0) != 0;
-	const char *s = node_sval(arg);
-	return !s || (strcasecmp(s, "false") && strcasecmp(s, "off") && strcmp(s, "0"));
-}
-
-static bool reindex_concurrent(const cJSON *body)
-{
-	const cJSON *p;
-	cJSON_ArrayForEach(p, node_field(body, "params"))
-	{
-		const cJSON *de = node_as(p, "DefElem");
-		if (node_str_is(de, "defname", "concurrently"))
-			return option_true(node_field(de, "arg"));
-	}
-	return false;
-}
+static bool reindex_concurrent(const cJSON *body) { return node_option_on(node_field(body, "params"), "concurrently"); }
 
 static const cJSON *detach_concurrent(const cJSON *body)
 {

@@ -106,14 +106,7 @@ static const char *slow_alter_cmd(const struct lint_ctx *ctx, const char *rel, c
 	return NULL;
 }
 
-static bool vacuum_full(const cJSON *body)
-{
-	const cJSON *opt;
-	cJSON_ArrayForEach(opt, node_field(body, "options"))
-		if (node_str_is(node_as(opt, "DefElem"), "defname", "full"))
-			return true;
-	return false;
-}
+static bool vacuum_full(const cJSON *body) { return node_option_on(node_field(body, "options"), "full"); }
 
 static const char *slow_vacuum(const struct lint_ctx *ctx, const cJSON *body, const cJSON **rv)
 {

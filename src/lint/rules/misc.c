@@ -129,28 +129,11 @@ static void report_rewrite(struct lint_ctx *ctx, const struct lint_stmt *st, con
 }
 
 /* FULL, FULL true, FULL on, FULL 1: PostgreSQL's boolean option spellings. */
-static bool option_on(const cJSON *def_elem)
-{
-	const cJSON *arg = node_field(def_elem, "arg");
-	const char *s = node_sval(arg);
-	if (node_is(arg, "Integer"))
-		return node_int(node_body(arg), "ival", 0) != 0;
-	return !s || (strcmp(s, "false") && strcmp(s, "off") && strcmp(s, "no") && strcmp(s, "0"));
-}
-
 static void check_vacuum(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
-	const cJSON *opt;
-	bool full = false;
 	if (!node_bool(st->body, "is_vacuumcmd"))
 		return; /* ANALYZE */
-	cJSON_ArrayForEach(opt, node_field(st->body, "options"))
-	{
-		const cJSON *de = node_as(opt, "DefElem");
-		if (node_str_is(de, "defname", "full"))
-			full = option_on(de);
-	}
-	if (full)
+	if (node_option_on(node_field(st->body, "options"), "full"))
 		report_rewrite(ctx, st, &rule_vacuum_full, "VACUUM FULL", "every table of the database");
 }
 
