@@ -43,7 +43,7 @@ void lint_ctx_release(struct lint_ctx *ctx)
 	strset_release(&ctx->backfilled);
 	strset_release(&ctx->nn_checks);
 	strset_release(&ctx->null_cols);
-	strlist_release(&ctx->col_types);
+	strset_release(&ctx->col_types);
 	strset_release(&ctx->indexed);
 	strset_release(&ctx->tx_not_valid);
 	strlist_release(&ctx->pending_checks);
@@ -197,18 +197,10 @@ static void set_col_type(struct lint_ctx *ctx, const char *rel, const char *col,
 {
 	struct buf key = BUF_INIT;
 	char *type = coldef_type_string(type_name);
-	buf_addf(&key, "%s.%s\t", rel, col ? col : "");
-	size_t prefix = key.len;
-	buf_adds(&key, type);
+	buf_addf(&key, "%s.%s", rel, col ? col : "");
+	strset_put(&ctx->col_types, key.data, type);
 	free(type);
-	for (size_t i = 0; i < ctx->col_types.n; i++) {
-		if (!strncmp(ctx->col_types.items[i], key.data, prefix)) {
-			free(ctx->col_types.items[i]);
-			ctx->col_types.items[i] = buf_detach(&key);
-			return;
-		}
-	}
-	strlist_add_owned(&ctx->col_types, buf_detach(&key));
+	buf_release(&key);
 }
 
 /* A column added to a table: its type, and whether its existing rows are left NULL. */

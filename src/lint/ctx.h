@@ -67,7 +67,7 @@ struct lint_ctx {
 	struct strset backfilled; /* "rel.col" seen as an UPDATE target */
 	struct strset nn_checks;  /* "rel.col" with a validated CHECK (col IS NOT NULL) */
 	struct strset null_cols;  /* "rel.col" added with nothing for existing rows (see coldef_fills_rows) */
-	struct strlist col_types; /* "rel.col\ttype" for types set by ADD COLUMN / ALTER TYPE (coldef_type_string) */
+	struct strset col_types;  /* "rel.col" -> type set by ADD COLUMN / ALTER TYPE (coldef_type_string) */
 	struct strset indexed;    /* "rel(col1,col2,...)" indexes created in this unit */
 	struct strlist pending_checks; /* "rel.constraint\tcol" NOT VALID IS NOT NULL checks */
 	/* Written by the constraints family, not the engine: foreign keys on tables new in this

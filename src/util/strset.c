@@ -63,6 +63,16 @@ static size_t find(const struct strset *s, const char *key, bool *found)
 	return free_slot == SIZE_MAX ? i : free_slot;
 }
 
+/* A map entry is one allocation "key\0value\0": strcmp sees only the key. */
+static char *entry(const char *key, const char *value)
+{
+	size_t k = strlen(key), v = strlen(value);
+	char *e = xmalloc(k + v + 2);
+	memcpy(e, key, k + 1);
+	memcpy(e + k + 1, value, v + 1);
+	return e;
+}
+
 static void rehash(struct strset *s)
 {
 	struct strset bigger = {xcalloc(s->alloc ? s->alloc * 2 : 16, sizeof(char *)), s->alloc ? s->alloc * 2 : 16, 0};
@@ -85,9 +95,29 @@ bool strset_add(struct strset *s, const char *key)
 	size_t i = find(s, key, &found);
 	if (found)
 		return false;
-	s->slots[i] = xstrdup(key);
+	s->slots[i] = entry(key, "");
 	s->count++;
 	return true;
+}
+
+void strset_put(struct strset *s, const char *key, const char *value)
+{
+	if ((s->count + 1) * 2 > s->alloc)
+		rehash(s);
+	bool found;
+	size_t i = find(s, key, &found);
+	if (found)
+		free(s->slots[i]);
+	else
+		s->count++;
+	s->slots[i] = entry(key, value);
+}
+
+const char *strset_get(const struct strset *s, const char *key)
+{
+	bool found = false;
+	size_t i = s->alloc ? find(s, key, &found) : 0;
+	return found ? s->slots[i] + strlen(s->slots[i]) + 1 : NULL;
 }
 
 bool strset_has(const struct strset *s, const char *key)

@@ -19,6 +19,10 @@ void strset_clear(struct strset *s);
 /* Adds a copy of key; returns true when it was not there yet. */
 bool strset_add(struct strset *s, const char *key);
 bool strset_has(const struct strset *s, const char *key);
+/* Adds key with a value, or replaces the value of an existing key (a string map). */
+void strset_put(struct strset *s, const char *key, const char *value);
+/* The value stored with key ("" for keys added by strset_add), or NULL when absent. */
+const char *strset_get(const struct strset *s, const char *key);
 bool strset_remove(struct strset *s, const char *key);
 /* Removes every key that starts with prefix. */
 void strset_remove_prefix(struct strset *s, const char *prefix);

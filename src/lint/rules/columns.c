@@ -310,11 +310,8 @@ static bool plain_using(const cJSON *expr, const char *col, const char *new_s)
 static const char *known_col_type(const struct lint_ctx *ctx, const char *rel, const char *col)
 {
 	struct buf key = BUF_INIT;
-	const char *type = NULL;
-	buf_addf(&key, "%s.%s\t", rel, col ? col : "");
-	for (size_t i = 0; i < ctx->col_types.n && !type; i++)
-		if (!strncmp(ctx->col_types.items[i], key.data, key.len))
-			type = ctx->col_types.items[i] + key.len;
+	buf_addf(&key, "%s.%s", rel, col ? col : "");
+	const char *type = strset_get(&ctx->col_types, key.data);
 	buf_release(&key);
 	return type;
 }
