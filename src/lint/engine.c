@@ -258,53 +258,115 @@ static bool only_separators(const char *text, size_t start, size_t end)
 }
 
 /*
- * Adds a span for each ';'-separated piece of text[start, end) that holds a
- * token. An unreadable piece (an open quote) becomes one span, so that
- * parsing it reports the error.
+ * Offset of the first ';' token in text[start, end), or end when there is none
+ * or the text cannot be scanned (an open quote). Growing prefixes are scanned,
+ * so a long tail costs about as much as its first statement.
  */
-static void add_pieces(const char *text, size_t start, size_t end, struct span **spans, size_t *n, size_t *alloc)
+static size_t first_semicolon(const char *text, size_t start, size_t end)
 {
-	char *gap = xstrndup(text + start, end - start);
-	PgQueryScanResult r = pg_query_scan(gap);
-	PgQuery__ScanResult *scan =
-		r.error ? NULL : pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
-	size_t piece = 0;
-	for (size_t i = 0; scan && i < scan->n_tokens; i++) {
-		if (scan->tokens[i]->token != PG_QUERY__TOKEN__ASCII_59)
-			continue;
-		size_t semi = (size_t)scan->tokens[i]->start;
-		if (!only_separators(gap, piece, semi))
-			push_span(spans, n, alloc, start + piece, semi - piece);
-		piece = semi + 1;
+	for (size_t size = 256;; size *= 4) {
+		size_t take = end - start < size ? end - start : size;
+		char *prefix = xstrndup(text + start, take);
+		PgQueryScanResult r = pg_query_scan(prefix);
+		PgQuery__ScanResult *scan =
+			r.error ? NULL : pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
+		size_t semi = end;
+		for (size_t i = 0; scan && i < scan->n_tokens && semi == end; i++)
+			if (scan->tokens[i]->token == PG_QUERY__TOKEN__ASCII_59)
+				semi = start + (size_t)scan->tokens[i]->start;
+		if (scan)
+			pg_query__scan_result__free_unpacked(scan, NULL);
+		pg_query_free_scan_result(r);
+		free(prefix);
+		if (semi != end || take == end - start)
+			return semi;
 	}
-	if (!only_separators(gap, piece, end - start))
-		push_span(spans, n, alloc, start + piece, end - start - piece);
-	if (scan)
-		pg_query__scan_result__free_unpacked(scan, NULL);
-	pg_query_free_scan_result(r);
-	free(gap);
+}
+
+/* Adds the next ';'-separated piece at start when it holds a token; returns where the one after begins. */
+static size_t add_piece(const char *text, size_t start, size_t end, struct span **spans, size_t *n, size_t *alloc)
+{
+	size_t semi = first_semicolon(text, start, end);
+	if (!only_separators(text, start, semi))
+		push_span(spans, n, alloc, start, semi - start);
+	return semi + 1;
+}
+
+/*
+ * Where an unterminated quote or comment in text + start begins, according to
+ * the scanner error of a failed split, or SIZE_MAX. Such a construct runs to
+ * the end of the text, as it would on the server.
+ */
+static size_t unterminated_at(const char *text, size_t start, size_t end, const PgQueryError *err)
+{
+	if (!err || err->cursorpos <= 0 || strncmp(err->message, "unterminated", 12))
+		return SIZE_MAX;
+	return start + source_char_offset(text + start, end - start, err->cursorpos);
+}
+
+/*
+ * Splits text[start, end) with libpg_query (text ends at end), adding its
+ * statements and the pieces of the gaps between them. Returns where its
+ * statements end; *more tells whether splitting again after the next piece is
+ * worth it, and *open where an unterminated construct begins (or SIZE_MAX).
+ */
+static size_t split_from(const char *text, size_t start, size_t end, struct span **spans, size_t *n, size_t *alloc,
+			 bool *more, size_t *open)
+{
+	PgQuerySplitResult r = pg_query_split_with_scanner(text + start);
+	size_t covered = start;
+	for (int i = 0; !r.error && i < r.n_stmts; i++) {
+		size_t loc = start + (size_t)r.stmts[i]->stmt_location, slen = (size_t)r.stmts[i]->stmt_len;
+		while (covered < loc && !only_separators(text, covered, loc))
+			covered = add_piece(text, covered, loc, spans, n, alloc);
+		push_span(spans, n, alloc, loc, slen);
+		covered = loc + slen;
+	}
+	*more = !r.error && r.n_stmts > 0;
+	*open = unterminated_at(text, start, end, r.error);
+	pg_query_free_split_result(r);
+	return covered;
 }
 
 /*
  * libpg_query's split silently drops what it cannot place: a statement of
- * identifiers only ("SELEC 1") and everything after an unbalanced '('. Every
- * stretch it left out that holds more than separators is split again here,
- * so its syntax error is reported and the statements after it are linted.
+ * identifiers only ("SELEC 1") and everything after an unbalanced '('. What it
+ * leaves out is cut at ';' tokens here, so its syntax error is reported and
+ * the statements after it are linted. An unterminated quote or comment makes
+ * the split fail: the text before it is split alone, and the rest is one
+ * statement. Where the split finds nothing, the rest goes piece by piece,
+ * which stays linear.
  */
 static void split_text(const char *text, struct span **spans, size_t *n, size_t *alloc, size_t len)
 {
-	PgQuerySplitResult r = pg_query_split_with_scanner(text);
-	size_t covered = 0;
-	for (int i = 0; !r.error && i < r.n_stmts; i++) {
-		size_t loc = (size_t)r.stmts[i]->stmt_location, slen = (size_t)r.stmts[i]->stmt_len;
-		if (loc > covered && !only_separators(text, covered, loc))
-			add_pieces(text, covered, loc, spans, n, alloc);
-		push_span(spans, n, alloc, loc, slen);
-		covered = loc + slen;
+	size_t start = 0, end = len, open = SIZE_MAX;
+	char *head = NULL; /* text up to an unterminated construct */
+	const char *t = text;
+	bool splittable = true;
+	while (start < end && !only_separators(t, start, end)) {
+		if (splittable) {
+			start = split_from(t, start, end, spans, n, alloc, &splittable, &open);
+			if (open < end) {
+				end = open;
+				free(head);
+				t = head = xstrndup(text, end);
+				splittable = true;
+				continue;
+			}
+			if (only_separators(t, start, end))
+				break;
+		}
+		start = add_piece(t, start, end, spans, n, alloc);
 	}
-	if (len > covered && !only_separators(text, covered, len))
-		add_pieces(text, covered, len, spans, n, alloc);
-	pg_query_free_split_result(r);
+	if (end < len) {
+		/* The open construct belongs to the statement it starts in. */
+		size_t from = end;
+		const struct span *last = *n ? &(*spans)[*n - 1] : NULL;
+		if (last && !memchr(text + last->start + last->len, ';', end - (last->start + last->len)))
+			from = (*spans)[--*n].start;
+		push_span(spans, n, alloc, from, len - from);
+	}
+	free(head);
 }
 
 /* Executed statements become one text, a statement per line group, so positions stay meaningful. */
