@@ -1,0 +1,92 @@
+# A 100 MB migration (a data load with some DDL and a few syntax errors),
+# generated at test time: lint must read all of it, count every statement,
+# find each syntax error at its line, and finish in bounded time and memory.
+# scripts/test leaves it out under ASan (too slow there): ctest -E cli/large_input.
+set -euo pipefail
+
+BIN=${MIGRATE_GATE_BIN:?set MIGRATE_GATE_BIN to the migrate-gate binary}
+unset GITHUB_ACTIONS NO_COLOR MIGRATE_GATE_FORMAT MIGRATE_GATE_FAIL_ON
+MB=${MIGRATE_GATE_LARGE_INPUT_MB:-100}
+MAX_SECONDS=${MIGRATE_GATE_LARGE_INPUT_SECONDS:-150}
+MAX_RSS_MB=${MIGRATE_GATE_LARGE_INPUT_RSS_MB:-2048}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+passed=0
+failed=0
+check() { # label, then a command that must succeed
+	local label=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "ok: $label"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $label"
+		sed 's/^/    stderr: /' err | head -20
+	fi
+}
+
+# Writes big.sql and expected.json: the statement count and the lines of the syntax errors.
+python3 - "$MB" << 'EOF'
+import json, sys
+target = int(sys.argv[1]) * 1024 * 1024
+size = line = statements = i = 0
+errors = []
+with open("big.sql", "w", encoding="utf-8") as out:
+    while size < target:
+        if i % 100000 == 99999:
+            s = "INSERT INTO events VALUES (;\n"  # a syntax error at a known line
+            errors.append(line + 1)
+        elif i % 5000 == 0:
+            s = f"-- batch {i}\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_{i} ON events (kind, id);\n"
+            statements += 1
+        else:
+            s = (f"INSERT INTO events (id, kind, payload) VALUES ({i}, 'kind_{i % 7}', "
+                 f"'{{\"note\": \"ünïcødé 🐘 {i}\"}}');\n")
+            statements += 1
+        out.write(s)
+        size += len(s.encode())
+        line += s.count("\n")
+        i += 1
+json.dump({"statements": statements, "errors": errors}, open("expected.json", "w"))
+EOF
+check "generated ${MB} MB" [ "$(stat -c %s big.sql)" -ge $((MB * 1024 * 1024)) ]
+
+rc=0
+start=$(date +%s)
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f '%M' -o rss "$BIN" lint --no-assume-in-transaction --fail-on never --format json big.sql \
+		> report.json 2> err || rc=$?
+else
+	"$BIN" lint --no-assume-in-transaction --fail-on never --format json big.sql > report.json 2> err || rc=$?
+fi
+seconds=$(($(date +%s) - start))
+echo "linted ${MB} MB in ${seconds} s$([ -s rss ] && echo ", peak RSS $(($(tail -1 rss) / 1024)) MB")"
+
+check "exit 0 with --fail-on never" [ "$rc" = 0 ]
+check "within ${MAX_SECONDS} s (took ${seconds} s)" [ "$seconds" -le "$MAX_SECONDS" ]
+if [ -s rss ]; then
+	check "peak RSS within ${MAX_RSS_MB} MB" [ "$(($(tail -1 rss) / 1024))" -le "$MAX_RSS_MB" ]
+fi
+verdict() {
+	python3 - << 'EOF'
+import json
+r, want = json.load(open("report.json")), json.load(open("expected.json"))
+got_errors = [f["line"] for f in r["findings"] if f["rule"] == "syntax-error"]
+problems = []
+if r["summary"]["statements"] != want["statements"]:
+    problems.append(f"statements: {r['summary']['statements']} != {want['statements']}")
+if got_errors != want["errors"]:
+    problems.append(f"syntax errors at {got_errors[:5]}... != {want['errors'][:5]}...")
+if r["summary"]["files"] != 1:
+    problems.append(f"files: {r['summary']['files']}")
+print("\n".join(problems))
+raise SystemExit(1 if problems else 0)
+EOF
+}
+check "every statement counted, every syntax error at its line" verdict
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
