@@ -1,0 +1,165 @@
+# Shared by tests/e2e/check_*.sh: runs `migrate-gate check` with a private
+# TMPDIR and asserts on its exit status, its JSON report and what it leaves
+# behind. Source it after `set -euo pipefail`:
+#
+#     . "$MIGRATE_GATE_SRC/tests/e2e/lib/check.sh"
+#     mg_check good -C "$FIXTURES/good"       # report in $CHECK_WORK/good.json
+#     expect_rc good 0
+#     expect_findings good replay <<'EOF'     # rule|revision|file|line|message (first line)
+#     EOF
+#     expect_clean good                       # no scratch dir, no postgres, no driver left
+#
+# Every scratch cluster goes under $CHECK_TMP (migrate-gate's TMPDIR), so a
+# leftover is found without racing other tests that use /tmp.
+
+: "${MIGRATE_GATE_BIN:?run through ctest}" "${MIGRATE_GATE_SRC:?run through ctest}"
+FIXTURES=$MIGRATE_GATE_SRC/tests/fixtures/alembic
+CHECK_WORK=$(mktemp -d /tmp/mg-check-e2e.XXXXXX)
+CHECK_TMP=$CHECK_WORK/t
+mkdir "$CHECK_TMP"
+# As root the scratch server runs as postgres, which must reach its dir.
+chmod 711 "$CHECK_WORK" "$CHECK_TMP"
+CHECK_FAILED=0
+# The replay's own rules; every other rule id is a lint rule.
+REPLAY_RULES="replay-step-failed downgrade-leaves-object downgrade-removes-object downgrade-changes-object
+upgrade-not-repeatable empty-downgrade downgrade-not-implemented concurrently-outside-autocommit
+version-stamp-lost table-rewrite"
+
+_check_on_exit() {
+	local status=$1
+	[ "$CHECK_FAILED" = 0 ] || status=1
+	if [ "$status" = 0 ]; then
+		rm -rf "$CHECK_WORK"
+	else
+		echo "(outputs kept in $CHECK_WORK)" >&2
+	fi
+	exit "$status"
+}
+trap '_check_on_exit $?' EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	CHECK_FAILED=1
+}
+
+# mg_check NAME ARGS...: migrate-gate check --format json ARGS; report in
+# $CHECK_WORK/NAME.json, stderr in NAME.err, status in CHECK_RC, seconds in CHECK_SECS.
+mg_check() {
+	local name=$1 start
+	shift
+	start=$(date +%s%N)
+	CHECK_RC=0
+	TMPDIR=$CHECK_TMP timeout -s KILL 180 "$MIGRATE_GATE_BIN" check --format json "$@" \
+		>"$CHECK_WORK/$name.json" 2>"$CHECK_WORK/$name.err" || CHECK_RC=$?
+	CHECK_SECS=$((($(date +%s%N) - start) / 1000000000))
+}
+
+# expect_rc NAME CODE
+expect_rc() {
+	if [ "$CHECK_RC" != "$2" ]; then
+		fail "$1: exit status $CHECK_RC, expected $2"
+		sed 's/^/  stderr: /' "$CHECK_WORK/$1.err" >&2
+	fi
+}
+
+# findings NAME replay|lint|all: one line per finding, rule|revision|file|line|message's first line
+# (lint messages without the quoted SQL), in report order.
+findings() {
+	python3 - "$CHECK_WORK/$1.json" "$2" "$REPLAY_RULES" <<'PY'
+import json, sys
+path, which, replay = sys.argv[1], sys.argv[2], set(sys.argv[3].split())
+try:
+    report = json.load(open(path))
+except ValueError as e:
+    print("no JSON report: %s" % e)
+    sys.exit(0)
+for f in report["findings"]:
+    is_replay = f["rule"] in replay
+    if which == "replay" and not is_replay or which == "lint" and is_replay:
+        continue
+    msg = f["message"].split("\n")[0] if is_replay else f["message"].split(" (SQL: ")[0]
+    print("|".join([f["rule"], f.get("revision", ""), f.get("file", ""), str(f.get("line", "")), msg]))
+PY
+}
+
+# expect_findings NAME replay|lint|all <<EOF ... EOF: exactly these findings, in this order.
+expect_findings() {
+	local want got
+	want=$(cat)
+	got=$(findings "$1" "$2")
+	if [ "$want" != "$got" ]; then
+		fail "$1: $2 findings differ"
+		diff <(echo "$want") <(echo "$got") | sed 's/^/  /' >&2 || true
+	fi
+}
+
+# expect_json NAME PYTHON-EXPR: the expression over `r` (the report) is true.
+expect_json() {
+	if ! python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+		"$CHECK_WORK/$1.json" "$2" 2>/dev/null; then
+		fail "$1: report does not satisfy: $2"
+	fi
+}
+
+# expect_err NAME TEXT: stderr holds TEXT (fixed string).
+expect_err() {
+	grep -qF -- "$2" "$CHECK_WORK/$1.err" || {
+		fail "$1: stderr lacks: $2"
+		sed 's/^/  stderr: /' "$CHECK_WORK/$1.err" >&2
+	}
+}
+
+# Processes whose working directory or command line is under DIR (a driver runs in its project dir).
+procs_under() {
+	local p cwd
+	for p in /proc/[0-9]*; do
+		cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
+		if [[ "$cwd" == "$1"* ]] || { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "$1"; then
+			[ "${p#/proc/}" = "$$" ] || [ "${p#/proc/}" = "$BASHPID" ] || echo "${p#/proc/}"
+		fi
+	done
+}
+
+# expect_clean NAME [PROJECT_DIR]: no scratch dir in $CHECK_TMP, no process of it (postgres, and
+# the driver when the project dir is private to the test).
+expect_clean() {
+	local left procs
+	left=$(ls -A "$CHECK_TMP")
+	[ -z "$left" ] || fail "$1: left in TMPDIR: $left"
+	procs=$(procs_under "$CHECK_TMP")
+	[ -z "${2:-}" ] || procs="$procs $(procs_under "$2")"
+	procs=$(echo $procs)
+	if [ -n "$procs" ]; then
+		fail "$1: processes left: $(ps -o pid=,args= -p "${procs// /,}" 2>/dev/null)"
+	fi
+	rm -rf "${CHECK_TMP:?}"/* 2>/dev/null || true
+}
+
+# expect_bad_input NAME CODE TEXT: exit CODE, stderr has one `error:` line holding TEXT and a
+# `hint:` line right after it, no report on stdout, and nothing left behind.
+expect_bad_input() {
+	local err=$CHECK_WORK/$1.err
+	expect_rc "$1" "$2"
+	[ "$(grep -c '^error: ' "$err")" = 1 ] || fail "$1: not exactly one error: line"
+	grep -A1 '^error: ' "$err" | tail -n 1 | grep -q '^hint: ' || fail "$1: no hint: line after the error"
+	grep '^error: ' "$err" | grep -qF -- "$3" || fail "$1: the error does not say: $3"
+	[ ! -s "$CHECK_WORK/$1.json" ] || fail "$1: a report was written"
+	[ "$CHECK_FAILED" = 0 ] || sed 's/^/  stderr: /' "$err" >&2
+	expect_clean "$1" "${4:-}"
+}
+
+# private_copy FIXTURE: a copy of a fixture project in $CHECK_WORK, printed.
+private_copy() {
+	local dir=$CHECK_WORK/proj-$1-$RANDOM
+	cp -r "$FIXTURES/$1" "$dir"
+	chmod -R a+rX "$dir"
+	echo "$dir"
+}
+
+check_done() {
+	if [ "$CHECK_FAILED" != 0 ]; then
+		echo "FAILED" >&2
+		exit 1
+	fi
+	echo "ok: $*"
+}
