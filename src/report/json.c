@@ -1,6 +1,7 @@
 /* The JSON report; docs/report-schema.md documents every field. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report/writer.h"
 #include "util/banned.h"
@@ -54,22 +55,44 @@ static cJSON *summary_json(const struct report *r)
 	return s;
 }
 
+/* Prints one value compactly, then frees it. */
+static void put_compact(cJSON *value, FILE *out)
+{
+	char *text = cJSON_PrintUnformatted(value);
+	if (text)
+		fputs(text, out);
+	free(text);
+	cJSON_Delete(value);
+}
+
+/*
+ * The findings are streamed one at a time: a tree of every finding costs
+ * more memory than the lint itself on a large corpus.
+ */
 void report_write_json(const struct report *r, const struct report_options *o, FILE *out)
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON *tool = cJSON_AddObjectToObject(root, "tool");
+	cJSON *head = cJSON_CreateObject();
+	cJSON *tool = cJSON_AddObjectToObject(head, "tool");
 	cJSON_AddStringToObject(tool, "name", "migrate-gate");
 	cJSON_AddStringToObject(tool, "version", MIGRATE_GATE_VERSION);
-	cJSON_AddNumberToObject(root, "schema_version", 1);
-	add_str_or_null(root, "command", o->command);
-	cJSON_AddBoolToObject(root, "passed", report_count_at_least(r, o->fail_on) == 0);
-	cJSON_AddStringToObject(root, "fail_on", o->fail_on == SEV_NONE ? "never" : severity_name(o->fail_on));
-	cJSON_AddItemToObject(root, "summary", summary_json(r));
-	cJSON *findings = cJSON_AddArrayToObject(root, "findings");
-	for (size_t i = 0; i < r->n; i++)
-		cJSON_AddItemToArray(findings, finding_json(&r->items[i]));
-	cJSON *notes = cJSON_AddArrayToObject(root, "notes");
+	cJSON_AddNumberToObject(head, "schema_version", 1);
+	add_str_or_null(head, "command", o->command);
+	cJSON_AddBoolToObject(head, "passed", report_count_at_least(r, o->fail_on) == 0);
+	cJSON_AddStringToObject(head, "fail_on", o->fail_on == SEV_NONE ? "never" : severity_name(o->fail_on));
+	cJSON_AddItemToObject(head, "summary", summary_json(r));
+	cJSON *notes = cJSON_CreateArray();
 	for (size_t i = 0; i < r->notes.n; i++)
 		cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes.items[i]));
-	report_put_json(root, out);
+	char *text = cJSON_PrintUnformatted(head);
+	cJSON_Delete(head);
+	/* Reopen the head object to append the streamed members. */
+	fprintf(out, "%.*s,\n\"findings\": [", (int)(strlen(text) - 1), text);
+	free(text);
+	for (size_t i = 0; i < r->n; i++) {
+		fputs(i ? ",\n  " : "\n  ", out);
+		put_compact(finding_json(&r->items[i]), out);
+	}
+	fputs(r->n ? "\n],\n\"notes\": " : "],\n\"notes\": ", out);
+	put_compact(notes, out);
+	fputs("}\n", out);
 }
