@@ -62,7 +62,7 @@ expect_rc() {
 	fi
 }
 
-# findings NAME replay|lint|all: one line per finding, rule|revision|file|line|message's first line
+# findings NAME replay|lint|errors|all: one line per finding (errors: at level error), rule|revision|file|line|message's first line
 # (lint messages without the quoted SQL), in report order.
 findings() {
 	python3 - "$CHECK_WORK/$1.json" "$2" "$REPLAY_RULES" <<'PY'
@@ -77,12 +77,14 @@ for f in report["findings"]:
     is_replay = f["rule"] in replay
     if which == "replay" and not is_replay or which == "lint" and is_replay:
         continue
+    if which == "errors" and f["severity"] != "error":
+        continue
     msg = f["message"].split("\n")[0] if is_replay else f["message"].split(" (SQL: ")[0]
     print("|".join([f["rule"], f.get("revision", ""), f.get("file", ""), str(f.get("line", "")), msg]))
 PY
 }
 
-# expect_findings NAME replay|lint|all <<EOF ... EOF: exactly these findings, in this order.
+# expect_findings NAME replay|lint|errors|all <<EOF ... EOF: exactly these findings, in this order.
 expect_findings() {
 	local want got
 	want=$(cat)
