@@ -1,0 +1,148 @@
+# Suppression comments end to end:
+#   -- migrate-gate: ignore rule-a,rule-b -- reason   (line before, or end of the statement)
+#   -- migrate-gate: ignore-file [rule-a,...] [-- reason]
+# A bare ignore-file is never silent: an ignore-file finding and a note. The JSON
+# summary counts what was suppressed.
+set -euo pipefail
+
+BIN=${MIGRATE_GATE_BIN:?set MIGRATE_GATE_BIN to the migrate-gate binary}
+unset GITHUB_ACTIONS NO_COLOR MIGRATE_GATE_FORMAT MIGRATE_GATE_FAIL_ON
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+passed=0
+failed=0
+check() { # label, then a command that must succeed
+	local label=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "ok: $label"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $label"
+		echo "    findings: $(found | tr '\n' ',') suppressed: $(summary suppressed 2> /dev/null)"
+		sed 's/^/    err: /' err | head -10
+	fi
+}
+CIN=create-index-non-concurrent
+DT=drop-table
+
+# Lints to JSON (out) and keeps the exit status.
+lint_json() {
+	local rc=0
+	"$BIN" lint --color never --format json "$@" > out 2> err || rc=$?
+	echo "$rc" > rc
+}
+rc_is() { [ "$(cat rc)" = "$1" ]; }
+# "rule line" of every finding of the rules used here, sorted, one per line (other rules
+# fire on these statements too, e.g. require-lock-timeout; they are not what is tested).
+found() {
+	python3 -c "import json; r = json.load(open('out')); print('\n'.join(sorted(f\"{f['rule']} {f['line']}\"
+		for f in r['findings'] if f['rule'] in ('$CIN', '$DT', 'ignore-file'))))"
+}
+findings_are() { [ "$(found)" = "$(printf '%s\n' "$@" | sort)" ]; }
+summary() { python3 -c "import json; print(json.load(open('out'))['summary']['$1'])"; }
+notes() { python3 -c "import json; print('\n'.join(json.load(open('out'))['notes']))"; }
+count_findings() { # JSON report; ignore-file findings do not count
+	python3 -c "import json; print(sum(f['rule'] != 'ignore-file' for f in json.load(open('$1'))['findings']))"
+}
+# The summary's suppressed count is what the file's directives hide: the findings the
+# file gives with its directives cut out, less those it gives with them.
+suppressed_is_hidden() { # file
+	sed 's/-- migrate-gate:.*$//' "$1" > stripped.sql
+	"$BIN" lint --format json --fail-on never stripped.sql > stripped.json 2> /dev/null
+	local want=$(($(count_findings stripped.json) - $(count_findings out)))
+	[ "$want" -gt 0 ] && [ "$(summary suppressed)" = "$want" ]
+}
+
+cat > before.sql << 'EOF'
+-- migrate-gate: ignore create-index-non-concurrent -- the table has 12 rows
+CREATE INDEX a ON t (a);
+CREATE INDEX b ON t (b);
+EOF
+lint_json before.sql
+check "line before: suppresses its statement only" findings_are "$CIN 3"
+check "line before: one suppressed in the summary" [ "$(summary suppressed)" = 1 ]
+check "line before: suppressed is what the comment hid" suppressed_is_hidden before.sql
+check "line before: exit 1 for the statement it does not cover" rc_is 1
+
+cat > trailing.sql << 'EOF'
+CREATE INDEX a ON t (a); -- migrate-gate: ignore create-index-non-concurrent -- tiny table
+CREATE INDEX b ON t (b);
+CREATE INDEX c
+  ON t (c);  -- migrate-gate: ignore create-index-non-concurrent
+CREATE INDEX d ON t (d);
+EOF
+lint_json trailing.sql
+check "end of statement: suppresses that statement, not the next one" findings_are "$CIN 2" "$CIN 5"
+check "end of statement: on the last line of a multi-line statement" [ "$(summary suppressed)" = 2 ]
+check "end of statement: suppressed is what the comments hid" suppressed_is_hidden trailing.sql
+
+cat > other_rule.sql << 'EOF'
+-- migrate-gate: ignore drop-table
+CREATE INDEX a ON t (a);
+-- migrate-gate: ignore create-index-non-concurrent, drop-table -- both
+CREATE INDEX b ON t (b);
+-- migrate-gate: ignore -- every rule, for this statement
+DROP TABLE old;
+DROP TABLE older;
+-- migrate-gate: ignroe create-index-non-concurrent
+CREATE INDEX c ON t (c);
+EOF
+lint_json other_rule.sql
+check "ignore names a rule: others are still reported" findings_are "$CIN 2" "$DT 7" "$CIN 9"
+check "bare ignore covers every rule; a misspelt one suppresses nothing" suppressed_is_hidden other_rule.sql
+
+cat > in_string.sql << 'EOF'
+SELECT '-- migrate-gate: ignore-file', $$
+-- migrate-gate: ignore-file
+$$;
+CREATE INDEX d ON t (d); SELECT '-- migrate-gate: ignore create-index-non-concurrent';
+EOF
+lint_json in_string.sql
+check "a directive inside a string or dollar quote is not a directive" findings_are "$CIN 4"
+check "a directive inside a string suppresses nothing" [ "$(summary suppressed)" = 0 ]
+
+cat > file_rules.sql << 'EOF'
+CREATE INDEX a ON t (a);
+-- migrate-gate: ignore-file create-index-non-concurrent -- built before launch, tables are empty
+CREATE INDEX b ON t (b);
+DROP TABLE old;
+EOF
+lint_json file_rules.sql
+check "ignore-file with rules: those rules, everywhere in the file" findings_are "$DT 4"
+check "ignore-file with rules: counted as suppressed" [ "$(summary suppressed)" = 2 ]
+check "ignore-file with rules: suppressed is what it hid" suppressed_is_hidden file_rules.sql
+check "ignore-file with rules: no note" [ -z "$(notes)" ]
+
+cat > bare.sql << 'EOF'
+-- migrate-gate: ignore-file
+CREATE INDEX a ON t (a);
+DROP TABLE old;
+EOF
+lint_json bare.sql
+check "bare ignore-file: an ignore-file finding" findings_are "ignore-file 1"
+check "bare ignore-file: a note naming the file" sh -c "python3 -c \"import json; print(json.load(open('out'))['notes'])\" | grep -q bare.sql"
+check "bare ignore-file: what it hid is counted" suppressed_is_hidden bare.sql
+check "bare ignore-file: passes at the default --fail-on" rc_is 0
+n_bare=$(summary suppressed)
+lint_json --fail-on info bare.sql
+check "bare ignore-file: fails at --fail-on info" rc_is 1
+rc=0
+"$BIN" lint --color never bare.sql > text 2> err || rc=$?
+check "bare ignore-file in text: the finding is shown" grep -q '^bare.sql:1:1: info \[ignore-file\]' text
+check "bare ignore-file in text: the note is shown" grep -q '^note: .*bare.sql' text err
+check "bare ignore-file in text: the summary counts the suppressed" grep -q "$n_bare suppressed" text
+printf -- '-- migrate-gate: ignore-file\nSELECT 1;\n' > bare_nothing.sql
+lint_json bare_nothing.sql
+check "bare ignore-file hiding nothing is still reported" findings_are "ignore-file 1"
+
+# Suppressions apply per file, and the summary adds them up.
+lint_json bare.sql before.sql
+check "two files: each file's comments apply to it alone" findings_are "ignore-file 1" "$CIN 3"
+check "two files: suppressed adds up" [ "$(summary suppressed)" = $((n_bare + 1)) ]
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
