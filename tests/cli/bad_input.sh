@@ -4,26 +4,10 @@
 # still linted. One bad file does not stop the others.
 set -euo pipefail
 
-BIN=${MIGRATE_GATE_BIN:?set MIGRATE_GATE_BIN to the migrate-gate binary}
-unset GITHUB_ACTIONS NO_COLOR MIGRATE_GATE_FORMAT MIGRATE_GATE_FAIL_ON
-
-tmp=$(mktemp -d)
-trap 'chmod -R u+rwX "$tmp"; rm -rf "$tmp"' EXIT
-cd "$tmp"
-passed=0
-failed=0
-check() { # label, then a command that must succeed
-	local label=$1
-	shift
-	if "$@"; then
-		passed=$((passed + 1))
-		echo "ok: $label"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $label"
-		sed 's/^/    stdout: /' out | head -20
-		sed 's/^/    stderr: /' err | head -20
-	fi
+. "$(dirname "$0")/lib/harness.sh"
+show_failure() {
+	sed 's/^/    stdout: /' out | head -20
+	sed 's/^/    stderr: /' err | head -20
 }
 
 # Runs `migrate-gate lint ARGS`, keeping stdout, stderr and the exit status.
@@ -164,5 +148,4 @@ check "stdin binary: input error naming <stdin>" input_error '<stdin>' 'binary'
 lint - < /dev/null
 check "stdin empty: exit 0" rc_is 0
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -2,26 +2,10 @@
 # unknown commands and options (exit 2 with a hint), -q and -v, NO_COLOR.
 set -euo pipefail
 
-BIN=${MIGRATE_GATE_BIN:?set MIGRATE_GATE_BIN to the migrate-gate binary}
-unset GITHUB_ACTIONS NO_COLOR MIGRATE_GATE_FORMAT MIGRATE_GATE_FAIL_ON
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-passed=0
-failed=0
-check() { # label, then a command that must succeed
-	local label=$1
-	shift
-	if "$@"; then
-		passed=$((passed + 1))
-		echo "ok: $label"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $label"
-		sed 's/^/    stdout: /' out
-		sed 's/^/    stderr: /' err
-	fi
+. "$(dirname "$0")/lib/harness.sh"
+show_failure() {
+	sed 's/^/    stdout: /' out
+	sed 's/^/    stderr: /' err
 }
 
 # Runs the binary, keeping stdout, stderr and the exit status.
@@ -141,5 +125,4 @@ check "pipe: no colour" sh -c "! grep -q '$ESC\[' out err"
 run lint --color=never bad.sql
 check "--color=never: no colour" sh -c "! grep -q '$ESC\[' out err"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

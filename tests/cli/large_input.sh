@@ -4,29 +4,11 @@
 # scripts/test leaves it out under ASan (too slow there): ctest -E cli/large_input.
 set -euo pipefail
 
-BIN=${MIGRATE_GATE_BIN:?set MIGRATE_GATE_BIN to the migrate-gate binary}
-unset GITHUB_ACTIONS NO_COLOR MIGRATE_GATE_FORMAT MIGRATE_GATE_FAIL_ON
+. "$(dirname "$0")/lib/harness.sh"
+show_failure() { sed 's/^/    stderr: /' err | head -20; }
 MB=${MIGRATE_GATE_LARGE_INPUT_MB:-100}
 MAX_SECONDS=${MIGRATE_GATE_LARGE_INPUT_SECONDS:-150}
 MAX_RSS_MB=${MIGRATE_GATE_LARGE_INPUT_RSS_MB:-2048}
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-passed=0
-failed=0
-check() { # label, then a command that must succeed
-	local label=$1
-	shift
-	if "$@"; then
-		passed=$((passed + 1))
-		echo "ok: $label"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $label"
-		sed 's/^/    stderr: /' err | head -20
-	fi
-}
 
 # Writes big.sql and expected.json: the statement count and the lines of the syntax errors.
 python3 - "$MB" << 'EOF'
@@ -88,5 +70,4 @@ EOF
 }
 check "every statement counted, every syntax error at its line" verdict
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

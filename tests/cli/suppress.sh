@@ -5,26 +5,10 @@
 # summary counts what was suppressed.
 set -euo pipefail
 
-BIN=${MIGRATE_GATE_BIN:?set MIGRATE_GATE_BIN to the migrate-gate binary}
-unset GITHUB_ACTIONS NO_COLOR MIGRATE_GATE_FORMAT MIGRATE_GATE_FAIL_ON
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-passed=0
-failed=0
-check() { # label, then a command that must succeed
-	local label=$1
-	shift
-	if "$@"; then
-		passed=$((passed + 1))
-		echo "ok: $label"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $label"
-		echo "    findings: $(found | tr '\n' ',') suppressed: $(summary suppressed 2> /dev/null)"
-		sed 's/^/    err: /' err | head -10
-	fi
+. "$(dirname "$0")/lib/harness.sh"
+show_failure() {
+	echo "    findings: $(found | tr '\n' ',') suppressed: $(summary suppressed 2> /dev/null)"
+	sed 's/^/    err: /' err | head -10
 }
 CIN=create-index-non-concurrent
 DT=drop-table
@@ -144,5 +128,4 @@ lint_json bare.sql before.sql
 check "two files: each file's comments apply to it alone" findings_are "ignore-file 1" "$CIN 3"
 check "two files: suppressed adds up" [ "$(summary suppressed)" = $((n_bare + 1)) ]
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

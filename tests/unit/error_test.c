@@ -11,16 +11,12 @@
 #include "util/error.h"
 #include "util/log.h"
 
-/* Forgets what earlier tests recorded, without printing it. */
+#include "quiet_errors.h"
+
 static int reset(void **state)
 {
 	(void)state;
-	FILE *saved = stderr, *null = fopen("/dev/null", "w");
-	stderr = null ? null : saved;
-	gate_error_flush();
-	stderr = saved;
-	if (null)
-		fclose(null);
+	forget_errors();
 	return 0;
 }
 

@@ -15,6 +15,8 @@
 #include "util/fs.h"
 #include "util/strset.h"
 
+#include "quiet_errors.h"
+
 static char root[64];
 
 static void put(const char *rel, const char *text)
@@ -64,15 +66,10 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static int forget_errors(void **state)
+static int quiet(void **state)
 {
 	(void)state;
-	FILE *saved = stderr, *null = fopen("/dev/null", "w");
-	stderr = null ? null : saved;
-	gate_error_flush();
-	stderr = saved;
-	if (null)
-		fclose(null);
+	forget_errors();
 	return 0;
 }
 
@@ -193,14 +190,14 @@ static void test_is_dir(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_collect_recursive_sorted, forget_errors),
-		cmocka_unit_test_setup(test_collect_file_and_stdin, forget_errors),
-		cmocka_unit_test_setup(test_collect_missing_path, forget_errors),
-		cmocka_unit_test_setup(test_read_file, forget_errors),
-		cmocka_unit_test_setup(test_read_empty_file, forget_errors),
-		cmocka_unit_test_setup(test_read_missing_and_folder, forget_errors),
-		cmocka_unit_test_setup(test_read_stream, forget_errors),
-		cmocka_unit_test_setup(test_is_dir, forget_errors),
+		cmocka_unit_test_setup(test_collect_recursive_sorted, quiet),
+		cmocka_unit_test_setup(test_collect_file_and_stdin, quiet),
+		cmocka_unit_test_setup(test_collect_missing_path, quiet),
+		cmocka_unit_test_setup(test_read_file, quiet),
+		cmocka_unit_test_setup(test_read_empty_file, quiet),
+		cmocka_unit_test_setup(test_read_missing_and_folder, quiet),
+		cmocka_unit_test_setup(test_read_stream, quiet),
+		cmocka_unit_test_setup(test_is_dir, quiet),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
