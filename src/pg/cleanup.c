@@ -277,6 +277,28 @@ static void exec_tool(const struct run_user *u, const char *const argv[], const 
 	_exit(127);
 }
 
+pid_t cleanup_spawn_server(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
+			   const char *log)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		setsid(); /* a Ctrl-C at the terminal is ours to handle, not the server's */
+		exec_tool(u, argv, dir, log);
+	}
+	if (pid > 0)
+		cleanup_set_postmaster(c, pid);
+	return pid;
+}
+
+int cleanup_exited(pid_t pid, int *status)
+{
+	int st;
+	if (waitpid(pid, &st, WNOHANG) != pid)
+		return 0;
+	*status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+	return 1;
+}
+
 int cleanup_run_tool(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
 		     const char *log)
 {

@@ -51,4 +51,14 @@ void cleanup_forget(struct cleanup *c);
 int cleanup_run_tool(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
 		     const char *log);
 
+/*
+ * Starts a server process (argv as for cleanup_run_tool) in a session of its
+ * own without waiting for it, and registers it as c's postmaster. Returns its
+ * pid, or -1 when fork failed.
+ */
+pid_t cleanup_spawn_server(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
+			   const char *log);
+/* Whether our child pid has exited, without blocking: 1 with its status (128+N for signal N), else 0. */
+int cleanup_exited(pid_t pid, int *status);
+
 #endif

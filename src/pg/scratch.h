@@ -4,8 +4,10 @@
  * Local cluster (default): initdb --no-sync -U postgres --auth=trust
  * --locale=C --wal-segsize=1 into a private mkdtemp() dir, unix socket only
  * in that dir (listen_addresses=''), fsync, full_page_writes,
- * synchronous_commit and autovacuum off, started with pg_ctl -w; the database
- * is "postgres". The dir is made under $TMPDIR when set, else /dev/shm when it
+ * synchronous_commit and autovacuum off. The server is started the way
+ * pg_ctl -w start does it (postgres in a session of its own, ready when
+ * postmaster.pid says so) but polled every 2 ms, not every 100 ms. The
+ * database is "postgres". The dir is made under $TMPDIR when set, else /dev/shm when it
  * has 1 GiB free (tmpfs: several times faster to write), else /tmp. As root,
  * initdb and the server run as the "postgres" system user. The cluster is
  * stopped (immediate shutdown) and its dir removed by scratch_free(), at
@@ -35,8 +37,8 @@ struct scratch;
 /*
  * Starts a scratch database. Returns 0 and *out, or -1 with a recorded error
  * and nothing left behind: EXIT_ENV when no PostgreSQL binaries are found
- * (the hint names what was searched), when initdb or pg_ctl fail (the
- * message holds the last lines of the server log), or when --scratch-url
+ * (the hint names what was searched), when initdb or the server fail (the
+ * message holds the last lines of their log), or when --scratch-url
  * cannot be reached or the database cannot be created.
  */
 int scratch_start(const struct scratch_options *opts, struct scratch **out);
