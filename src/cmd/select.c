@@ -37,11 +37,33 @@ static bool safe_ref(const char *ref)
 	return *ref && ref[0] != '-' && strspn(ref, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-~^@") == strlen(ref);
 }
 
-/* Absolute paths of the files git added since ref, one per line of `git diff`. */
-static int added_files(const char *ref, struct strlist *out)
+/* A shell word: 'it'\''s'. */
+static void add_quoted(struct buf *b, const char *s)
 {
-	struct buf cmd = BUF_INIT, line = BUF_INIT;
-	buf_addf(&cmd, "git diff --name-only --diff-filter=A %s -- 2>/dev/null && git rev-parse --show-toplevel", ref);
+	buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}
+
+/*
+ * The files git added since ref (committed, staged or untracked), relative to
+ * the checkout's top, then the top itself. Git runs in the project's dir,
+ * which need not be the current one (-C).
+ */
+static int added_files(const char *ref, const char *dir, struct strlist *out)
+{
+	struct buf cmd = BUF_INIT, line = BUF_INIT, git = BUF_INIT;
+	buf_adds(&git, "git -C ");
+	add_quoted(&git, dir);
+	buf_addf(&cmd, "%s diff --name-only --diff-filter=A %s -- 2>/dev/null", git.data, ref);
+	buf_addf(&cmd, " && %s ls-files --others --exclude-standard --full-name", git.data);
+	buf_addf(&cmd, " && %s rev-parse --show-toplevel", git.data);
+	buf_release(&git);
 	FILE *p = popen(cmd.data, "r");
 	char chunk[4096];
 	while (p && fgets(chunk, sizeof(chunk), p)) {
@@ -71,7 +93,7 @@ static int from_base_ref(const struct gate_config *cfg, const struct rev_graph *
 		return gate_error(EXIT_USAGE, "give a branch, tag or commit, e.g. --base-ref origin/main",
 				  "invalid --base-ref '%s'", cfg->base_ref);
 	struct strlist added = STRLIST_INIT, order = STRLIST_INIT;
-	int rc = added_files(cfg->base_ref, &added);
+	int rc = added_files(cfg->base_ref, cfg->project_dir ? cfg->project_dir : ".", &added);
 	if (!rc) {
 		const char *top = added.items[added.n - 1]; /* rev-parse printed last */
 		rev_graph_topo(g, &order);
