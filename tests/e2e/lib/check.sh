@@ -44,14 +44,36 @@ fail() {
 
 # mg_check NAME ARGS...: migrate-gate check --format json ARGS; report in
 # $CHECK_WORK/NAME.json, stderr in NAME.err, status in CHECK_RC, seconds in CHECK_SECS.
+# CHECK_CWD: the dir to run it in; CHECK_ENV: VAR=value words for its environment.
 mg_check() {
 	local name=$1 start
 	shift
 	start=$(date +%s%N)
 	CHECK_RC=0
-	TMPDIR=$CHECK_TMP timeout -s KILL 180 "$MIGRATE_GATE_BIN" check --format json "$@" \
+	(cd "${CHECK_CWD:-.}" && exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD \
+		-u DATABASE_URI -u DATABASE_URL ${CHECK_ENV:-} TMPDIR="$CHECK_TMP" \
+		timeout -s KILL 180 "$MIGRATE_GATE_BIN" check --format json "$@") \
 		>"$CHECK_WORK/$name.json" 2>"$CHECK_WORK/$name.err" || CHECK_RC=$?
 	CHECK_SECS=$((($(date +%s%N) - start) / 1000000000))
+}
+
+# check_pg_start: a private PostgreSQL from lib/pg.sh (its PG* variables are kept from
+# migrate-gate: mg_check unsets them, so only the URLs a test passes reach a server).
+check_pg_start() {
+	. "$MIGRATE_GATE_SRC/tests/e2e/lib/pg.sh"
+	pg_start
+	trap '_check_pg_exit $?' EXIT
+}
+
+_check_pg_exit() {
+	local status=$1
+	[ "$CHECK_FAILED" = 0 ] || status=1
+	if [ "$status" != 0 ] && [ -f "${PG_DIR:-}/server.log" ]; then
+		echo "--- end of the test server's log" >&2
+		tail -n 30 "$PG_DIR/server.log" >&2
+	fi
+	pg_stop
+	_check_on_exit "$status"
 }
 
 # expect_rc NAME CODE
@@ -140,7 +162,8 @@ expect_clean() {
 # expect_bad_input NAME CODE TEXT: exit CODE, stderr has one `error:` line holding TEXT and a
 # `hint:` line right after it, no report on stdout, and nothing left behind.
 expect_bad_input() {
-	local err=$CHECK_WORK/$1.err
+	local err=$CHECK_WORK/$1.err failed_before=$CHECK_FAILED
+	CHECK_FAILED=0
 	expect_rc "$1" "$2"
 	[ "$(grep -c '^error: ' "$err")" = 1 ] || fail "$1: not exactly one error: line"
 	grep -A1 '^error: ' "$err" | tail -n 1 | grep -q '^hint: ' || fail "$1: no hint: line after the error"
@@ -148,6 +171,7 @@ expect_bad_input() {
 	[ ! -s "$CHECK_WORK/$1.json" ] || fail "$1: a report was written"
 	[ "$CHECK_FAILED" = 0 ] || sed 's/^/  stderr: /' "$err" >&2
 	expect_clean "$1" "${4:-}"
+	[ "$failed_before" = 0 ] || CHECK_FAILED=1
 }
 
 # private_copy FIXTURE: a copy of a fixture project in $CHECK_WORK, printed.
