@@ -198,7 +198,9 @@ static char *log_tail(const char *path, int lines)
 static int tool_failed(const char *tool, int status, const char *log)
 {
 	char *tail = log_tail(log, 6);
-	gate_error(EXIT_ENV, "see the log above; --keep-scratch keeps the dir for a closer look",
+	gate_error(EXIT_ENV,
+		   "the lines above end its log; check the PostgreSQL install, and as root that the postgres user can "
+		   "write under TMPDIR",
 		   "%s failed (status %d) for the scratch cluster:%s", tool, status, tail);
 	free(tail);
 	return -1;

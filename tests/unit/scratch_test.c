@@ -183,19 +183,22 @@ static void test_missing_bindir(void **state)
 	forget_errors();
 }
 
-/* A bindir whose initdb fails: the error carries initdb's own output, and nothing is left in TMPDIR. */
-static void test_initdb_failure(void **state)
+/*
+ * A bindir whose `fake` tool prints a complaint and fails (the others are the
+ * real ones): the error names the tool and carries its output, and nothing is
+ * left in TMPDIR.
+ */
+static void check_tool_failure(const char *fake, const char *error)
 {
-	(void)state;
 	char bin[] = "/tmp/migrate-gate-fakebin-XXXXXX", tmp[] = "/tmp/migrate-gate-tmpdir-XXXXXX";
 	assert_non_null(mkdtemp(bin));
 	assert_non_null(mkdtemp(tmp));
-	char cmd[600];
+	char cmd[1000];
 	snprintf(cmd, sizeof cmd,
-		 "cd '%s' && printf '#!/bin/sh\\necho initdb: disk is made of cheese >&2\\nexit 1\\n' > initdb && "
-		 "chmod 755 initdb && ln -s /usr/lib/postgresql/15/bin/pg_ctl pg_ctl && "
-		 "ln -s /usr/lib/postgresql/15/bin/postgres postgres && chmod 755 . && chmod 777 '%s'",
-		 bin, tmp);
+		 "cd '%s' && for t in initdb postgres pg_ctl pg_resetwal; do ln -s /usr/lib/postgresql/15/bin/$t $t; done && "
+		 "rm %s && printf '#!/bin/sh\\necho %s: disk is made of cheese >&2\\nexit 1\\n' > %s && chmod 755 %s . && "
+		 "chmod 777 '%s'",
+		 bin, fake, fake, fake, fake, tmp);
 	assert_int_equal(system(cmd), 0);
 	struct scratch_options o = defaults;
 	struct scratch *s = NULL;
@@ -206,11 +209,24 @@ static void test_initdb_failure(void **state)
 	old ? setenv("TMPDIR", old, 1) : unsetenv("TMPDIR");
 	free(old);
 	assert_int_equal(gate_error_code(), EXIT_ENV);
-	assert_has(gate_error_message(0), "initdb failed");
+	assert_has(gate_error_message(0), error);
 	assert_has(gate_error_message(0), "disk is made of cheese");
 	forget_errors();
 	snprintf(cmd, sizeof cmd, "rmdir '%s' && rm -rf '%s'", tmp, bin); /* rmdir: fails unless empty */
 	assert_int_equal(system(cmd), 0);
+}
+
+static void test_initdb_failure(void **state)
+{
+	(void)state;
+	check_tool_failure("initdb", "initdb failed (status 1)");
+}
+
+/* The server exits before it is ready: seen at once, not after a timeout. */
+static void test_server_failure(void **state)
+{
+	(void)state;
+	check_tool_failure("postgres", "postgres failed (status 1)");
 }
 
 /* SIGTERM in the middle of a run: the handler stops the server and removes the dir. */
@@ -413,7 +429,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_query_stop), cmocka_unit_test(test_keep),
 		cmocka_unit_test(test_cache_timing),     cmocka_unit_test(test_missing_bindir),
-		cmocka_unit_test(test_initdb_failure),   cmocka_unit_test(test_signal_cleanup),
+		cmocka_unit_test(test_initdb_failure),   cmocka_unit_test(test_server_failure),
+		cmocka_unit_test(test_signal_cleanup),
 		cmocka_unit_test(test_exit_cleanup),     cmocka_unit_test(test_scratch_url),
 		cmocka_unit_test(test_unreachable_url),
 		cmocka_unit_test(test_wrong_password),   cmocka_unit_test(test_alembic_versions),
