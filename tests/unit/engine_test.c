@@ -146,6 +146,18 @@ static void test_positions_count_characters(void **state)
 	assert_int_equal(nth_of("syntax-error", 1)->offset, strlen("-- 日本語のコメント\n  SELECT 'ü' FRM "));
 }
 
+static void test_rule_positions_count_characters(void **state)
+{
+	(void)state;
+	need_rule("create-index-non-concurrent");
+	assert_int_equal(lint_text("-- é日🐘\nSELECT 'é'; CREATE INDEX i ON t (a);\n"), 0);
+	const struct finding *f = nth_of("create-index-non-concurrent", 0);
+	at(f, 2, 13);
+	assert_int_equal(f->end_line, 2);
+	assert_int_equal(f->end_column, 13 + (unsigned)strlen("CREATE INDEX i ON t (a)"));
+	assert_string_equal(f->source_line, "SELECT 'é'; CREATE INDEX i ON t (a);");
+}
+
 static void test_unterminated_quote(void **state)
 {
 	(void)state;
@@ -304,6 +316,7 @@ int main(void)
 		T(test_syntax_error_then_finding),
 		T(test_identifier_only_statement),
 		T(test_positions_count_characters),
+		T(test_rule_positions_count_characters),
 		T(test_unterminated_quote),
 		T(test_not_text),
 		T(test_config_disable_and_severity),
