@@ -23,6 +23,9 @@
 #include "util/strset.h"
 
 static const struct scratch_options defaults = {NULL, NULL, NULL, false};
+/* The tests that are not about initdb start from a cached template: 0.2 s instead of 0.6 s or more. */
+static char cache_dir[] = "/tmp/migrate-gate-test-cache-XXXXXX";
+static struct scratch_options cached = {NULL, NULL, cache_dir, false};
 
 static double now(void)
 {
@@ -115,7 +118,7 @@ static void test_start_query_stop(void **state)
 static void test_keep(void **state)
 {
 	(void)state;
-	struct scratch_options o = defaults;
+	struct scratch_options o = cached;
 	struct scratch *s = NULL;
 	o.keep = true;
 	assert_int_equal(scratch_start(&o, &s), 0);
@@ -159,11 +162,10 @@ static void test_cache_timing(void **state)
 	o.cache_dir = cache;
 	double plain = timed_start_stop(&defaults);
 	double cold = timed_start_stop(&o);
-	double cached = timed_start_stop(&o);
-	double cached2 = timed_start_stop(&o);
-	printf("scratch start: no cache %.3f s, cold cache %.3f s, cached %.3f s, %.3f s\n", plain, cold, cached,
-	       cached2);
-	assert_true(cached < cold);
+	double warm = timed_start_stop(&o);
+	double warm2 = timed_start_stop(&o);
+	printf("scratch start: no cache %.3f s, cold cache %.3f s, cached %.3f s, %.3f s\n", plain, cold, warm, warm2);
+	assert_true(warm < cold);
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
 	assert_int_equal(system(cmd), 0);
@@ -239,7 +241,7 @@ static void test_signal_cleanup(void **state)
 	assert_true(child >= 0);
 	if (child == 0) {
 		struct scratch *s = NULL;
-		if (scratch_start(&defaults, &s) < 0)
+		if (scratch_start(&cached, &s) < 0)
 			_exit(1);
 		char line[300];
 		int n = snprintf(line, sizeof line, "%s\n", scratch_dir(s));
@@ -275,7 +277,7 @@ static void test_exit_cleanup(void **state)
 	assert_true(child >= 0);
 	if (child == 0) {
 		struct scratch *s = NULL;
-		if (scratch_start(&defaults, &s) < 0)
+		if (scratch_start(&cached, &s) < 0)
 			_exit(1);
 		pid_t grandchild = fork();
 		if (grandchild == 0)
@@ -304,7 +306,7 @@ static void test_scratch_url(void **state)
 {
 	(void)state;
 	struct scratch *server = NULL, *s = NULL;
-	assert_int_equal(scratch_start(&defaults, &server), 0);
+	assert_int_equal(scratch_start(&cached, &server), 0);
 	struct scratch_options o = defaults;
 	o.scratch_url = scratch_sqlalchemy_url(server);
 	assert_int_equal(scratch_start(&o, &s), 0);
@@ -348,7 +350,7 @@ static void test_wrong_password(void **state)
 	(void)state;
 	struct scratch *s = NULL;
 	PGconn *c = NULL;
-	assert_int_equal(scratch_start(&defaults, &s), 0);
+	assert_int_equal(scratch_start(&cached, &s), 0);
 	assert_int_equal(pg_connect(scratch_conninfo(s), false, &c), 0);
 	assert_int_equal(pg_exec(c, NULL, "CREATE ROLE alice LOGIN PASSWORD 'right-horse'"), 0);
 	char path[400];
@@ -386,7 +388,7 @@ static void test_alembic_versions(void **state)
 	struct scratch *s = NULL;
 	PGconn *c = NULL;
 	struct strlist rows = STRLIST_INIT;
-	assert_int_equal(scratch_start(&defaults, &s), 0);
+	assert_int_equal(scratch_start(&cached, &s), 0);
 	assert_int_equal(pg_connect(scratch_conninfo(s), false, &c), 0);
 	assert_int_equal(pg_alembic_versions(c, NULL, NULL, &rows), 0);
 	assert_int_equal(rows.n, 0);
@@ -436,5 +438,10 @@ int main(void)
 		cmocka_unit_test(test_wrong_password),   cmocka_unit_test(test_alembic_versions),
 		cmocka_unit_test(test_quote),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (!mkdtemp(cache_dir))
+		return 1;
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache_dir);
+	return system(cmd) == 0 ? failed : 1;
 }
