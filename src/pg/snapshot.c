@@ -13,10 +13,14 @@
 #define STMT_NAME "migrate_gate_snapshot"
 #define SQLSTATE_NO_SUCH_STATEMENT "26000"
 /* search_path fixed to public so names print the same whatever the session set. */
-#define SNAPSHOT_BATCH                                                                                                 \
-	"BEGIN READ ONLY; SET LOCAL search_path = public; EXECUTE " STMT_NAME "; COMMIT"
+#define SNAPSHOT_BATCH "BEGIN READ ONLY; SET LOCAL search_path = public; EXECUTE " STMT_NAME "(%s); COMMIT"
+#define DEFAULT_VERSION_TABLE "alembic_version"
 
-void snapshot_init(struct snapshot *s) { strlist_init(&s->lines); }
+void snapshot_init(struct snapshot *s)
+{
+	strlist_init(&s->lines);
+	s->version_table = NULL;
+}
 
 void snapshot_release(struct snapshot *s)
 {
@@ -66,7 +70,13 @@ static void add_rows(struct snapshot *s, const PGresult *r)
 static int run_batch(PGconn *c, struct snapshot *s)
 {
 	int ret = 0;
-	if (!PQsendQuery(c, SNAPSHOT_BATCH))
+	char *table = pg_quote_literal(s->version_table ? s->version_table : DEFAULT_VERSION_TABLE);
+	struct buf batch = BUF_INIT;
+	buf_addf(&batch, SNAPSHOT_BATCH, table);
+	int sent = PQsendQuery(c, buf_str(&batch));
+	free(table);
+	buf_release(&batch);
+	if (!sent)
 		return gate_error(EXIT_ENV, NULL, "cannot take a schema snapshot: %s", PQerrorMessage(c));
 	for (PGresult *r; (r = PQgetResult(c)); PQclear(r)) {
 		ExecStatusType st = PQresultStatus(r);
@@ -133,7 +143,8 @@ bool snapshot_equal(const struct snapshot *a, const struct snapshot *b)
 
 int snapshot_relfilenodes(PGconn *c, struct strlist *out)
 {
-	if (pg_query_rows(c, "reading relfilenodes", RELFILENODES_SQL, 0, NULL, out) < 0)
+	const char *params[] = {DEFAULT_VERSION_TABLE};
+	if (pg_query_rows(c, "reading relfilenodes", RELFILENODES_SQL, 1, params, out) < 0)
 		return -1;
 	strlist_sort(out);
 	return 0;

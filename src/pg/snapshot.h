@@ -28,7 +28,8 @@
  *   policy      row security policies
  *
  * Excluded: pg_catalog, information_schema, pg_toast*, pg_temp*, objects that
- * belong to an extension, and every table named alembic_version with its
+ * belong to an extension, and every table named alembic_version (or
+ * version_table, for projects that configure another name) with its
  * columns, constraints and indexes. Owners are never recorded.
  */
 #ifndef GATE_PG_SNAPSHOT_H
@@ -40,10 +41,11 @@
 #include "util/strset.h"
 
 struct snapshot {
-	struct strlist lines; /* sorted */
+	struct strlist lines;      /* sorted */
+	const char *version_table; /* not owned; NULL (what snapshot_init() sets) means "alembic_version" */
 };
 
-#define SNAPSHOT_INIT {STRLIST_INIT}
+#define SNAPSHOT_INIT {STRLIST_INIT, NULL}
 
 void snapshot_init(struct snapshot *s);
 void snapshot_release(struct snapshot *s);
@@ -61,6 +63,7 @@ bool snapshot_equal(const struct snapshot *a, const struct snapshot *b);
 
 /*
  * Appends "kind\tname\tfilenode" for every table, materialized view and index
+ * (but alembic_version's)
  * (kind "table" or "index"; names as in snapshots), sorted. Comparing two
  * lists shows which relations a migration rewrote. Returns 0 or -1.
  */

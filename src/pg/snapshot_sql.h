@@ -19,7 +19,8 @@
 	"NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '" catalog "'::regclass AND x.objid = " oid           \
 	" AND x.deptype = 'e')"
 
-#define NOT_ALEMBIC(relname) "(" relname " <> 'alembic_version')"
+/* $1 is the name of Alembic's version table, left out with its columns and indexes. */
+#define NOT_ALEMBIC(relname) "(" relname " <> $1)"
 
 /* Privileges other than the owner's own, sorted: "PUBLIC EXECUTE, app SELECT". */
 #define PRIVS(acl, owner)                                                                                              \
@@ -141,7 +142,7 @@
 	"NULL, NULL, NULL, NULL FROM pg_description d WHERE d.objoid >= 16384 AND NOT EXISTS (SELECT 1 FROM "          \
 	"pg_depend x WHERE x.classid = d.classoid AND x.objid = d.objoid AND x.deptype = 'e') AND NOT "                \
 	"(d.classoid = 'pg_class'::regclass AND d.objoid IN (SELECT oid FROM pg_class WHERE relname = "                \
-	"'alembic_version'))"
+	"$1))"
 
 /* OFFSET 0 keeps the privileges test from running on every catalog row before the schema filter. */
 #define GRANT_PART(what, acl, owner, from)                                                                            \

@@ -211,6 +211,22 @@ static void test_base_snapshot(void **state)
 	snapshot_release(&again);
 }
 
+/* A project with version_table="schema_versions": that table is left out instead of alembic_version. */
+static void test_custom_version_table(void **state)
+{
+	(void)state;
+	struct snapshot s = SNAPSHOT_INIT;
+	exec_sql("postgres", "CREATE DATABASE versions TEMPLATE base");
+	exec_sql("versions", "CREATE TABLE schema_versions (version_num varchar(32) PRIMARY KEY)");
+	s.version_table = "schema_versions";
+	take("versions", &s);
+	assert_string_equal(s.version_table, "schema_versions");
+	for (size_t i = 0; i < s.lines.n; i++)
+		assert_null(strstr(s.lines.items[i], "schema_versions"));
+	assert_true(has_line_prefix(&s, "table\talembic_version\t"));
+	snapshot_release(&s);
+}
+
 static void test_rewrites(void **state)
 {
 	(void)state;
@@ -286,7 +302,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_snapshot),      cmocka_unit_test(test_fixture_cases),
-		cmocka_unit_test(test_rewrites),           cmocka_unit_test(test_inside_transaction),
+		cmocka_unit_test(test_custom_version_table), cmocka_unit_test(test_rewrites),
+		cmocka_unit_test(test_inside_transaction),
 		cmocka_unit_test(test_timing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
