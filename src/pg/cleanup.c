@@ -32,6 +32,8 @@ struct cleanup {
 
 static struct cleanup slots[MAX_CLEANUPS];
 static bool hooks_installed;
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction previous[sizeof fatal_signals / sizeof *fatal_signals];
 extern char **environ;
 
 int run_user_lookup(struct run_user *u)
@@ -145,12 +147,15 @@ static void run_slot(struct cleanup *c)
 		spawn_and_wait(c->argv, c->envp);
 }
 
+/* Cleans up, then hands the signal to whatever handled it before us (by default: the process ends). */
 static void on_fatal_signal(int sig)
 {
 	for (int i = 0; i < MAX_CLEANUPS; i++)
 		if (slots[i].active)
 			run_slot(&slots[i]);
-	signal(sig, SIG_DFL);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+		if (fatal_signals[i] == sig)
+			sigaction(sig, &previous[i], NULL);
 	raise(sig);
 }
 
@@ -170,9 +175,8 @@ static void install_hooks(void)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_fatal_signal;
 	sigfillset(&sa.sa_mask); /* one cleanup at a time */
-	int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		sigaction(sigs[i], &sa, NULL);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+		sigaction(fatal_signals[i], &sa, &previous[i]);
 	atexit(at_exit);
 }
 

@@ -11,8 +11,10 @@
  * has 1 GiB free (tmpfs: several times faster to write), else /tmp. As root,
  * initdb and the server run as the "postgres" system user. The cluster is
  * stopped (immediate shutdown) and its dir removed by scratch_free(), at
- * exit(), and when the process gets SIGINT, SIGTERM or SIGHUP (the handler
- * kills the postmaster, removes the dir, then re-raises the signal).
+ * exit(), and when the process gets SIGINT, SIGTERM or SIGHUP: the first
+ * scratch_start() installs handlers that kill the postmaster, remove the dir,
+ * then restore the handler that was there before and re-raise the signal.
+ * Install your own handlers before scratch_start(), not after.
  *
  * --scratch-url: a database named migrate_gate_<pid>_<random> is created on
  * that server and dropped (WITH (FORCE) on 13+) by scratch_free().

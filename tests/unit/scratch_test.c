@@ -231,16 +231,27 @@ static void test_server_failure(void **state)
 	check_tool_failure("postgres", "postgres failed (status 1)");
 }
 
-/* SIGTERM in the middle of a run: the handler stops the server and removes the dir. */
-static void test_signal_cleanup(void **state)
+static void on_term_before(int sig)
 {
-	(void)state;
+	(void)sig;
+	_exit(7);
+}
+
+/*
+ * SIGTERM in the middle of a run: the handler stops the server, removes the
+ * dir, then passes the signal on to the handler that was there before
+ * (with_previous: one that exits 7), or to the default action.
+ */
+static void check_signal_cleanup(bool with_previous)
+{
 	int fds[2];
 	assert_int_equal(pipe(fds), 0);
 	pid_t child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
 		struct scratch *s = NULL;
+		if (with_previous)
+			signal(SIGTERM, on_term_before);
 		if (scratch_start(&cached, &s) < 0)
 			_exit(1);
 		char line[300];
@@ -261,10 +272,28 @@ static void test_signal_cleanup(void **state)
 	kill(child, SIGTERM);
 	int status = 0;
 	waitpid(child, &status, 0);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGTERM);
+	if (with_previous) {
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 7);
+	} else {
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGTERM);
+	}
 	assert_false(exists(dir));
 	assert_false(alive(pm));
+}
+
+static void test_signal_cleanup(void **state)
+{
+	(void)state;
+	check_signal_cleanup(false);
+}
+
+/* Runs first: its child must install its handler before any scratch_start() of this process. */
+static void test_signal_chains(void **state)
+{
+	(void)state;
+	check_signal_cleanup(true);
 }
 
 /* exit() without scratch_free() still cleans up; a forked child's exit() leaves its parent's cluster alone. */
@@ -429,7 +458,7 @@ static void test_quote(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_start_query_stop), cmocka_unit_test(test_keep),
+		cmocka_unit_test(test_signal_chains),    cmocka_unit_test(test_start_query_stop), cmocka_unit_test(test_keep),
 		cmocka_unit_test(test_cache_timing),     cmocka_unit_test(test_missing_bindir),
 		cmocka_unit_test(test_initdb_failure),   cmocka_unit_test(test_server_failure),
 		cmocka_unit_test(test_signal_cleanup),
