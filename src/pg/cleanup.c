@@ -5,8 +5,8 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -15,6 +15,7 @@
 
 #include "util/error.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 #define MAX_CLEANUPS 16
@@ -47,7 +48,7 @@ int run_user_lookup(struct run_user *u)
 	struct passwd *pw = getpwnam("postgres");
 	if (!pw)
 		return gate_error(EXIT_ENV, "create a \"postgres\" system user, or run migrate-gate as a non-root user",
-				  "cannot run the scratch server as root and there is no user \"postgres\"");
+		                  "cannot run the scratch server as root and there is no user \"postgres\"");
 	u->uid = pw->pw_uid;
 	u->gid = pw->pw_gid;
 	return 0;
@@ -282,7 +283,7 @@ static void exec_tool(const struct run_user *u, const char *const argv[], const 
 }
 
 pid_t cleanup_spawn_server(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
-			   const char *log)
+                           const char *log)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -304,7 +305,7 @@ int cleanup_exited(pid_t pid, int *status)
 }
 
 int cleanup_run_tool(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
-		     const char *log)
+                     const char *log)
 {
 	pid_t pid = fork();
 	if (pid < 0)

@@ -49,7 +49,7 @@ void cleanup_forget(struct cleanup *c);
  * (128+N for signal N), or -1 when it could not be started.
  */
 int cleanup_run_tool(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
-		     const char *log);
+                     const char *log);
 
 /*
  * Starts a server process (argv as for cleanup_run_tool) in a session of its
@@ -57,7 +57,7 @@ int cleanup_run_tool(struct cleanup *c, const struct run_user *u, const char *co
  * pid, or -1 when fork failed.
  */
 pid_t cleanup_spawn_server(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
-			   const char *log);
+                           const char *log);
 /* Whether our child pid has exited, without blocking: 1 with its status (128+N for signal N), else 0. */
 int cleanup_exited(pid_t pid, int *status);
 

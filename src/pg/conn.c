@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 /* libpq messages end with a newline and may span lines; findings want one line. */
@@ -26,7 +27,7 @@ static int connect_error(const char *dsn, PGconn *c)
 	char *msg = one_line(c ? PQerrorMessage(c) : "out of memory");
 	char *masked_msg = log_mask(msg);
 	gate_error(EXIT_ENV, "check the URL, that the server is running and accepts connections, and the password",
-		   "cannot connect to '%s': %s", masked, masked_msg);
+	           "cannot connect to '%s': %s", masked, masked_msg);
 	free(masked);
 	free(msg);
 	free(masked_msg);
@@ -101,7 +102,7 @@ static char *row_text(const PGresult *r, int row)
 }
 
 int pg_query_rows(PGconn *c, const char *what, const char *sql, int nparams, const char *const *params,
-		  struct strlist *out)
+                  struct strlist *out)
 {
 	PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
@@ -137,7 +138,7 @@ int pg_alembic_versions(PGconn *c, const char *schema, const char *table, struct
 	const char *params[] = {buf_str(&name)};
 	struct strlist found = STRLIST_INIT;
 	if (pg_query_rows(c, "looking for the alembic version table", "SELECT to_regclass($1)::text", 1, params,
-			  &found) < 0)
+	                  &found) < 0)
 		goto out;
 	if (found.n == 0 || !*found.items[0]) {
 		ret = 0;

@@ -38,7 +38,7 @@ int pg_exec(PGconn *c, const char *what, const char *sql);
  * Returns the number of rows, or -1 with a recorded error.
  */
 int pg_query_rows(PGconn *c, const char *what, const char *sql, int nparams, const char *const *params,
-		  struct strlist *out);
+                  struct strlist *out);
 
 /*
  * Runs a query that returns at most one value: *out is a newly allocated

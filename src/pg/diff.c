@@ -5,6 +5,7 @@
 
 #include "util/buf.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 /* Beyond this, a value is shown around its first difference only. */
@@ -16,19 +17,19 @@ static const struct field_names {
 	const char *kind;
 	const char *names[9];
 } field_table[] = {
-	{"table", {"kind", "persistence", "partition key", "parents", "partition bound", "options", "row security"}},
-	{"column", {"type", "nullability", "default", "identity", "generated", "collation", "position"}},
-	{"index", {"definition", "validity", "clustering"}},
-	{"sequence", {"type", "start", "increment", "minimum", "maximum", "cache", "cycle", "owner column"}},
-	{"view", {"definition", "options"}},
-	{"matview", {"definition", "options"}},
-	{"trigger", {"definition", "state"}},
-	{"enum", {"labels"}},
-	{"domain", {"base type", "nullability", "default", "collation", "constraints"}},
-	{"extension", {"version", "schema"}},
-	{"comment", {"text"}},
-	{"grant", {"privileges"}},
-	{"policy", {"command", "permissive", "roles", "using", "with check"}},
+    {"table", {"kind", "persistence", "partition key", "parents", "partition bound", "options", "row security"}},
+    {"column", {"type", "nullability", "default", "identity", "generated", "collation", "position"}},
+    {"index", {"definition", "validity", "clustering"}},
+    {"sequence", {"type", "start", "increment", "minimum", "maximum", "cache", "cycle", "owner column"}},
+    {"view", {"definition", "options"}},
+    {"matview", {"definition", "options"}},
+    {"trigger", {"definition", "state"}},
+    {"enum", {"labels"}},
+    {"domain", {"base type", "nullability", "default", "collation", "constraints"}},
+    {"extension", {"version", "schema"}},
+    {"comment", {"text"}},
+    {"grant", {"privileges"}},
+    {"policy", {"command", "permissive", "roles", "using", "with check"}},
 };
 
 void diff_init(struct diff *d)
@@ -73,8 +74,7 @@ static int compare_keys(const char *a, const char *b)
 	return c ? c : (la > lb) - (la < lb);
 }
 
-static void add_entry(struct diff *d, const char *line, enum diff_change change, const char *before,
-		      const char *after)
+static void add_entry(struct diff *d, const char *line, enum diff_change change, const char *before, const char *after)
 {
 	XGROW(d->items, d->alloc, d->n + 1);
 	struct diff_entry *e = &d->items[d->n++];
@@ -166,7 +166,7 @@ static const char *field_name(const char *kind, size_t i)
 static void add_type(struct buf *b, const char *s, size_t n)
 {
 	static const char *const from[] = {"character varying", "timestamp without time zone",
-					   "timestamp with time zone", "time without time zone"};
+	                                   "timestamp with time zone", "time without time zone"};
 	static const char *const to[] = {"varchar", "timestamp", "timestamptz", "time"};
 	for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
 		size_t len = strlen(from[i]);

@@ -20,8 +20,8 @@ struct diff_entry {
 	char *kind;     /* "index", "column", ... as in snapshot.h */
 	char *identity; /* "t.ix_a" */
 	enum diff_change change;
-	char *before;   /* the fields ('\t'-separated, escaped) in the first snapshot; NULL when added */
-	char *after;    /* in the second; NULL when removed */
+	char *before; /* the fields ('\t'-separated, escaped) in the first snapshot; NULL when added */
+	char *after;  /* in the second; NULL when removed */
 };
 
 struct diff {
@@ -30,7 +30,10 @@ struct diff {
 	size_t alloc;
 };
 
-#define DIFF_INIT {NULL, 0, 0}
+#define DIFF_INIT                                                                                                      \
+	{                                                                                                              \
+		NULL, 0, 0                                                                                             \
+	}
 
 void diff_init(struct diff *d);
 void diff_release(struct diff *d);

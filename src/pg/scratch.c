@@ -19,6 +19,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 #define PG_LIB_ROOT "/usr/lib/postgresql"
@@ -86,7 +87,7 @@ char *scratch_find_bindir(const char *opts_bindir)
 		if (has_server_binaries(opts_bindir))
 			return xstrdup(opts_bindir);
 		gate_error(EXIT_ENV, "point --pg-bindir at the dir that holds initdb, pg_ctl and postgres",
-			   "no PostgreSQL server binaries (initdb, pg_ctl, postgres) in '%s'", opts_bindir);
+		           "no PostgreSQL server binaries (initdb, pg_ctl, postgres) in '%s'", opts_bindir);
 		return NULL;
 	}
 	char *dir = pg_config_bindir();
@@ -94,9 +95,9 @@ char *scratch_find_bindir(const char *opts_bindir)
 		dir = newest_lib_bindir();
 	if (!dir)
 		gate_error(EXIT_ENV,
-			   "searched pg_config --bindir and " PG_LIB_ROOT "/*/bin; install the PostgreSQL server "
-			   "(e.g. apt-get install postgresql-15), pass --pg-bindir, or use --scratch-url",
-			   "no PostgreSQL server binaries found (initdb, pg_ctl, postgres)");
+		           "searched pg_config --bindir and " PG_LIB_ROOT "/*/bin; install the PostgreSQL server "
+		           "(e.g. apt-get install postgresql-15), pass --pg-bindir, or use --scratch-url",
+		           "no PostgreSQL server binaries found (initdb, pg_ctl, postgres)");
 	return dir;
 }
 
@@ -154,7 +155,7 @@ static int make_private_dir(struct scratch *s)
 		free(s->dir);
 		s->dir = NULL;
 		return gate_error(EXIT_ENV, "set TMPDIR to a writable dir", "cannot create a temp dir in '%s': %s", tmp,
-				  strerror(err));
+		                  strerror(err));
 	}
 	s->cleanup = cleanup_register_dir(s->dir);
 	if (s->user.drop && chown(s->dir, s->user.uid, s->user.gid) < 0)
@@ -199,9 +200,9 @@ static int tool_failed(const char *tool, int status, const char *log)
 {
 	char *tail = log_tail(log, 6);
 	gate_error(EXIT_ENV,
-		   "the lines above end its log; check the PostgreSQL install, and as root that the postgres user can "
-		   "write under TMPDIR",
-		   "%s failed (status %d) for the scratch cluster:%s", tool, status, tail);
+	           "the lines above end its log; check the PostgreSQL install, and as root that the postgres user can "
+	           "write under TMPDIR",
+	           "%s failed (status %d) for the scratch cluster:%s", tool, status, tail);
 	free(tail);
 	return -1;
 }
@@ -212,8 +213,8 @@ static int run_initdb(struct scratch *s)
 	buf_addf(&tool, "%s/initdb", s->bindir);
 	buf_addf(&log, "%s/initdb.log", s->dir);
 	const char *argv[] = {tool.data, "--no-sync", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C",
-			      /* 1 MB WAL segments: a 29 MB data dir instead of 39, quicker to make and copy */
-			      "--wal-segsize=1", "-D", s->datadir, NULL};
+	                      /* 1 MB WAL segments: a 29 MB data dir instead of 39, quicker to make and copy */
+	                      "--wal-segsize=1", "-D", s->datadir, NULL};
 	int status = cleanup_run_tool(s->cleanup, &s->user, argv, s->dir, buf_str(&log));
 	int ret = status ? tool_failed("initdb", status, buf_str(&log)) : 0;
 	buf_release(&tool);
@@ -233,10 +234,10 @@ static int write_settings(struct scratch *s)
 	}
 	/* Throwaway data: durability off; autovacuum off so snapshots and timings do not depend on it. */
 	fprintf(f,
-		"listen_addresses = ''\nunix_socket_directories = '%s'\nport = %d\n"
-		"fsync = off\nfull_page_writes = off\nsynchronous_commit = off\n"
-		"autovacuum = off\nwal_level = minimal\nmax_wal_senders = 0\n",
-		s->dir, s->port);
+	        "listen_addresses = ''\nunix_socket_directories = '%s'\nport = %d\n"
+	        "fsync = off\nfull_page_writes = off\nsynchronous_commit = off\n"
+	        "autovacuum = off\nwal_level = minimal\nmax_wal_senders = 0\n",
+	        s->dir, s->port);
 	if (fclose(f) != 0 || (s->user.drop && chown(buf_str(&path), s->user.uid, s->user.gid) < 0))
 		ret = gate_error(EXIT_ENV, NULL, "cannot write '%s': %s", buf_str(&path), strerror(errno));
 out:
@@ -363,12 +364,30 @@ int scratch_start(const struct scratch_options *opts, struct scratch **out)
 	return 0;
 }
 
-const char *scratch_conninfo(const struct scratch *s) { return s->conninfo; }
-const char *scratch_sqlalchemy_url(const struct scratch *s) { return s->sa_url; }
-int scratch_server_major(const struct scratch *s) { return s->major; }
-const struct scratch_target *scratch_target(const struct scratch *s) { return &s->target; }
-const char *scratch_bindir(const struct scratch *s) { return s->bindir; }
-const char *scratch_dir(const struct scratch *s) { return s->url ? NULL : s->dir; }
+const char *scratch_conninfo(const struct scratch *s)
+{
+	return s->conninfo;
+}
+const char *scratch_sqlalchemy_url(const struct scratch *s)
+{
+	return s->sa_url;
+}
+int scratch_server_major(const struct scratch *s)
+{
+	return s->major;
+}
+const struct scratch_target *scratch_target(const struct scratch *s)
+{
+	return &s->target;
+}
+const char *scratch_bindir(const struct scratch *s)
+{
+	return s->bindir;
+}
+const char *scratch_dir(const struct scratch *s)
+{
+	return s->url ? NULL : s->dir;
+}
 
 static void print_kept(const struct scratch *s)
 {
@@ -378,8 +397,7 @@ static void print_kept(const struct scratch *s)
 	}
 	const char *as = s->user.drop ? "runuser -u postgres -- " : "";
 	log_info("kept scratch cluster in '%s': psql '%s'", s->dir, s->conninfo);
-	log_info("remove it with: %s%s/pg_ctl -D %s stop -m immediate && rm -rf %s", as, s->bindir, s->datadir,
-		 s->dir);
+	log_info("remove it with: %s%s/pg_ctl -D %s stop -m immediate && rm -rf %s", as, s->bindir, s->datadir, s->dir);
 }
 
 void scratch_free(struct scratch *s)

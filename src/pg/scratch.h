@@ -31,7 +31,7 @@ struct scratch_options {
 	const char *bindir;      /* NULL: pg_config --bindir, then /usr/lib/postgresql/<N>/bin newest first */
 	const char *scratch_url; /* NULL: a local cluster; else a server to create a throwaway database on */
 	const char *cache_dir;   /* --scratch-cache, or NULL */
-	bool keep;               /* --keep-scratch: once started, nothing removes it; scratch_free() prints how to connect */
+	bool keep; /* --keep-scratch: once started, nothing removes it; scratch_free() prints how to connect */
 };
 
 struct scratch;
@@ -54,7 +54,7 @@ int scratch_server_major(const struct scratch *s);
 
 /* The pieces of the connection, for libpq's PG* variables. password may be NULL. */
 struct scratch_target {
-	const char *host;   /* socket dir for a local cluster */
+	const char *host; /* socket dir for a local cluster */
 	const char *port;
 	const char *user;
 	const char *password;

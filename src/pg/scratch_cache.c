@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 /*
@@ -46,10 +47,10 @@ int scratch_cache_copy(struct scratch *s, const char *cache_dir)
 	buf_addf(&version, "%s/PG_VERSION", buf_str(&data));
 	if (access(buf_str(&version), R_OK) == 0) {
 		int status = copy_tree(s, buf_str(&data), s->datadir);
-		ret = status == 0 ? 1
-				  : gate_error(EXIT_ENV, "remove the cache dir and retry",
-					       "cannot copy the cached template '%s' (cp status %d)", buf_str(&data),
-					       status);
+		ret = status == 0
+		          ? 1
+		          : gate_error(EXIT_ENV, "remove the cache dir and retry",
+		                       "cannot copy the cached template '%s' (cp status %d)", buf_str(&data), status);
 	}
 	free(tpl);
 	buf_release(&data);

@@ -10,6 +10,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 static char *unique_dbname(void)
@@ -126,7 +127,7 @@ static void register_signal_drop(struct scratch *s, const PQconninfoOption *opts
 	char *psql = find_psql();
 	if (!psql) {
 		log_debug("no psql on PATH: scratch database \"%s\" is not dropped if a signal ends the run",
-			  s->t_dbname);
+		          s->t_dbname);
 		return;
 	}
 	const char *admin_db = option(opts, "dbname");
@@ -182,8 +183,8 @@ int scratch_start_url(struct scratch *s, const char *url)
 	PQconninfoOption *opts = PQconninfoParse(url, &errmsg);
 	if (!opts) {
 		char *masked = log_mask(url);
-		gate_error(EXIT_USAGE, "give a postgresql:// URL or a key=value conninfo", "invalid --scratch-url '%s': %s",
-			   masked, errmsg ? errmsg : "out of memory");
+		gate_error(EXIT_USAGE, "give a postgresql:// URL or a key=value conninfo",
+		           "invalid --scratch-url '%s': %s", masked, errmsg ? errmsg : "out of memory");
 		free(masked);
 		goto out;
 	}
@@ -210,10 +211,9 @@ void scratch_drop_url(struct scratch *s)
 	if (!s->admin_dsn)
 		return;
 	char *sql = drop_sql(s);
-	if (pg_connect(s->admin_dsn, false, &admin) < 0 ||
-	    pg_exec(admin, "dropping the scratch database", sql) < 0) {
+	if (pg_connect(s->admin_dsn, false, &admin) < 0 || pg_exec(admin, "dropping the scratch database", sql) < 0) {
 		gate_error(EXIT_ENV, "drop it by hand once the server is reachable",
-			   "the scratch database \"%s\" was not dropped", s->t_dbname);
+		           "the scratch database \"%s\" was not dropped", s->t_dbname);
 	}
 	pg_disconnect(admin);
 	cleanup_forget(s->url_cleanup);

@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 #define STMT_NAME "migrate_gate_snapshot"
@@ -32,11 +33,20 @@ static void add_escaped(struct buf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '\\': buf_adds(b, "\\\\"); break;
-		case '\n': buf_adds(b, "\\n"); break;
-		case '\t': buf_adds(b, "\\t"); break;
-		case '\r': buf_adds(b, "\\r"); break;
-		default: buf_addc(b, *s);
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		case '\r':
+			buf_adds(b, "\\r");
+			break;
+		default:
+			buf_addc(b, *s);
 		}
 	}
 }
@@ -87,8 +97,9 @@ static int run_batch(PGconn *c, struct snapshot *s)
 			if (state && !strcmp(state, SQLSTATE_NO_SUCH_STATEMENT))
 				ret = 1;
 			else
-				ret = gate_error(EXIT_ENV, "this is a bug in migrate-gate's catalog query; please report it",
-						 "cannot take a schema snapshot: %s", PQresultErrorMessage(r));
+				ret = gate_error(EXIT_ENV,
+				                 "this is a bug in migrate-gate's catalog query; please report it",
+				                 "cannot take a schema snapshot: %s", PQresultErrorMessage(r));
 		}
 	}
 	if (PQtransactionStatus(c) != PQTRANS_IDLE)
@@ -107,7 +118,7 @@ static int prepare(PGconn *c)
 	int ret = 0;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		ret = gate_error(EXIT_ENV, "this is a bug in migrate-gate's catalog query; please report it",
-				 "cannot prepare the schema snapshot query: %s", PQresultErrorMessage(r));
+		                 "cannot prepare the schema snapshot query: %s", PQresultErrorMessage(r));
 	PQclear(r);
 	return ret;
 }
@@ -117,7 +128,7 @@ int snapshot_take(PGconn *c, struct snapshot *s)
 	strlist_release(&s->lines);
 	if (PQtransactionStatus(c) != PQTRANS_IDLE)
 		return gate_error(EXIT_ENV, "commit or roll back before taking a snapshot",
-				  "cannot take a schema snapshot inside a transaction");
+		                  "cannot take a schema snapshot inside a transaction");
 	int ret = run_batch(c, s);
 	if (ret == 1) {
 		strlist_release(&s->lines);

@@ -45,7 +45,10 @@ struct snapshot {
 	const char *version_table; /* not owned; NULL (what snapshot_init() sets) means "alembic_version" */
 };
 
-#define SNAPSHOT_INIT {STRLIST_INIT, NULL}
+#define SNAPSHOT_INIT                                                                                                  \
+	{                                                                                                              \
+		STRLIST_INIT, NULL                                                                                     \
+	}
 
 void snapshot_init(struct snapshot *s);
 void snapshot_release(struct snapshot *s);

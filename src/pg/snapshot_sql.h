@@ -7,6 +7,9 @@
 #ifndef GATE_PG_SNAPSHOT_SQL_H
 #define GATE_PG_SNAPSHOT_SQL_H
 
+/* The layout follows the SQL, which the formatter cannot read. */
+/* clang-format off */
+
 /* Schema-qualified name, with public left out (identities read "t", not "public.t"). */
 #define QN(nsp, name)                                                                                                  \
 	"(CASE WHEN " nsp " = 'public' THEN quote_ident(" name ") ELSE quote_ident(" nsp ") || '.' || quote_ident(" name \
@@ -28,13 +31,15 @@
 	"quote_ident(pg_get_userbyid(a.grantee)) END || ' ' || a.privilege_type || CASE WHEN a.is_grantable THEN "    \
 	"' with grant option' ELSE '' END AS p FROM aclexplode(" acl ") a WHERE a.grantee <> " owner ") privs)"
 
-#define USER_REL_FILTER " WHERE " USER_NS("n.nspname") " AND " NOT_EXT("pg_class", "c.oid") " AND " NOT_ALEMBIC("c.relname")
+#define USER_REL_FILTER                                                                                                \
+	" WHERE " USER_NS("n.nspname") " AND " NOT_EXT("pg_class", "c.oid") " AND " NOT_ALEMBIC("c.relname")
 
 /* The user's relations as c (with their schema as n)... */
 #define USER_REL " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" USER_REL_FILTER
 
 /* ...and what belongs to one of them, joined through relid. */
-#define OF_USER_REL(relid) " JOIN pg_class c ON c.oid = " relid " JOIN pg_namespace n ON n.oid = c.relnamespace" USER_REL_FILTER
+#define OF_USER_REL(relid)                                                                                             \
+	" JOIN pg_class c ON c.oid = " relid " JOIN pg_namespace n ON n.oid = c.relnamespace" USER_REL_FILTER
 
 #define NONDEFAULT_COLLATION(coll, typcoll)                                                                            \
 	"(SELECT CASE WHEN " coll " <> " typcoll " THEN " QN("cn.nspname", "co.collname") " END FROM pg_collation co " \
@@ -192,5 +197,7 @@
 	"JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid WHERE c.relkind IN ('r', " \
 	"'m', 'i') AND " USER_NS("n.nspname") " AND " NOT_EXT("pg_class", "c.oid") " AND " NOT_ALEMBIC(               \
 	    "coalesce(t.relname, c.relname)")
+
+/* clang-format on */
 
 #endif

@@ -37,19 +37,19 @@ static void test_added_removed_changed(void **state)
 {
 	(void)state;
 	static const char *const a_lines[] = {
-		"column\tt.a\ttext\tnot null\t\t\t\t\t1",
-		"column\tt.b\tinteger\tnull\t\t\t\t\t2",
-		"index\tt.ix_old\tCREATE INDEX ix_old ON public.t USING btree (b)\tvalid",
-		"schema\tpublic",
-		"table\tt\ttable\tlogged",
-		NULL,
+	    "column\tt.a\ttext\tnot null\t\t\t\t\t1",
+	    "column\tt.b\tinteger\tnull\t\t\t\t\t2",
+	    "index\tt.ix_old\tCREATE INDEX ix_old ON public.t USING btree (b)\tvalid",
+	    "schema\tpublic",
+	    "table\tt\ttable\tlogged",
+	    NULL,
 	};
 	static const char *const b_lines[] = {
-		"column\tt.a\tcharacter varying(20)\tnull\t'x'::character varying\t\t\t\t1",
-		"index\tt.ix_a\tCREATE INDEX ix_a ON public.t USING btree (a)\tinvalid",
-		"schema\tpublic",
-		"table\tt\ttable\tlogged",
-		NULL,
+	    "column\tt.a\tcharacter varying(20)\tnull\t'x'::character varying\t\t\t\t1",
+	    "index\tt.ix_a\tCREATE INDEX ix_a ON public.t USING btree (a)\tinvalid",
+	    "schema\tpublic",
+	    "table\tt\ttable\tlogged",
+	    NULL,
 	};
 	struct snapshot a, b;
 	struct diff d = DIFF_INIT;
@@ -57,12 +57,12 @@ static void test_added_removed_changed(void **state)
 	fill(&b, b_lines);
 	assert_int_equal(diff_snapshots(&a, &b, &d), 4);
 	static const char *const want[] = {
-		"column \"t.a\" type differs: text vs varchar(20); nullability differs: not null vs null; default differs: "
-		"(none) vs 'x'::character varying",
-		"column \"t.b\" was removed",
-		"index \"ix_a\" on \"t\" was added",
-		"index \"ix_old\" on \"t\" was removed",
-		NULL,
+	    "column \"t.a\" type differs: text vs varchar(20); nullability differs: not null vs null; default differs: "
+	    "(none) vs 'x'::character varying",
+	    "column \"t.b\" was removed",
+	    "index \"ix_a\" on \"t\" was added",
+	    "index \"ix_old\" on \"t\" was removed",
+	    NULL,
 	};
 	assert_describes(&d, want);
 	assert_int_equal(d.items[0].change, DIFF_CHANGED);
@@ -114,9 +114,9 @@ static void test_prefix_keys(void **state)
 	fill(&a, a_lines);
 	fill(&b, b_lines);
 	static const char *const want[] = {
-		"column \"t.a\" was removed",
-		"column \"t.ab\" type differs: text vs integer",
-		NULL,
+	    "column \"t.a\" was removed",
+	    "column \"t.ab\" type differs: text vs integer",
+	    NULL,
 	};
 	diff_snapshots(&a, &b, &d);
 	assert_describes(&d, want);
@@ -130,13 +130,13 @@ static void test_subjects(void **state)
 	(void)state;
 	static const char *const a_lines[] = {NULL};
 	static const char *const b_lines[] = {
-		"comment\tcolumn c of table t\thello",
-		"constraint\taudit.\"Odd.Name\".fk_x\tFOREIGN KEY (a) REFERENCES t(id)",
-		"enum\tmood\t'a', 'b'",
-		"function\tf(integer)\tCREATE FUNCTION...",
-		"grant\ttable t\treader SELECT",
-		"trigger\tt.\"trg.x\"\tCREATE TRIGGER...\tenabled",
-		NULL,
+	    "comment\tcolumn c of table t\thello",
+	    "constraint\taudit.\"Odd.Name\".fk_x\tFOREIGN KEY (a) REFERENCES t(id)",
+	    "enum\tmood\t'a', 'b'",
+	    "function\tf(integer)\tCREATE FUNCTION...",
+	    "grant\ttable t\treader SELECT",
+	    "trigger\tt.\"trg.x\"\tCREATE TRIGGER...\tenabled",
+	    NULL,
 	};
 	struct snapshot a, b;
 	struct diff d = DIFF_INIT;
@@ -144,13 +144,13 @@ static void test_subjects(void **state)
 	fill(&b, b_lines);
 	diff_snapshots(&a, &b, &d);
 	static const char *const want[] = {
-		"comment on column c of table t was added",
-		"constraint \"fk_x\" on audit.\"Odd.Name\" was added",
-		"enum \"mood\" was added",
-		"function \"f(integer)\" was added",
-		"grants on table t was added",
-		"trigger \"trg.x\" on \"t\" was added",
-		NULL,
+	    "comment on column c of table t was added",
+	    "constraint \"fk_x\" on audit.\"Odd.Name\" was added",
+	    "enum \"mood\" was added",
+	    "function \"f(integer)\" was added",
+	    "grants on table t was added",
+	    "trigger \"trg.x\" on \"t\" was added",
+	    NULL,
 	};
 	assert_describes(&d, want);
 	char *detail = diff_entry_detail(&d.items[0]);
@@ -166,14 +166,16 @@ static void test_long_values(void **state)
 {
 	(void)state;
 	static const char *const a_lines[] = {
-		"enum\tmood\t'a', 'b'",
-		"view\tv\t SELECT t.a,\\n    t.b\\n   FROM t\\n  WHERE (t.a > 1000000) AND (t.b < 2000000) AND t.c IS NULL;",
-		NULL,
+	    "enum\tmood\t'a', 'b'",
+	    "view\tv\t SELECT t.a,\\n    t.b\\n   FROM t\\n  WHERE (t.a > 1000000) AND (t.b < 2000000) AND t.c IS "
+	    "NULL;",
+	    NULL,
 	};
 	static const char *const b_lines[] = {
-		"enum\tmood\t'a', 'b', 'c'",
-		"view\tv\t SELECT t.a,\\n    t.b\\n   FROM t\\n  WHERE (t.a > 1000000) AND (t.b < 3000000) AND t.c IS NULL;",
-		NULL,
+	    "enum\tmood\t'a', 'b', 'c'",
+	    "view\tv\t SELECT t.a,\\n    t.b\\n   FROM t\\n  WHERE (t.a > 1000000) AND (t.b < 3000000) AND t.c IS "
+	    "NULL;",
+	    NULL,
 	};
 	struct snapshot a, b;
 	struct diff d = DIFF_INIT;
@@ -181,11 +183,11 @@ static void test_long_values(void **state)
 	fill(&b, b_lines);
 	diff_snapshots(&a, &b, &d);
 	static const char *const want[] = {
-		"enum \"mood\" labels differ: 'a', 'b' vs 'a', 'b', 'c'",
-		/* 20 characters of context before the first difference, "1000000) AND (t.b < " */
-		"view \"v\" definition differs: ...1000000) AND (t.b < 2000000) AND t.c IS NULL; vs ...1000000) AND (t.b < "
-		"3000000) AND t.c IS NULL;",
-		NULL,
+	    "enum \"mood\" labels differ: 'a', 'b' vs 'a', 'b', 'c'",
+	    /* 20 characters of context before the first difference, "1000000) AND (t.b < " */
+	    "view \"v\" definition differs: ...1000000) AND (t.b < 2000000) AND t.c IS NULL; vs ...1000000) AND (t.b < "
+	    "3000000) AND t.c IS NULL;",
+	    NULL,
 	};
 	assert_describes(&d, want);
 	diff_release(&d);
@@ -196,9 +198,9 @@ static void test_long_values(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_added_removed_changed), cmocka_unit_test(test_equal),
-		cmocka_unit_test(test_prefix_keys),           cmocka_unit_test(test_subjects),
-		cmocka_unit_test(test_long_values),
+	    cmocka_unit_test(test_added_removed_changed), cmocka_unit_test(test_equal),
+	    cmocka_unit_test(test_prefix_keys),           cmocka_unit_test(test_subjects),
+	    cmocka_unit_test(test_long_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

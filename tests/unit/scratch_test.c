@@ -101,7 +101,8 @@ static void test_start_query_stop(void **state)
 	assert_true(exists(dir));
 	assert_int_equal(scratch_server_major(s), 15);
 	pid_t pm = postmaster_of(dir);
-	char *v = query1(scratch_conninfo(s), "SELECT current_setting('fsync') || ' ' || current_setting('listen_addresses') || '.'");
+	char *v = query1(scratch_conninfo(s),
+	                 "SELECT current_setting('fsync') || ' ' || current_setting('listen_addresses') || '.'");
 	assert_string_equal(v, "off .");
 	free(v);
 	v = query1(scratch_conninfo(s), "SELECT current_user");
@@ -196,11 +197,13 @@ static void check_tool_failure(const char *fake, const char *error)
 	assert_non_null(mkdtemp(bin));
 	assert_non_null(mkdtemp(tmp));
 	char cmd[1000];
-	snprintf(cmd, sizeof cmd,
-		 "cd '%s' && for t in initdb postgres pg_ctl pg_resetwal; do ln -s /usr/lib/postgresql/15/bin/$t $t; done && "
-		 "rm %s && printf '#!/bin/sh\\necho %s: disk is made of cheese >&2\\nexit 1\\n' > %s && chmod 755 %s . && "
-		 "chmod 777 '%s'",
-		 bin, fake, fake, fake, fake, tmp);
+	snprintf(
+	    cmd, sizeof cmd,
+	    "cd '%s' && for t in initdb postgres pg_ctl pg_resetwal; do ln -s /usr/lib/postgresql/15/bin/$t $t; done "
+	    "&& "
+	    "rm %s && printf '#!/bin/sh\\necho %s: disk is made of cheese >&2\\nexit 1\\n' > %s && chmod 755 %s . && "
+	    "chmod 777 '%s'",
+	    bin, fake, fake, fake, fake, tmp);
 	assert_int_equal(system(cmd), 0);
 	struct scratch_options o = defaults;
 	struct scratch *s = NULL;
@@ -422,10 +425,10 @@ static void test_alembic_versions(void **state)
 	assert_int_equal(pg_alembic_versions(c, NULL, NULL, &rows), 0);
 	assert_int_equal(rows.n, 0);
 	assert_int_equal(pg_exec(c, NULL,
-				 "CREATE SCHEMA \"My Schema\"; CREATE TABLE \"My Schema\".ver (version_num text);"
-				 "INSERT INTO \"My Schema\".ver VALUES ('b2'), ('a1');"
-				 "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)"),
-			 0);
+	                         "CREATE SCHEMA \"My Schema\"; CREATE TABLE \"My Schema\".ver (version_num text);"
+	                         "INSERT INTO \"My Schema\".ver VALUES ('b2'), ('a1');"
+	                         "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)"),
+	                 0);
 	assert_int_equal(pg_alembic_versions(c, NULL, NULL, &rows), 1);
 	assert_int_equal(rows.n, 0);
 	assert_int_equal(pg_alembic_versions(c, "My Schema", "ver", &rows), 1);
@@ -434,9 +437,9 @@ static void test_alembic_versions(void **state)
 	assert_string_equal(rows.items[1], "b2");
 	assert_int_equal(pg_server_major(c), 15);
 	strlist_release(&rows);
-	assert_int_equal(pg_query_rows(c, NULL, "SELECT 1, NULL::text, 'x' UNION ALL SELECT 2, 'y', 'z' ORDER BY 1", 0,
-				       NULL, &rows),
-			 2);
+	assert_int_equal(
+	    pg_query_rows(c, NULL, "SELECT 1, NULL::text, 'x' UNION ALL SELECT 2, 'y', 'z' ORDER BY 1", 0, NULL, &rows),
+	    2);
 	assert_string_equal(rows.items[0], "1\t\tx");
 	assert_string_equal(rows.items[1], "2\ty\tz");
 	strlist_release(&rows);
@@ -458,14 +461,20 @@ static void test_quote(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_signal_chains),    cmocka_unit_test(test_start_query_stop), cmocka_unit_test(test_keep),
-		cmocka_unit_test(test_cache_timing),     cmocka_unit_test(test_missing_bindir),
-		cmocka_unit_test(test_initdb_failure),   cmocka_unit_test(test_server_failure),
-		cmocka_unit_test(test_signal_cleanup),
-		cmocka_unit_test(test_exit_cleanup),     cmocka_unit_test(test_scratch_url),
-		cmocka_unit_test(test_unreachable_url),
-		cmocka_unit_test(test_wrong_password),   cmocka_unit_test(test_alembic_versions),
-		cmocka_unit_test(test_quote),
+	    cmocka_unit_test(test_signal_chains),
+	    cmocka_unit_test(test_start_query_stop),
+	    cmocka_unit_test(test_keep),
+	    cmocka_unit_test(test_cache_timing),
+	    cmocka_unit_test(test_missing_bindir),
+	    cmocka_unit_test(test_initdb_failure),
+	    cmocka_unit_test(test_server_failure),
+	    cmocka_unit_test(test_signal_cleanup),
+	    cmocka_unit_test(test_exit_cleanup),
+	    cmocka_unit_test(test_scratch_url),
+	    cmocka_unit_test(test_unreachable_url),
+	    cmocka_unit_test(test_wrong_password),
+	    cmocka_unit_test(test_alembic_versions),
+	    cmocka_unit_test(test_quote),
 	};
 	if (!mkdtemp(cache_dir))
 		return 1;

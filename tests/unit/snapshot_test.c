@@ -32,8 +32,8 @@ static void run_psql(const char *db, const char *file)
 	const struct scratch_target *t = scratch_target(server);
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd,
-		 "'%s/psql' -X -q -v ON_ERROR_STOP=1 -d 'host=%s port=%s user=%s dbname=%s' -f '%s' >/dev/null 2>&1",
-		 scratch_bindir(server), t->host, t->port, t->user, db, file);
+	         "'%s/psql' -X -q -v ON_ERROR_STOP=1 -d 'host=%s port=%s user=%s dbname=%s' -f '%s' >/dev/null 2>&1",
+	         scratch_bindir(server), t->host, t->port, t->user, db, file);
 	if (system(cmd) != 0)
 		fail_msg("psql failed: %s", cmd);
 }
@@ -132,7 +132,7 @@ static bool check_case(const char *name, const struct snapshot *base)
 		bool same = i < want.n && !strcmp(got, want.items[i]);
 		if (!same)
 			print_error("%s: entry %zu\n   got: %s\n  want: %s\n", name, i, got,
-				    i < want.n ? want.items[i] : "(nothing)");
+			            i < want.n ? want.items[i] : "(nothing)");
 		ok = ok && same;
 		free(got);
 	}
@@ -189,8 +189,8 @@ static void test_base_snapshot(void **state)
 		assert_null(strstr(s.lines.items[i], "alembic_version"));
 	assert_true(has_line_prefix(&s, "schema\taudit"));
 	assert_true(has_line_prefix(&s, "table\taudit.events\tpartitioned table\tlogged\tRANGE (at)"));
-	assert_true(has_line_prefix(
-	    &s, "table\taudit.events_2025\ttable\tlogged\t\taudit.events\tFOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"));
+	assert_true(has_line_prefix(&s, "table\taudit.events_2025\ttable\tlogged\t\taudit.events\tFOR VALUES FROM "
+	                                "('2025-01-01') TO ('2026-01-01')"));
 	assert_true(has_line_prefix(&s, "column\tassemblies.id\tbigint\tnot null\t\tby default\t\t\t1"));
 	assert_true(has_line_prefix(&s, "column\tgenome_notes.words\tinteger\tnull\t\t\tlength(body) stored\t\t6"));
 	assert_true(has_line_prefix(&s, "column\tsamples.tag\tcharacter varying(20)\tnull\t\t\t\tpg_catalog.\"C\"\t5"));
@@ -199,8 +199,10 @@ static void test_base_snapshot(void **state)
 	assert_true(has_line_prefix(&s, "enum\tnote_status\t'draft', 'review', 'published'"));
 	assert_true(has_line_prefix(&s, "extension\tpg_trgm\t"));
 	assert_true(has_line_prefix(&s, "function\ttouch()\tCREATE OR REPLACE FUNCTION public.touch()\\n"));
-	assert_true(has_line_prefix(&s, "trigger\tassemblies.assemblies_touch\tCREATE TRIGGER assemblies_touch BEFORE"));
-	assert_true(has_line_prefix(&s, "sequence\tsamples_id_seq\tinteger\t1\t1\t1\t2147483647\t1\tno cycle\tsamples.id"));
+	assert_true(
+	    has_line_prefix(&s, "trigger\tassemblies.assemblies_touch\tCREATE TRIGGER assemblies_touch BEFORE"));
+	assert_true(
+	    has_line_prefix(&s, "sequence\tsamples_id_seq\tinteger\t1\t1\t1\t2147483647\t1\tno cycle\tsamples.id"));
 	assert_true(has_line_prefix(&s, "grant\ttable genome_notes\treader SELECT"));
 	assert_true(has_line_prefix(&s, "comment\ttable genome_notes\tPublished genome notes"));
 	/* Nothing of pg_trgm's own functions or types. */
@@ -236,9 +238,10 @@ static void test_rewrites(void **state)
 	assert_int_equal(snapshot_relfilenodes(c, &before), 0);
 	assert_true(before.n > 5);
 	/* A type change rewrites the table and its indexes; adding a nullable column rewrites nothing. */
-	assert_int_equal(pg_exec(c, NULL, "ALTER TABLE samples ALTER COLUMN weight TYPE double precision; "
-					  "ALTER TABLE assemblies ADD COLUMN note text"),
-			 0);
+	assert_int_equal(pg_exec(c, NULL,
+	                         "ALTER TABLE samples ALTER COLUMN weight TYPE double precision; "
+	                         "ALTER TABLE assemblies ADD COLUMN note text"),
+	                 0);
 	assert_int_equal(snapshot_relfilenodes(c, &after), 0);
 	snapshot_rewritten(&before, &after, &rewritten);
 	assert_int_equal(rewritten.n, 2);
@@ -292,8 +295,8 @@ static void test_timing(void **state)
 	t0 = now();
 	for (int i = 0; i < 10; i++)
 		assert_int_equal(snapshot_take(c, &s), 0);
-	print_message("snapshot of %zu objects: first %.1f ms (prepares), then %.1f ms each\n", s.lines.n,
-		      first * 1000, (now() - t0) * 100);
+	print_message("snapshot of %zu objects: first %.1f ms (prepares), then %.1f ms each\n", s.lines.n, first * 1000,
+	              (now() - t0) * 100);
 	pg_disconnect(c);
 	snapshot_release(&s);
 }
@@ -301,10 +304,9 @@ static void test_timing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_base_snapshot),      cmocka_unit_test(test_fixture_cases),
-		cmocka_unit_test(test_custom_version_table), cmocka_unit_test(test_rewrites),
-		cmocka_unit_test(test_inside_transaction),
-		cmocka_unit_test(test_timing),
+	    cmocka_unit_test(test_base_snapshot),        cmocka_unit_test(test_fixture_cases),
+	    cmocka_unit_test(test_custom_version_table), cmocka_unit_test(test_rewrites),
+	    cmocka_unit_test(test_inside_transaction),   cmocka_unit_test(test_timing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
