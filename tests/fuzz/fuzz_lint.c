@@ -70,6 +70,16 @@ static size_t split_stmts(const char *text, struct lint_input_stmt **out)
 	}
 }
 
+/* A finding points inside the text it is about (text_len: SIZE_MAX when unknown). */
+static bool finding_ok(const struct finding *f, size_t text_len)
+{
+	if (!f->rule || !f->message || !f->file || !f->source_line || !f->line || !f->column)
+		return false;
+	if (f->end_line < f->line || (f->end_line == f->line && f->end_column < f->column))
+		return false;
+	return text_len == SIZE_MAX || (f->offset <= text_len && f->length <= text_len - f->offset);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = xmalloc(size + 1);
@@ -91,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lint_unit(&cfg, &unit, &r);
 	report_sort(&r);
 	for (size_t i = 0; i < r.n; i++) /* every finding must be well formed */
-		if (!r.items[i].rule || !r.items[i].message || !r.items[i].line || !r.items[i].column)
+		if (!finding_ok(&r.items[i], unit.text ? size : SIZE_MAX))
 			abort();
 	report_release(&r);
 	free(stmts);
