@@ -17,8 +17,10 @@ static const struct field_names {
 	const char *kind;
 	const char *names[9];
 } field_table[] = {
-    {"table", {"kind", "persistence", "partition key", "parents", "partition bound", "options", "row security"}},
-    {"column", {"type", "nullability", "default", "identity", "generated", "collation", "position"}},
+    {"table",
+     {"kind", "persistence", "partition key", "parents", "partition bound", "options", "row security",
+      "replica identity"}},
+    {"column", {"type", "nullability", "default", "identity", "generated", "collation", "position", "settings"}},
     {"index", {"definition", "validity", "clustering"}},
     {"sequence", {"type", "start", "increment", "minimum", "maximum", "cache", "cycle", "owner column"}},
     {"view", {"definition", "options"}},
@@ -30,6 +32,7 @@ static const struct field_names {
     {"comment", {"text"}},
     {"grant", {"privileges"}},
     {"policy", {"command", "permissive", "roles", "using", "with check"}},
+    {"collation", {"provider", "lc_collate", "lc_ctype"}},
 };
 
 void diff_init(struct diff *d)
@@ -124,7 +127,7 @@ static const char *owner_dot(const char *identity)
 static bool has_owner_table(const char *kind)
 {
 	return !strcmp(kind, "index") || !strcmp(kind, "constraint") || !strcmp(kind, "trigger") ||
-	       !strcmp(kind, "policy");
+	       !strcmp(kind, "policy") || !strcmp(kind, "rule");
 }
 
 /* A name in double quotes, unless it already holds quoted parts ("Odd.Name" stays as is). */

@@ -11,8 +11,9 @@
  * trigger "t.trg"). Kinds and their fields:
  *
  *   schema      -
- *   table       relkind, persistence, partition key, partition of/bound, reloptions, row security
- *   column      type, null, default, identity, generated, collation
+ *   table       relkind, persistence, partition key, parents, partition bound, reloptions, row security,
+ *               replica identity
+ *   column      type, null, default, identity, generated, collation, position, settings (statistics, storage)
  *   constraint  pg_get_constraintdef
  *   index       pg_get_indexdef, valid|invalid (pg_dump -s omits invalid ones)
  *   sequence    type, start, increment, min, max, cache, cycle
@@ -26,7 +27,13 @@
  *   comment     identity is pg_describe_object(), field the comment
  *   grant       identity "<kind> <name>", field the sorted privileges with the owner's own removed
  *   policy      row security policies
+ *   rule        pg_rules (not the ones that make views)
+ *   statistics  pg_get_statisticsobjdef (CREATE STATISTICS)
+ *   collation   provider, lc_collate, lc_ctype
  *
+ * Not covered: owners (on purpose), default privileges, publications,
+ * event triggers, casts, operators, text search objects, foreign servers.
+ * The catalog query needs PostgreSQL 12 or later (generated columns). *
  * Excluded: pg_catalog, information_schema, pg_toast*, pg_temp*, objects that
  * belong to an extension, and every table named alembic_version (or
  * version_table, for projects that configure another name) with its

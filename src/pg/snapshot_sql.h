@@ -55,8 +55,15 @@
 	"pg_get_partkeydef(c.oid), (SELECT string_agg(" QN("pn.nspname", "p.relname") ", ', ' ORDER BY i.inhseqno) "   \
 	"FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace "   \
 	"WHERE i.inhrelid = c.oid), pg_get_expr(c.relpartbound, c.oid), array_to_string(c.reloptions, ', '), CASE "    \
-	"WHEN c.relforcerowsecurity THEN 'forced' WHEN c.relrowsecurity THEN 'enabled' END, NULL" USER_REL            \
+	"WHEN c.relforcerowsecurity THEN 'forced' WHEN c.relrowsecurity THEN 'enabled' END, CASE c.relreplident WHEN "  \
+	"'n' THEN 'nothing' WHEN 'f' THEN 'full' WHEN 'i' THEN 'index' END" USER_REL                                    \
 	" AND c.relkind IN ('r', 'p', 'f')"
+
+/* What ALTER COLUMN SET STATISTICS and SET STORAGE changed, or NULL. */
+#define COLUMN_SETTINGS                                                                                                \
+	"nullif(concat_ws(', ', CASE WHEN a.attstattarget >= 0 THEN 'statistics ' || a.attstattarget END, CASE WHEN "  \
+	"a.attstorage <> t.typstorage THEN 'storage ' || CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN "       \
+	"'external' WHEN 'm' THEN 'main' ELSE 'extended' END END), '')"
 
 #define SNAPSHOT_COLUMNS                                                                                               \
 	"SELECT 'column', " QN("n.nspname", "c.relname") " || '.' || quote_ident(a.attname), format_type(a.atttypid, " \
@@ -64,7 +71,7 @@
 	"pg_get_expr(d.adbin, d.adrelid) END, CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' "   \
 	"END, CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) || ' stored' END, "                  \
 	NONDEFAULT_COLLATION("a.attcollation", "t.typcollation") ", (row_number() OVER (PARTITION BY a.attrelid "     \
-								 "ORDER BY a.attnum))::text, NULL"                     \
+	"ORDER BY a.attnum))::text, " COLUMN_SETTINGS                                                                  \
 	" FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "  \
 	"AND d.adnum = a.attnum" OF_USER_REL("a.attrelid") " AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN " \
 							   "('r', 'p', 'f', 'c')"
@@ -183,12 +190,28 @@
 	"SELECT 'policy', " QN("p.schemaname", "p.tablename") " || '.' || quote_ident(p.policyname), p.cmd, "          \
 	"p.permissive, array_to_string(p.roles, ', '), p.qual, p.with_check, NULL, NULL, NULL FROM pg_policies p"
 
+/* pg_rules leaves out the _RETURN rules that make views. */
+#define SNAPSHOT_RULES                                                                                                 \
+	"SELECT 'rule', " QN("r.schemaname", "r.tablename") " || '.' || quote_ident(r.rulename), r.definition, NULL, " \
+	"NULL, NULL, NULL, NULL, NULL, NULL FROM pg_rules r WHERE " USER_NS("r.schemaname") " AND r.tablename <> $1"
+
+#define SNAPSHOT_STATISTICS                                                                                            \
+	"SELECT 'statistics', " QN("n.nspname", "s.stxname") ", pg_get_statisticsobjdef(s.oid), NULL, NULL, NULL, "    \
+	"NULL, NULL, NULL, NULL FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE " USER_NS( \
+	    "n.nspname")
+
+#define SNAPSHOT_COLLATIONS                                                                                            \
+	"SELECT 'collation', " QN("n.nspname", "c.collname") ", c.collprovider::text, c.collcollate, c.collctype, "    \
+	"NULL, NULL, NULL, NULL, NULL FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE "       \
+	USER_NS("n.nspname") " AND " NOT_EXT("pg_collation", "c.oid")
+
 /* The parts of the snapshot query, joined with UNION ALL at run time (C99 caps a literal at 4095 bytes). */
 #define SNAPSHOT_PARTS                                                                                                 \
 	SNAPSHOT_SCHEMAS, SNAPSHOT_TABLES, SNAPSHOT_COLUMNS, SNAPSHOT_CONSTRAINTS, SNAPSHOT_INDEXES,                    \
 	    SNAPSHOT_SEQUENCES, SNAPSHOT_VIEWS, SNAPSHOT_FUNCTIONS, SNAPSHOT_TRIGGERS, SNAPSHOT_ENUMS,                 \
 	    SNAPSHOT_DOMAINS, SNAPSHOT_OTHER_TYPES, SNAPSHOT_EXTENSIONS, SNAPSHOT_COMMENTS, GRANTS_RELATIONS,          \
-	    GRANTS_COLUMNS, GRANTS_SCHEMAS, GRANTS_FUNCTIONS, GRANTS_TYPES, SNAPSHOT_POLICIES
+	    GRANTS_COLUMNS, GRANTS_SCHEMAS, GRANTS_FUNCTIONS, GRANTS_TYPES, SNAPSHOT_POLICIES, SNAPSHOT_RULES,         \
+	    SNAPSHOT_STATISTICS, SNAPSHOT_COLLATIONS
 
 #define RELFILENODES_SQL                                                                                               \
 	"SELECT CASE WHEN c.relkind = 'i' THEN 'index' ELSE 'table' END, CASE WHEN c.relkind = 'i' THEN " QN(          \
