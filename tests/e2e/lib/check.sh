@@ -136,6 +136,7 @@ expect_err() {
 # Processes whose working directory or command line is under DIR (a driver runs in its project dir).
 procs_under() {
 	local p cwd
+	[ -n "$1" ] || return 0
 	for p in /proc/[0-9]*; do
 		cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
 		if [[ "$cwd" == "$1"* ]] || { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "$1"; then
