@@ -41,9 +41,10 @@
 #define OF_USER_REL(relid)                                                                                             \
 	" JOIN pg_class c ON c.oid = " relid " JOIN pg_namespace n ON n.oid = c.relnamespace" USER_REL_FILTER
 
+/* The CASE outside the subquery: most columns have their type's collation, and then the lookup is skipped. */
 #define NONDEFAULT_COLLATION(coll, typcoll)                                                                            \
-	"(SELECT CASE WHEN " coll " <> " typcoll " THEN " QN("cn.nspname", "co.collname") " END FROM pg_collation co " \
-	"JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = " coll ")"
+	"CASE WHEN " coll " <> " typcoll " THEN (SELECT " QN("cn.nspname", "co.collname") " FROM pg_collation co "    \
+	"JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = " coll ") END"
 
 #define SNAPSHOT_SCHEMAS                                                                                               \
 	"SELECT 'schema', quote_ident(n.nspname), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM pg_namespace n " \
