@@ -14,8 +14,13 @@
 static char *one_line(const char *msg)
 {
 	struct buf b = BUF_INIT;
-	for (const char *p = msg ? msg : ""; *p; p++)
-		buf_addc(&b, *p == '\n' ? ' ' : *p);
+	for (const char *p = msg ? msg : ""; *p; p++) {
+		bool blank = *p == '\n' || *p == '\t' || *p == ' ';
+		if (!blank)
+			buf_addc(&b, *p);
+		else if (b.len && b.data[b.len - 1] != ' ')
+			buf_addc(&b, ' '); /* "failed: No such file\n\tIs the server..." reads as one sentence */
+	}
 	while (b.len && b.data[b.len - 1] == ' ')
 		b.data[--b.len] = '\0';
 	return buf_detach(&b);
