@@ -33,6 +33,20 @@ static void assert_describes(const struct diff *d, const char *const *want)
 	assert_int_equal(d->n, n);
 }
 
+/* The diff from a to b reads exactly as want. */
+static void expect_diff(const char *const *a_lines, const char *const *b_lines, const char *const *want)
+{
+	struct snapshot a, b;
+	struct diff d = DIFF_INIT;
+	fill(&a, a_lines);
+	fill(&b, b_lines);
+	diff_snapshots(&a, &b, &d);
+	assert_describes(&d, want);
+	diff_release(&d);
+	snapshot_release(&a);
+	snapshot_release(&b);
+}
+
 static void test_added_removed_changed(void **state)
 {
 	(void)state;
@@ -70,6 +84,9 @@ static void test_added_removed_changed(void **state)
 	assert_string_equal(d.items[0].identity, "t.a");
 	assert_string_equal(d.items[0].before, "text\tnot null\t\t\t\t\t1");
 	assert_null(d.items[1].after);
+	char *detail = diff_entry_detail(&d.items[1]);
+	assert_string_equal(detail, "was removed");
+	free(detail);
 	assert_null(d.items[2].before);
 	assert_string_equal(d.items[2].after, "CREATE INDEX ix_a ON public.t USING btree (a)\tinvalid");
 	/* The reverse direction swaps added and removed. */
@@ -109,20 +126,12 @@ static void test_prefix_keys(void **state)
 	(void)state;
 	static const char *const a_lines[] = {"column\tt.a\ttext", "column\tt.ab\ttext", NULL};
 	static const char *const b_lines[] = {"column\tt.ab\tinteger", NULL};
-	struct snapshot a, b;
-	struct diff d = DIFF_INIT;
-	fill(&a, a_lines);
-	fill(&b, b_lines);
 	static const char *const want[] = {
 	    "column \"t.a\" was removed",
 	    "column \"t.ab\" type differs: text vs integer",
 	    NULL,
 	};
-	diff_snapshots(&a, &b, &d);
-	assert_describes(&d, want);
-	diff_release(&d);
-	snapshot_release(&a);
-	snapshot_release(&b);
+	expect_diff(a_lines, b_lines, want);
 }
 
 static void test_subjects(void **state)
@@ -138,11 +147,6 @@ static void test_subjects(void **state)
 	    "trigger\tt.\"trg.x\"\tCREATE TRIGGER...\tenabled",
 	    NULL,
 	};
-	struct snapshot a, b;
-	struct diff d = DIFF_INIT;
-	fill(&a, a_lines);
-	fill(&b, b_lines);
-	diff_snapshots(&a, &b, &d);
 	static const char *const want[] = {
 	    "comment on column c of table t was added",
 	    "constraint \"fk_x\" on audit.\"Odd.Name\" was added",
@@ -152,13 +156,7 @@ static void test_subjects(void **state)
 	    "trigger \"trg.x\" on \"t\" was added",
 	    NULL,
 	};
-	assert_describes(&d, want);
-	char *detail = diff_entry_detail(&d.items[0]);
-	assert_string_equal(detail, "was added");
-	free(detail);
-	diff_release(&d);
-	snapshot_release(&a);
-	snapshot_release(&b);
+	expect_diff(a_lines, b_lines, want);
 }
 
 /* Long values are cut to a window around the first difference; plural field names take "differ". */
@@ -177,11 +175,6 @@ static void test_long_values(void **state)
 	    "NULL;",
 	    NULL,
 	};
-	struct snapshot a, b;
-	struct diff d = DIFF_INIT;
-	fill(&a, a_lines);
-	fill(&b, b_lines);
-	diff_snapshots(&a, &b, &d);
 	static const char *const want[] = {
 	    "enum \"mood\" labels differ: 'a', 'b' vs 'a', 'b', 'c'",
 	    /* 20 characters of context before the first difference, "1000000) AND (t.b < " */
@@ -189,10 +182,7 @@ static void test_long_values(void **state)
 	    "3000000) AND t.c IS NULL;",
 	    NULL,
 	};
-	assert_describes(&d, want);
-	diff_release(&d);
-	snapshot_release(&a);
-	snapshot_release(&b);
+	expect_diff(a_lines, b_lines, want);
 }
 
 int main(void)

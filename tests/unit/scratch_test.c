@@ -34,6 +34,13 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int remove_tree(const char *path)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	return system(cmd);
+}
+
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -47,6 +54,17 @@ static void assert_has(const char *msg, const char *part)
 		print_error("message: %s\nlacks: %s\n", msg ? msg : "(none)", part);
 	assert_non_null(msg);
 	assert_non_null(strstr(msg, part));
+}
+
+/* scratch_start() fails with an environment error and no scratch: its message. */
+static const char *start_fails(const struct scratch_options *o)
+{
+	struct scratch *s = NULL;
+	assert_int_equal(scratch_start(o, &s), -1);
+	assert_null(s);
+	assert_int_equal(gate_error_code(), EXIT_ENV);
+	assert_int_equal(gate_error_count(), 1);
+	return gate_error_message(0);
 }
 
 /* Prints the recorded errors (they show in the test log) and forgets them. */
@@ -134,9 +152,7 @@ static void test_keep(void **state)
 	kill(pm, SIGQUIT);
 	for (int i = 0; i < 500 && alive(pm); i++)
 		usleep(10000);
-	char cmd[600];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(remove_tree(dir), 0);
 	free(dir);
 	free(dsn);
 }
@@ -167,22 +183,17 @@ static void test_cache_timing(void **state)
 	double warm2 = timed_start_stop(&o);
 	printf("scratch start: no cache %.3f s, cold cache %.3f s, cached %.3f s, %.3f s\n", plain, cold, warm, warm2);
 	assert_true(warm < cold);
-	char cmd[200];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(remove_tree(cache), 0);
 }
 
 static void test_missing_bindir(void **state)
 {
 	(void)state;
 	struct scratch_options o = defaults;
-	struct scratch *s = NULL;
 	o.bindir = "/nonexistent/pg/bin";
-	assert_int_equal(scratch_start(&o, &s), -1);
-	assert_null(s);
-	assert_int_equal(gate_error_code(), EXIT_ENV);
-	assert_has(gate_error_message(0), "no PostgreSQL server binaries");
-	assert_has(gate_error_message(0), "'/nonexistent/pg/bin'");
+	const char *msg = start_fails(&o);
+	assert_has(msg, "no PostgreSQL server binaries");
+	assert_has(msg, "'/nonexistent/pg/bin'");
 	forget_errors();
 }
 
@@ -206,16 +217,14 @@ static void check_tool_failure(const char *fake, const char *error)
 	    bin, fake, fake, fake, fake, tmp);
 	assert_int_equal(system(cmd), 0);
 	struct scratch_options o = defaults;
-	struct scratch *s = NULL;
 	o.bindir = bin;
 	char *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
 	setenv("TMPDIR", tmp, 1);
-	assert_int_equal(scratch_start(&o, &s), -1);
+	const char *msg = start_fails(&o);
 	old ? setenv("TMPDIR", old, 1) : unsetenv("TMPDIR");
 	free(old);
-	assert_int_equal(gate_error_code(), EXIT_ENV);
-	assert_has(gate_error_message(0), error);
-	assert_has(gate_error_message(0), "disk is made of cheese");
+	assert_has(msg, error);
+	assert_has(msg, "disk is made of cheese");
 	forget_errors();
 	snprintf(cmd, sizeof cmd, "rmdir '%s' && rm -rf '%s'", tmp, bin); /* rmdir: fails unless empty */
 	assert_int_equal(system(cmd), 0);
@@ -366,11 +375,8 @@ static void test_unreachable_url(void **state)
 {
 	(void)state;
 	struct scratch_options o = defaults;
-	struct scratch *s = NULL;
 	o.scratch_url = "postgresql://bob:hunter2secret@/postgres?host=/nonexistent-dir&port=5";
-	assert_int_equal(scratch_start(&o, &s), -1);
-	assert_int_equal(gate_error_code(), EXIT_ENV);
-	const char *msg = gate_error_message(0);
+	const char *msg = start_fails(&o);
 	assert_has(msg, "cannot connect to 'postgresql://bob:****@/postgres");
 	assert_has(msg, "No such file or directory Is the server running"); /* one line */
 	assert_null(strstr(msg, "hunter2secret"));
@@ -480,7 +486,5 @@ int main(void)
 	if (!mkdtemp(cache_dir))
 		return 1;
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[200];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache_dir);
-	return system(cmd) == 0 ? failed : 1;
+	return remove_tree(cache_dir) == 0 ? failed : 1;
 }
