@@ -15,8 +15,12 @@
 #include "util/banned.h"
 #include "util/mem.h"
 
-/* Enough stderr to show a Python traceback; older output is dropped. */
-#define TAIL_KEEP 8192
+/*
+ * Enough stderr for a whole Python traceback (the per-step CLI mode parses it:
+ * a database error through Alembic and SQLAlchemy is ~30 frames, then the SQL);
+ * older output is dropped.
+ */
+#define TAIL_KEEP 65536
 
 static long long now_ms(void)
 {

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "util/buf.h"
+#include "util/strset.h"
 
 struct child {
 	pid_t pid;          /* 0 once reaped */
@@ -19,7 +20,7 @@ struct child {
 	int out;            /* its stdout */
 	int err;            /* its stderr */
 	struct buf pending; /* stdout bytes not yet returned as a line */
-	struct buf tail;    /* the last few KB of its stderr */
+	struct buf tail;    /* the last 64 KB of its stderr */
 	int status;         /* waitpid status once reaped */
 };
 
@@ -28,6 +29,18 @@ enum child_wait {
 	CHILD_TIMEOUT, /* the deadline passed */
 	CHILD_EOF,     /* it closed stdout: it exited or is exiting */
 };
+
+/*
+ * The environment every Alembic child (the driver, an `alembic` command) runs
+ * with: ours, plus PYTHONDONTWRITEBYTECODE=1 (no __pycache__ in the project
+ * from our runs), and, when db_url is not NULL, the URL in every variable
+ * env.py may read it from: MIGRATE_GATE_DB_URL (the driver's), DATABASE_URI,
+ * DATABASE_URL, and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE
+ * taken apart from it as SQLAlchemy's make_url() does (the ones the URL lacks
+ * are removed), the same as driver.py's set_url(). Appended to env,
+ * NULL-terminated for child_start() (the NULL is not counted in env->n).
+ */
+void child_env(const char *db_url, struct strlist *env);
 
 /*
  * Starts argv[0] (searched in PATH) in dir with env (NULL-terminated

@@ -13,7 +13,6 @@
 #include "util/mem.h"
 
 extern const char driver_py[];
-extern char **environ;
 
 /* Starting Python and importing alembic takes well under a second; this is for a stuck shim. */
 #define HELLO_TIMEOUT_MS 60000
@@ -294,22 +293,6 @@ static char *alembic_shebang(void)
 	return found;
 }
 
-static void child_env(const struct driver_options *opt, struct strlist *env)
-{
-	for (char **e = environ; *e; e++)
-		if (strncmp(*e, "MIGRATE_GATE_DB_URL=", 20) && strncmp(*e, "PYTHONDONTWRITEBYTECODE=", 24))
-			strlist_add(env, *e);
-	/* No __pycache__ in the project's versions/ from our runs. */
-	strlist_add(env, "PYTHONDONTWRITEBYTECODE=1");
-	if (opt->db_url) {
-		struct buf b = BUF_INIT;
-		buf_addf(&b, "MIGRATE_GATE_DB_URL=%s", opt->db_url);
-		strlist_add_owned(env, buf_detach(&b));
-	}
-	strlist_add_owned(env, NULL); /* execvpe wants a terminator */
-	env->n--;
-}
-
 static void child_argv(const struct driver_options *opt, const char *python, struct strlist *argv)
 {
 	strlist_add(argv, python);
@@ -331,7 +314,7 @@ static int spawn(struct driver *d, const struct driver_options *opt, const char 
 {
 	struct strlist argv = STRLIST_INIT, env = STRLIST_INIT;
 	child_argv(opt, python, &argv);
-	child_env(opt, &env);
+	child_env(opt->db_url, &env);
 	int ret = child_start(&d->child, opt->project_dir, argv.items, env.items);
 	strlist_release(&argv);
 	strlist_release(&env);
