@@ -207,3 +207,54 @@ const struct offline_part *offline_find(const struct offline_split *s, const cha
 			return &s->parts[i];
 	return NULL;
 }
+
+static void add_offline_stmt(struct step_result *out, const char *rev, const char *text, bool autocommit)
+{
+	size_t n = strlen(text);
+	while (n && (isspace((unsigned char)text[n - 1]) || text[n - 1] == ';'))
+		n--;
+	size_t lead = strspn(text, " \t\r\n");
+	if (lead >= n)
+		return;
+	XGROW(out->stmts, out->alloc_stmts, out->n_stmts + 1);
+	struct captured_stmt *c = &out->stmts[out->n_stmts++];
+	memset(c, 0, sizeof(*c));
+	c->sql = xstrndup(text + lead, n - lead);
+	c->revision = xstrdup(rev);
+	c->kind = STMT_MIGRATION;
+	c->autocommit = autocommit;
+}
+
+/* A part's SQL into statements; a COMMIT inside a part opens an autocommit_block(), the next BEGIN closes it. */
+static void part_statements(const struct offline_part *p, struct step_result *out)
+{
+	struct strlist st = STRLIST_INIT;
+	bool autocommit = false;
+	statements(p->sql, &st);
+	for (size_t i = 0; i < st.n; i++) {
+		if (is_word_stmt(st.items[i], "COMMIT;"))
+			autocommit = true;
+		else if (is_word_stmt(st.items[i], "BEGIN;"))
+			autocommit = false;
+		else
+			add_offline_stmt(out, p->revision, st.items[i], autocommit);
+	}
+	strlist_release(&st);
+}
+
+int offline_revision(struct driver *d, const struct rev *rev, struct step_result *out)
+{
+	struct buf range = BUF_INIT, sql = BUF_INIT;
+	struct offline_split split = OFFLINE_SPLIT_INIT;
+	buf_addf(&range, "%s:%s", rev->down.n ? rev->down.items[0] : "", rev->id);
+	int rc = driver_offline_sql(d, rev->down.n ? buf_str(&range) : rev->id, &sql, out);
+	if (!rc && out->status == STEP_OK)
+		rc = offline_split(buf_str(&sql), &split);
+	const struct offline_part *p = rc || out->status != STEP_OK ? NULL : offline_find(&split, rev->id);
+	if (p && !p->downgrade)
+		part_statements(p, out);
+	offline_split_release(&split);
+	buf_release(&range);
+	buf_release(&sql);
+	return rc;
+}

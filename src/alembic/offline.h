@@ -17,6 +17,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "alembic/driver.h"
+#include "alembic/graph.h"
+
 struct offline_part {
 	char *revision; /* the revision the step applies (B above) or undoes */
 	char *from;     /* the text left of "->", e.g. "A" or "A, C"; "" from base */
@@ -48,5 +51,19 @@ int offline_split(const char *text, struct offline_split *s);
 
 /* The part for a revision (the last one when it appears twice), or NULL. */
 const struct offline_part *offline_find(const struct offline_split *s, const char *revision);
+
+/*
+ * The SQL one revision's upgrade would run, from offline mode, as the
+ * statements the lint pass reads when none were captured (the per-step CLI
+ * mode). The driver runs `alembic upgrade PARENT:REV --sql` (from base for a
+ * root, from the first parent for a merge) and the part for rev is split
+ * into out->stmts: kind STMT_MIGRATION, no trailing ';', and the statements
+ * between the COMMIT and BEGIN Alembic writes around an autocommit_block()
+ * flagged autocommit (the COMMIT and BEGIN dropped). Offline SQL has its
+ * values inlined: no bound parameters, no psycopg2 '%' escapes. When offline
+ * mode cannot run the revision (it reads rows), out->status is STEP_FAILED
+ * with the error. Returns -1 only when the driver is gone (recorded error).
+ */
+int offline_revision(struct driver *d, const struct rev *rev, struct step_result *out);
 
 #endif

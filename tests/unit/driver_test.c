@@ -341,6 +341,64 @@ static void test_offline_sql_splits_by_revision(void **state)
 	driver_free(d);
 }
 
+/* offline_revision(): the statements the lint pass reads in the per-step CLI mode. */
+static const struct step_result *offline_of(struct driver *d, const struct rev_graph *g, const char *rev,
+                                            struct step_result *r)
+{
+	step_result_release(r);
+	assert_non_null(rev_graph_find(g, rev));
+	assert_int_equal(offline_revision(d, rev_graph_find(g, rev), r), 0);
+	return r;
+}
+
+static void test_offline_revision_statements(void **state)
+{
+	struct rev_graph g;
+	struct step_result r;
+	(void)state;
+	step_result_init(&r);
+	rev_graph_init(&g);
+	struct driver *d = start_opts("autocommit_concurrently", NULL, 30);
+	assert_int_equal(driver_graph(d, &g), 0);
+	/* from base: the alembic_version preamble is not the revision's SQL */
+	offline_of(d, &g, "r0001", &r);
+	assert_int_equal(r.status, STEP_OK);
+	assert_int_equal(r.n_stmts, 1);
+	assert_true(!strncmp(r.stmts[0].sql, "CREATE TABLE t (", 16));
+	assert_false(r.stmts[0].autocommit);
+	/* COMMIT ... BEGIN around autocommit_block(): the statement inside is flagged, the framing dropped */
+	offline_of(d, &g, "r0002", &r);
+	assert_int_equal(r.n_stmts, 1);
+	assert_string_equal(r.stmts[0].sql, "CREATE INDEX CONCURRENTLY ix_t_a ON t (a)");
+	assert_true(r.stmts[0].autocommit);
+	assert_int_equal(r.stmts[0].kind, STMT_MIGRATION);
+	assert_string_equal(r.stmts[0].revision, "r0002");
+	driver_free(d);
+	rev_graph_release(&g);
+
+	/* a merge from its first parent: only the merge's own SQL, no bookkeeping */
+	rev_graph_init(&g);
+	d = start_opts("merge_branches", NULL, 30);
+	assert_int_equal(driver_graph(d, &g), 0);
+	offline_of(d, &g, "r0004", &r);
+	assert_int_equal(r.n_stmts, 1);
+	assert_string_equal(r.stmts[0].sql, "CREATE INDEX ix_a_id ON a (id)");
+	assert_false(r.stmts[0].autocommit);
+	driver_free(d);
+	rev_graph_release(&g);
+
+	/* offline mode cannot run a migration that reads rows: a failed step, nothing to lint */
+	rev_graph_init(&g);
+	d = start_opts("data_migration_reads_rows", NULL, 30);
+	assert_int_equal(driver_graph(d, &g), 0);
+	offline_of(d, &g, "r0002", &r);
+	assert_int_equal(r.status, STEP_FAILED);
+	assert_int_equal(r.n_stmts, 0);
+	step_result_release(&r);
+	driver_free(d);
+	rev_graph_release(&g);
+}
+
 /* ---- with a database ---------------------------------------------------------------- */
 
 static void test_capture_kinds_and_current(void **state)
@@ -643,6 +701,7 @@ int main(void)
 	    cmocka_unit_test(test_env_raises),
 	    cmocka_unit_test(test_killed_driver_is_reported),
 	    cmocka_unit_test(test_offline_sql_splits_by_revision),
+	    cmocka_unit_test(test_offline_revision_statements),
 	};
 	const struct CMUnitTest online[] = {
 	    cmocka_unit_test(test_capture_kinds_and_current),
