@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alembic/cli_steps.h"
 #include "alembic/driver.h"
 #include "alembic/graph.h"
+#include "alembic/offline.h"
+#include "alembic/steps.h"
 #include "cmd/cmd.h"
 #include "cmd/select.h"
 #include "lint/lint.h"
@@ -29,6 +32,8 @@ struct check_run {
 	char *project_dir; /* absolute */
 	char *config_path; /* absolute alembic.ini, or NULL for the driver's default */
 	struct driver *driver;
+	struct cli_steps *cli; /* --alembic-cmd: the steps run through it, the graph and offline SQL through the driver */
+	struct step_runner steps;
 	struct scratch *scratch;
 	PGconn *db;
 	struct rev_graph graph;
@@ -73,7 +78,22 @@ static int start_scratch(struct check_run *run, int production_major)
 	warn_version_mismatch(run, production_major);
 	if (pg_connect(scratch_conninfo(run->scratch), false, &run->db))
 		return -1;
+	if (run->cli)
+		cli_steps_set_url(run->cli, scratch_sqlalchemy_url(run->scratch));
 	return driver_set_url(run->driver, scratch_sqlalchemy_url(run->scratch));
+}
+
+static int start_steps(struct check_run *run)
+{
+	const struct gate_config *cfg = run->cfg;
+	struct cli_steps_options opt = {cfg->alembic_cmd, run->project_dir, &run->graph, NULL, cfg->step_timeout_s};
+	run->steps = step_runner_driver(run->driver);
+	if (!cfg->alembic_cmd)
+		return 0;
+	if (cli_steps_new(&opt, &run->cli))
+		return -1;
+	run->steps = step_runner_cli(run->cli);
+	return 0;
 }
 
 /* Offsets of each statement in the text lint_unit() builds from them (joined with ";\n"). */
@@ -137,16 +157,34 @@ static char *unformat_sql(const char *sql)
 	return buf_detach(&b);
 }
 
+/* The per-step CLI captures nothing: its lint reads the revision's offline SQL. */
+static int offline_source(struct check_run *run, const struct revision_outcome *o, struct step_result *offline)
+{
+	if (offline_revision(run->driver, o->rev, offline))
+		return -1;
+	if (offline->status != STEP_OK)
+		log_warn("%s is not linted: offline SQL of %s failed: %s%s%s", o->file, o->rev->id,
+			 offline->error_type ? offline->error_type : "", offline->error_type ? ": " : "",
+			 offline->error_message ? offline->error_message : "unknown error");
+	return 0;
+}
+
 static int lint_revision(struct check_run *run, const struct revision_outcome *o)
 {
-	const struct step_result *r = &o->first;
+	struct step_result offline;
+	const struct step_result *r = run->cli ? &offline : &o->first;
+	step_result_init(&offline);
+	if (run->cli && offline_source(run, o, &offline)) {
+		step_result_release(&offline);
+		return -1;
+	}
 	struct lint_input_stmt *stmts = xcalloc(r->n_stmts + 1, sizeof(*stmts));
 	struct strlist texts = STRLIST_INIT;
 	size_t n = 0;
 	for (size_t i = 0; i < r->n_stmts; i++) {
 		if (r->stmts[i].kind != STMT_MIGRATION && r->stmts[i].kind != STMT_ENV)
 			continue;
-		strlist_add_owned(&texts, unformat_sql(r->stmts[i].sql));
+		strlist_add_owned(&texts, run->cli ? xstrdup(r->stmts[i].sql) : unformat_sql(r->stmts[i].sql));
 		stmts[n].sql = texts.items[texts.n - 1];
 		stmts[n].len = strlen(stmts[n].sql);
 		stmts[n].autocommit = r->stmts[i].autocommit;
@@ -162,13 +200,14 @@ static int lint_revision(struct check_run *run, const struct revision_outcome *o
 	sourcemap_free(m);
 	free(stmts);
 	strlist_release(&texts);
+	step_result_release(&offline);
 	return rc;
 }
 
 static int replay_and_lint(struct check_run *run)
 {
 	struct strlist baseline = STRLIST_INIT;
-	struct replay_ctx ctx = {run->driver, run->db, &run->graph, run->project_dir, run->cfg->not_implemented,
+	struct replay_ctx ctx = {&run->steps, run->db, &run->graph, run->project_dir, run->cfg->not_implemented,
 				 &run->report};
 	struct snapshot empty = SNAPSHOT_INIT;
 	rev_graph_baseline(&run->graph, &run->fresh, &baseline);
@@ -208,7 +247,7 @@ static int run_check(struct check_run *run)
 		return 0;
 	}
 	log_info("%zu new revision(s): %s%s", run->fresh.n, run->fresh.items[0], run->fresh.n > 1 ? " ..." : "");
-	if (start_scratch(run, production_major))
+	if (start_steps(run) || start_scratch(run, production_major))
 		return -1;
 	return replay_and_lint(run);
 }
@@ -216,6 +255,7 @@ static int run_check(struct check_run *run)
 static void run_release(struct check_run *run)
 {
 	driver_free(run->driver);
+	cli_steps_free(run->cli);
 	pg_disconnect(run->db);
 	scratch_free(run->scratch);
 	rev_graph_release(&run->graph);

@@ -277,7 +277,7 @@ static void rewrite_findings(struct replay_ctx *c, const struct revision_outcome
 static int run_step(struct replay_ctx *c, struct revision_outcome *o, const char *step, bool up,
 		    struct step_result *r, double *ms)
 {
-	int rc = up ? driver_upgrade(c->driver, o->rev->id, r) : driver_downgrade(c->driver, o->rev->id, NULL, r);
+	int rc = up ? step_upgrade(c->steps, o->rev->id, r) : step_downgrade(c->steps, o->rev->id, NULL, r);
 	*ms = r->duration_ms;
 	if (rc || env_failure(r))
 		return -1;
@@ -407,7 +407,7 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
 		struct step_result r;
 		step_result_init(&r);
 		log_info("baseline: upgrade to %s", targets->items[i]);
-		int rc = driver_upgrade(c->driver, targets->items[i], &r);
+		int rc = step_upgrade(c->steps, targets->items[i], &r);
 		if (!rc)
 			rc = env_failure(&r);
 		if (!rc && r.status != STEP_OK)
@@ -441,7 +441,7 @@ static int whole_step(struct replay_ctx *c, const struct revision_outcome *head,
 {
 	struct step_result r;
 	step_result_init(&r);
-	int rc = up ? driver_upgrade(c->driver, "heads", &r) : driver_downgrade(c->driver, head->rev->id, "base", &r);
+	int rc = up ? step_upgrade(c->steps, "heads", &r) : step_downgrade(c->steps, head->rev->id, "base", &r);
 	if (!rc && r.status != STEP_OK)
 		add_step_failure(c, head, up ? "upgrade base->heads" : "downgrade heads->base", &r);
 	if (!rc && r.status == STEP_OK)

@@ -12,12 +12,13 @@
 
 #include "alembic/driver.h"
 #include "alembic/graph.h"
+#include "alembic/steps.h"
 #include "pg/snapshot.h"
 #include "report/finding.h"
 #include "util/strset.h"
 
 struct replay_ctx {
-	struct driver *driver;
+	const struct step_runner *steps; /* the driver, or the per-step CLI (--alembic-cmd) */
 	PGconn *db;                   /* the scratch database, for snapshots and version rows */
 	const struct rev_graph *graph;
 	const char *project_dir;      /* revision paths are shown relative to it */
