@@ -3,6 +3,7 @@
 # replay finding (rule, revision, file, line, message) and exit 1, or 0 for a mere warning.
 set -euo pipefail
 . "$MIGRATE_GATE_SRC/tests/e2e/lib/check.sh"
+use_scratch_cache
 
 mg_check leaves_index -C "$FIXTURES/downgrade_leaves_index"
 expect_rc leaves_index 1

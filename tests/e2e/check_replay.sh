@@ -4,6 +4,7 @@
 # autocommit_block, a data migration that reads rows, and projects that pass with exit 0.
 set -euo pipefail
 . "$MIGRATE_GATE_SRC/tests/e2e/lib/check.sh"
+use_scratch_cache
 
 # Lint-clean and replay-clean: exit 0 and not a single finding.
 mg_check clean -C "$FIXTURES/clean_pass"

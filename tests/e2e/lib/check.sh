@@ -44,15 +44,16 @@ fail() {
 
 # mg_check NAME ARGS...: migrate-gate check --format json ARGS; report in
 # $CHECK_WORK/NAME.json, stderr in NAME.err, status in CHECK_RC, seconds in CHECK_SECS.
-# CHECK_CWD: the dir to run it in; CHECK_ENV: VAR=value words for its environment.
+# CHECK_CWD: the dir to run it in; CHECK_ENV: VAR=value words for its environment;
+# the array CHECK_ARGS: options for every run (e.g. use_scratch_cache).
 mg_check() {
 	local name=$1 start
 	shift
 	start=$(date +%s%N)
 	CHECK_RC=0
-	(cd "${CHECK_CWD:-.}" && exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD \
+	(cd "${CHECK_CWD:-.}" && set -f && exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD \
 		-u DATABASE_URI -u DATABASE_URL ${CHECK_ENV:-} TMPDIR="$CHECK_TMP" \
-		timeout -s KILL 180 "$MIGRATE_GATE_BIN" check --format json "$@") \
+		timeout -s KILL 180 "$MIGRATE_GATE_BIN" check --format json ${CHECK_ARGS[@]+"${CHECK_ARGS[@]}"} "$@") \
 		>"$CHECK_WORK/$name.json" 2>"$CHECK_WORK/$name.err" || CHECK_RC=$?
 	CHECK_SECS=$((($(date +%s%N) - start) / 1000000000))
 }
@@ -74,6 +75,12 @@ _check_pg_exit() {
 	fi
 	pg_stop
 	_check_on_exit "$status"
+}
+
+# For tests about findings rather than the scratch server: copy one initdb'd template instead
+# of running initdb each time.
+use_scratch_cache() {
+	CHECK_ARGS=(--scratch-cache "$CHECK_WORK/cache")
 }
 
 # expect_rc NAME CODE
