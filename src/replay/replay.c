@@ -298,9 +298,9 @@ static int snap(struct replay_ctx *c, struct snapshot *s) { return snapshot_take
 int replay_snapshot(struct replay_ctx *c, struct snapshot *out) { return snap(c, out); }
 
 /* Upgrade, snapshot; returns 1 when the replay of this revision cannot go on, -1 on environment errors. */
-static int first_upgrade(struct replay_ctx *c, struct revision_outcome *o, struct snapshots *s)
+static int first_upgrade(struct replay_ctx *c, struct revision_outcome *o, struct snapshots *s, bool have_s0)
 {
-	if (snap(c, &s->s0) || snapshot_relfilenodes(c->db, &s->nodes0))
+	if ((!have_s0 && snap(c, &s->s0)) || snapshot_relfilenodes(c->db, &s->nodes0))
 		return -1;
 	if (run_step(c, o, "upgrade", true, &o->first, &o->up_ms))
 		return -1;
@@ -372,20 +372,33 @@ static char *display_path(const struct replay_ctx *c, const char *path)
 	return xstrdup(path);
 }
 
-static int replay_one(struct replay_ctx *c, struct revision_outcome *o)
+/*
+ * The state a revision leaves behind is the next one's S0: carry passes that
+ * snapshot on (one catalog snapshot in four saved) while *have_carry.
+ */
+static int replay_one(struct replay_ctx *c, struct revision_outcome *o, struct snapshot *carry, bool *have_carry)
 {
 	struct snapshots s;
 	memset(&s, 0, sizeof(s));
-	int rc = first_upgrade(c, o, &s);
+	if (*have_carry)
+		s.s0 = *carry, *carry = (struct snapshot)SNAPSHOT_INIT;
+	int rc = first_upgrade(c, o, &s, *have_carry);
 	if (!rc)
 		rc = round_trip(c, o, &s);
+	struct snapshot *last = o->reupgraded ? &s.s3 : o->upgraded && !o->downgraded ? &s.s1 : NULL;
+	*have_carry = !rc && last;
+	if (*have_carry)
+		*carry = *last, *last = (struct snapshot)SNAPSHOT_INIT;
 	snapshots_release(&s);
 	return rc;
 }
 
 int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct replay_result *out)
 {
-	for (size_t i = 0; i < fresh->n && !out->stopped; i++) {
+	struct snapshot carry = SNAPSHOT_INIT;
+	bool have_carry = false;
+	int rc = 0;
+	for (size_t i = 0; i < fresh->n && !out->stopped && rc >= 0; i++) {
 		XGROW(out->items, out->alloc, out->n + 1);
 		struct revision_outcome *o = &out->items[out->n++];
 		memset(o, 0, sizeof(*o));
@@ -393,12 +406,11 @@ int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct r
 		o->file = display_path(c, o->rev->path);
 		step_result_init(&o->first);
 		log_info("replay %zu/%zu %s %s", i + 1, fresh->n, o->rev->id, o->rev->doc ? o->rev->doc : "");
-		int rc = replay_one(c, o);
-		if (rc < 0)
-			return -1;
+		rc = replay_one(c, o, &carry, &have_carry);
 		out->stopped = rc > 0;
 	}
-	return 0;
+	snapshot_release(&carry);
+	return rc < 0 ? -1 : 0;
 }
 
 int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
