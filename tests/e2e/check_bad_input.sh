@@ -27,6 +27,12 @@ mg_check broken -C "$FIXTURES/broken_revision_file"
 expect_bad_input broken 2 "versions/r0002.py', line 5"
 expect_err broken "SyntaxError"
 
+# A down_revision no file defines, and a cycle: named with the file.
+mg_check broken_down -C "$FIXTURES/broken_down_revision"
+expect_bad_input broken_down 2 "revision 'r0003' ($FIXTURES/broken_down_revision/versions/r0003.py) has down_revision 'r0bad', which is not a revision"
+mg_check cycle -C "$FIXTURES/revision_cycle"
+expect_bad_input cycle 2 "versions/r0003.py) is part of a cycle"
+
 # env.py raises before any migration runs: env.py's fault, not r0001's.
 mg_check env_raises -C "$FIXTURES/env_raises"
 expect_bad_input env_raises 2 "env.py raised RuntimeError: env.py cannot find its settings module"

@@ -87,4 +87,18 @@ expect_findings data replay </dev/null
 expect_json data 'not [f for f in r["findings"] if f["rule"] == "syntax-error"] and r["summary"]["errors"] == 0'
 expect_clean data
 
+# Every way the scratch URL reaches env.py (-x source=...), and -n picking the ini section.
+for src in config database_url libpq; do
+	mg_check url_$src -C "$FIXTURES/url_sources" -x source=$src
+	expect_rc url_$src 0
+	expect_err url_$src "replay 1/1 r0001"
+	expect_findings url_$src replay </dev/null
+	expect_clean url_$src
+done
+mg_check url_section -C "$FIXTURES/url_sources" -n second -x section=second -x source=database_url
+expect_rc url_section 0
+expect_clean url_section
+mg_check url_wrong_section -C "$FIXTURES/url_sources" -n second
+expect_bad_input url_wrong_section 2 "env.py raised RuntimeError: expected ini section None, got second"
+
 check_done "replay fixtures"

@@ -47,6 +47,13 @@ tail -c +"$mark" "$PG_DIR/server.log" | grep -q 'CREATE TABLE account' || fail "
 no_secret scratch
 expect_clean scratch
 
+# env.py that connects with libpq's PG* variables only gets the password through PGPASSWORD.
+mg_check scratch_libpq -C "$FIXTURES/url_sources" -x source=libpq --scratch-url "$(url "$pw_url" postgres)"
+expect_rc scratch_libpq 0
+expect_err scratch_libpq "replay 1/1 r0001"
+no_secret scratch_libpq
+expect_clean scratch_libpq
+
 # A failing replay and an env.py that ignores the URL drop it too.
 log_mark
 mg_check scratch_fail -C "$FIXTURES/downgrade_leaves_index" --scratch-url "$(url "$pw_url" postgres)"
