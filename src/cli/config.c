@@ -89,14 +89,6 @@ static int set_assume_tx(struct gate_config *c, const char *v, const char *where
 	return parse_bool(v, &c->lint.assume_in_transaction) ? bad_value(where, v, "use true or false") : 0;
 }
 
-static int set_no_assume_tx(struct gate_config *c, const char *v, const char *where)
-{
-	(void)v;
-	(void)where;
-	c->lint.assume_in_transaction = false;
-	return 0;
-}
-
 /* Options that store one string: the field is found by its offset in gate_config. */
 #define STRING_FIELD(name, field)                                                                              \
 	static int name(struct gate_config *c, const char *v, const char *where)                               \
@@ -120,36 +112,40 @@ STRING_FIELD(set_production_url, production_url)
 STRING_FIELD(set_since, since)
 STRING_FIELD(set_base_ref, base_ref)
 
-static int set_x(struct gate_config *c, const char *v, const char *where)
-{
-	(void)where;
-	strlist_add(&c->x_args, v);
-	return 0;
-}
+/* Flags that store a constant. */
+#define CONST_FIELD(name, field, value)                                                                        \
+	static int name(struct gate_config *c, const char *v, const char *where)                               \
+	{                                                                                                      \
+		(void)v;                                                                                       \
+		(void)where;                                                                                   \
+		c->field = value;                                                                              \
+		return 0;                                                                                      \
+	}
 
-static int set_keep_scratch(struct gate_config *c, const char *v, const char *where)
-{
-	(void)v;
-	(void)where;
-	c->keep_scratch = true;
-	return 0;
-}
+CONST_FIELD(set_no_assume_tx, lint.assume_in_transaction, false)
+CONST_FIELD(set_keep_scratch, keep_scratch, true)
+CONST_FIELD(set_heads, allow_heads, true)
+CONST_FIELD(set_replay_from_base, replay_from_base, true)
+CONST_FIELD(set_list_rules, list_rules, true)
+CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
+CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
 
-static int set_heads(struct gate_config *c, const char *v, const char *where)
-{
-	(void)v;
-	(void)where;
-	c->allow_heads = true;
-	return 0;
-}
+/* Repeatable options that collect values; seps NULL keeps each value whole (-x a=1,2). */
+#define LIST_FIELD(name, field, seps)                                                                          \
+	static int name(struct gate_config *c, const char *v, const char *where)                               \
+	{                                                                                                      \
+		(void)where;                                                                                   \
+		if (seps)                                                                                      \
+			strlist_split(&c->field, v, seps ? seps : "");                                          \
+		else                                                                                           \
+			strlist_add(&c->field, v);                                                             \
+		return 0;                                                                                      \
+	}
 
-static int set_replay_from_base(struct gate_config *c, const char *v, const char *where)
-{
-	(void)v;
-	(void)where;
-	c->replay_from_base = true;
-	return 0;
-}
+LIST_FIELD(set_x, x_args, NULL)
+LIST_FIELD(set_enable, enable, ", ")
+LIST_FIELD(set_disable, disable, ", ")
+LIST_FIELD(set_severity, severity, ", ")
 
 static int set_step_timeout(struct gate_config *c, const char *v, const char *where)
 {
@@ -163,51 +159,6 @@ static int set_step_timeout(struct gate_config *c, const char *v, const char *wh
 static int set_not_implemented(struct gate_config *c, const char *v, const char *where)
 {
 	return severity_parse(v, &c->not_implemented) ? bad_value(where, v, "use error, warning, info or off") : 0;
-}
-
-static int set_enable(struct gate_config *c, const char *v, const char *where)
-{
-	(void)where;
-	strlist_split(&c->enable, v, ", ");
-	return 0;
-}
-
-static int set_disable(struct gate_config *c, const char *v, const char *where)
-{
-	(void)where;
-	strlist_split(&c->disable, v, ", ");
-	return 0;
-}
-
-static int set_severity(struct gate_config *c, const char *v, const char *where)
-{
-	(void)where;
-	strlist_split(&c->severity, v, ", ");
-	return 0;
-}
-
-static int set_quiet(struct gate_config *c, const char *v, const char *where)
-{
-	(void)v;
-	(void)where;
-	c->verbosity = LOG_QUIET;
-	return 0;
-}
-
-static int set_verbose(struct gate_config *c, const char *v, const char *where)
-{
-	(void)v;
-	(void)where;
-	c->verbosity = LOG_VERBOSE;
-	return 0;
-}
-
-static int set_list_rules(struct gate_config *c, const char *v, const char *where)
-{
-	(void)v;
-	(void)where;
-	c->list_rules = true;
-	return 0;
 }
 
 static const struct option_def options[] = {
