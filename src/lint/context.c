@@ -29,6 +29,7 @@ static void end_transaction(struct lint_ctx *ctx)
 	strset_clear(&ctx->tx_not_valid);
 	free(ctx->tx_exclusive_rel);
 	ctx->tx_exclusive_rel = NULL;
+	strset_clear(&ctx->tx_reported);
 	free(ctx->tx_ddl_rel);
 	ctx->tx_ddl_rel = NULL;
 	free(ctx->tx_dml_rel);
@@ -38,6 +39,7 @@ static void end_transaction(struct lint_ctx *ctx)
 void lint_ctx_release(struct lint_ctx *ctx)
 {
 	end_transaction(ctx);
+	strset_release(&ctx->tx_reported);
 	strset_release(&ctx->new_rels);
 	strset_release(&ctx->new_cols);
 	strset_release(&ctx->backfilled);
@@ -51,6 +53,8 @@ void lint_ctx_release(struct lint_ctx *ctx)
 	strset_release(&ctx->new_objects);
 	free(ctx->prev_alter_rel);
 }
+
+bool lint_first_in_tx(struct lint_ctx *ctx, const struct rule_info *rule) { return strset_add(&ctx->tx_reported, rule->id); }
 
 bool lint_lock_timeout_set(const struct lint_ctx *ctx) { return ctx->lock_timeout || ctx->tx_lock_timeout; }
 

@@ -88,6 +88,7 @@ struct lint_ctx {
 	bool tx_statement_timeout;
 	struct strset tx_not_valid; /* "rel.constraint" added NOT VALID in this transaction */
 	char *tx_exclusive_rel;     /* existing relation locked ACCESS EXCLUSIVE in this transaction */
+	struct strset tx_reported;  /* ids of rules that report once per transaction and did */
 	char *tx_ddl_rel; /* existing relation a non-DML statement locked SHARE or stronger in this transaction */
 	char *tx_dml_rel; /* existing relation an UPDATE/DELETE changed in this transaction */
 	char *prev_alter_rel;       /* relation of the previous statement when it was ALTER TABLE */
@@ -101,6 +102,11 @@ struct lint_ctx {
 /* A lock_timeout / statement_timeout is in effect (session or transaction scope). */
 bool lint_lock_timeout_set(const struct lint_ctx *ctx);
 bool lint_statement_timeout_set(const struct lint_ctx *ctx);
+/*
+ * For rules that report once per transaction: true the first time it is
+ * asked for rule in the current transaction, false after that.
+ */
+bool lint_first_in_tx(struct lint_ctx *ctx, const struct rule_info *rule);
 /* The relation (a RangeVar body) was created earlier in this unit. */
 bool lint_rel_is_new(const struct lint_ctx *ctx, const cJSON *rangevar);
 bool lint_key_is_new(const struct lint_ctx *ctx, const char *rel_key);

@@ -228,11 +228,11 @@ static bool harmless(const struct lint_stmt *st)
 static void check_after_exclusive(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
 	if (!ctx->tx_exclusive_rel || !ctx->in_tx || st->autocommit || st->origin != ORIGIN_TOP || harmless(st) ||
-	    is_version_bookkeeping(st))
+	    is_version_bookkeeping(st) || !lint_first_in_tx(ctx, &rule_statement_after_access_exclusive))
 		return;
 	lint_report(ctx, st, &rule_statement_after_access_exclusive, -1,
 		    "\"%s\" stays locked ACCESS EXCLUSIVE until COMMIT, so every query on it waits while this "
-		    "statement runs",
+		    "statement and the rest of the transaction run (reported once per transaction)",
 		    ctx->tx_exclusive_rel);
 }
 

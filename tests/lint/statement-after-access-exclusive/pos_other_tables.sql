@@ -1,5 +1,5 @@
 -- expect: statement-after-access-exclusive 6:1
--- expect: statement-after-access-exclusive 7:1
+-- reported once per transaction: the UPDATE on line 7 adds no second finding
 SET lock_timeout = '2s';
 ALTER TABLE orders ADD COLUMN coupon_code text;
 SET LOCAL statement_timeout = '1min';
