@@ -1,5 +1,5 @@
--- expect: statement-after-access-exclusive 6:1
--- expect: statement-after-access-exclusive 11:1
+-- expect: statement-after-access-exclusive 7:1
+-- expect: statement-after-access-exclusive 12:1
 -- options: --no-assume-in-transaction
 -- Once per transaction: the first statement after the lock is reported, the
 -- rest of that transaction is not, and the next transaction starts afresh.
