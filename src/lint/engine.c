@@ -168,11 +168,17 @@ static void lint_nested(struct lint_ctx *ctx, const struct lint_stmt *parent)
 {
 	struct strlist queries = STRLIST_INIT;
 	enum stmt_origin origin = ORIGIN_DO;
-	lint_nested_sql(parent, &queries, &origin);
+	char *error = NULL;
+	lint_nested_sql(parent, &queries, &origin, &error);
+	if (error)
+		lint_report(ctx, parent, &rule_syntax_error, -1, "the PL/pgSQL body does not parse: %s", error);
+	free(error);
 	for (size_t i = 0; i < queries.n; i++) {
 		PgQueryParseResult r = pg_query_parse(queries.items[i]);
 		cJSON *tree = r.error ? NULL : cJSON_Parse(r.parse_tree);
 		const cJSON *raw;
+		if (!r.error && !tree)
+			lint_report(ctx, parent, &rule_unanalysed, -1, "a statement in the body nests too deeply to be analysed");
 		/* Positions inside a body are not file positions: point at the enclosing statement. */
 		cJSON_ArrayForEach(raw, cJSON_GetObjectItemCaseSensitive(tree, "stmts"))
 			lint_node(ctx, cJSON_GetObjectItemCaseSensitive(raw, "stmt"), queries.items[i], SIZE_MAX,
@@ -227,6 +233,9 @@ static void lint_span(struct lint_ctx *ctx, const struct span *sp)
 	} else {
 		cJSON *tree = cJSON_Parse(r.parse_tree);
 		const cJSON *raw;
+		/* cJSON refuses trees deeper than 1,000 levels: say so rather than skip the statement. */
+		if (!tree)
+			report_engine(e, &rule_unanalysed, tok, end, "the statement nests too deeply to be analysed");
 		cJSON_ArrayForEach(raw, cJSON_GetObjectItemCaseSensitive(tree, "stmts"))
 		{
 			size_t loc = (size_t)node_int(raw, "stmt_location", 0);
@@ -403,6 +412,26 @@ static int validate(const struct lint_unit *u, const char *text, size_t len)
 	return 0;
 }
 
+static void add_note(struct lint_engine *e, const char *what, const char *value, const char *advice)
+{
+	struct buf note = BUF_INIT;
+	buf_addf(&note, "%s: %s '%s' (%s)", e->unit->file ? e->unit->file : "<stdin>", what, value, advice);
+	strlist_add_owned(&e->out->notes, buf_detach(&note));
+}
+
+/* Directives that could not be read, or name no rule, would otherwise do nothing without a word. */
+static void note_bad_directives(struct lint_engine *e)
+{
+	for (size_t i = 0; i < e->sup.bad.n; i++)
+		add_note(e, "ignored unreadable directive", e->sup.bad.items[i],
+			 "write '-- migrate-gate: ignore RULES' or 'ignore-file [RULES]'");
+	for (size_t i = 0; i < e->sup.n; i++)
+		for (size_t k = 0; k < e->sup.items[i].rules.n; k++)
+			if (!lint_rule_by_id(e->sup.items[i].rules.items[k]))
+				add_note(e, "an ignore comment names an unknown rule", e->sup.items[i].rules.items[k],
+					 "run 'migrate-gate lint --list-rules' for the ids");
+}
+
 static void note_ignore_file(struct lint_engine *e)
 {
 	if (!e->sup.file_all)
@@ -417,6 +446,7 @@ static void run(struct lint_engine *e, struct lint_ctx *ctx, const struct span *
 {
 	suppressions_scan(&e->sup, e->src.text, e->src.len);
 	note_ignore_file(e);
+	note_bad_directives(e);
 	for (size_t i = 0; i < n; i++)
 		lint_span(ctx, &spans[i]);
 	struct lint_stmt end = {NULL, "", NULL, e->src.text, 0, e->src.len, 0, ORIGIN_TOP, NULL, 0, false};

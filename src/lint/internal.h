@@ -15,8 +15,10 @@ void lint_locks_release(struct lint_stmt *st);
 
 /*
  * The SQL statements inside a DO block or a function body, each a newly
- * allocated string appended to out. *origin says when they run.
+ * allocated string appended to out. *origin says when they run. *error is a
+ * newly allocated message when a PL/pgSQL body does not parse (PostgreSQL
+ * rejects it: at CREATE FUNCTION with check_function_bodies on, at DO), else NULL.
  */
-void lint_nested_sql(const struct lint_stmt *st, struct strlist *out, enum stmt_origin *origin);
+void lint_nested_sql(const struct lint_stmt *st, struct strlist *out, enum stmt_origin *origin, char **error);
 
 #endif

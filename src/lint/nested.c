@@ -73,9 +73,12 @@ static void collect(const cJSON *node, struct strlist *out)
 	cJSON_ArrayForEach(c, node) collect(c, out);
 }
 
-static void plpgsql_queries(const char *create_function, struct strlist *out)
+/* Collects the SQL of a PL/pgSQL function; a body PostgreSQL would reject sets *error. */
+static void plpgsql_queries(const char *create_function, struct strlist *out, char **error)
 {
 	PgQueryPlpgsqlParseResult r = pg_query_parse_plpgsql(create_function);
+	if (r.error && r.error->message)
+		*error = xstrdup(r.error->message);
 	if (!r.error && r.plpgsql_funcs) {
 		cJSON *funcs = cJSON_Parse(r.plpgsql_funcs);
 		collect(funcs, out);
@@ -84,7 +87,7 @@ static void plpgsql_queries(const char *create_function, struct strlist *out)
 	pg_query_free_plpgsql_parse_result(r);
 }
 
-static void do_block(const struct lint_stmt *st, struct strlist *out)
+static void do_block(const struct lint_stmt *st, struct strlist *out, char **error)
 {
 	const cJSON *args = node_field(st->body, "args");
 	const char *body = def_arg_string(args, "as");
@@ -96,11 +99,11 @@ static void do_block(const struct lint_stmt *st, struct strlist *out)
 	buf_addf(&fn, "CREATE FUNCTION migrate_gate_do() RETURNS void LANGUAGE plpgsql AS $mg_do_body$%s$mg_do_body$",
 		 body);
 	if (!strstr(body, "$mg_do_body$"))
-		plpgsql_queries(fn.data, out);
+		plpgsql_queries(fn.data, out, error);
 	buf_release(&fn);
 }
 
-static void function_body(const struct lint_stmt *st, struct strlist *out)
+static void function_body(const struct lint_stmt *st, struct strlist *out, char **error)
 {
 	const cJSON *opts = node_field(st->body, "options");
 	const char *lang = def_arg_string(opts, "language");
@@ -111,18 +114,19 @@ static void function_body(const struct lint_stmt *st, struct strlist *out)
 		strlist_add(out, body);
 	} else if (!strcmp(lang, "plpgsql")) {
 		char *text = xstrndup(st->text + (st->offset - st->base), st->length);
-		plpgsql_queries(text, out);
+		plpgsql_queries(text, out, error);
 		free(text);
 	}
 }
 
-void lint_nested_sql(const struct lint_stmt *st, struct strlist *out, enum stmt_origin *origin)
+void lint_nested_sql(const struct lint_stmt *st, struct strlist *out, enum stmt_origin *origin, char **error)
 {
+	*error = NULL;
 	if (!strcmp(st->type, "DoStmt")) {
 		*origin = ORIGIN_DO;
-		do_block(st, out);
+		do_block(st, out, error);
 	} else if (!strcmp(st->type, "CreateFunctionStmt") && st->base != SIZE_MAX) {
 		*origin = ORIGIN_FUNCTION;
-		function_body(st, out);
+		function_body(st, out, error);
 	}
 }

@@ -46,7 +46,7 @@ struct report {
 	size_t alloc;
 	size_t files;       /* inputs examined */
 	size_t statements;  /* statements examined */
-	size_t suppressed;  /* findings silenced by ignore comments or config */
+	size_t suppressed;  /* findings silenced by ignore comments (not those of rules switched off) */
 	struct strlist notes; /* things a reader must know, e.g. a file-wide ignore */
 	const struct rule_info *const *rules; /* every known rule, for SARIF */
 	size_t n_rules;

@@ -128,4 +128,14 @@ lint_json bare.sql before.sql
 check "two files: each file's comments apply to it alone" findings_are "ignore-file 1" "$CIN 3"
 check "two files: suppressed adds up" [ "$(summary suppressed)" = $((n_bare + 1)) ]
 
+# A directive that cannot be read, or names no rule, is never silently ignored.
+printf -- '-- migrate-gate: ignroe create-index-non-concurrent\nCREATE INDEX a ON t (a);\n' > typo.sql
+lint_json typo.sql
+check "misspelt directive: the finding stays" findings_are "$CIN 2"
+check "misspelt directive: a note says it was ignored" sh -c "python3 -c \"import json; print(json.load(open('out'))['notes'])\" | grep -q \"unreadable directive 'ignroe\""
+printf -- '-- migrate-gate: ignore create-index-non-concurent\nCREATE INDEX a ON t (a);\n' > unknown.sql
+lint_json unknown.sql
+check "unknown rule in an ignore: the finding stays" findings_are "$CIN 2"
+check "unknown rule in an ignore: a note names it" sh -c "python3 -c \"import json; print(json.load(open('out'))['notes'])\" | grep -q \"unknown rule 'create-index-non-concurent'\""
+
 finish

@@ -33,5 +33,6 @@ extern const struct lint_family *const lint_families[];
 /* The engine's own rules, which no family owns. */
 extern const struct rule_info rule_syntax_error;
 extern const struct rule_info rule_ignore_file;
+extern const struct rule_info rule_unanalysed;
 
 #endif
