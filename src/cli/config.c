@@ -130,22 +130,26 @@ CONST_FIELD(set_list_rules, list_rules, true)
 CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
 CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
 
-/* Repeatable options that collect values; seps NULL keeps each value whole (-x a=1,2). */
-#define LIST_FIELD(name, field, seps)                                                                          \
+/* Repeatable options that collect comma-separated values. */
+#define LIST_FIELD(name, field)                                                                                \
 	static int name(struct gate_config *c, const char *v, const char *where)                               \
 	{                                                                                                      \
 		(void)where;                                                                                   \
-		if (seps)                                                                                      \
-			strlist_split(&c->field, v, seps ? seps : "");                                          \
-		else                                                                                           \
-			strlist_add(&c->field, v);                                                             \
+		strlist_split(&c->field, v, ", ");                                                             \
 		return 0;                                                                                      \
 	}
 
-LIST_FIELD(set_x, x_args, NULL)
-LIST_FIELD(set_enable, enable, ", ")
-LIST_FIELD(set_disable, disable, ", ")
-LIST_FIELD(set_severity, severity, ", ")
+LIST_FIELD(set_enable, enable)
+LIST_FIELD(set_disable, disable)
+LIST_FIELD(set_severity, severity)
+
+/* -x values stay whole: env.py parses them, and they may hold commas. */
+static int set_x(struct gate_config *c, const char *v, const char *where)
+{
+	(void)where;
+	strlist_add(&c->x_args, v);
+	return 0;
+}
 
 static int set_step_timeout(struct gate_config *c, const char *v, const char *where)
 {

@@ -72,6 +72,8 @@ static void add_finding(struct lint_engine *e, const struct rule_state *rs, size
 }
 
 static void report_at(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end,
+		      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void report_at(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end,
 		      const char *fmt, va_list ap)
 {
 	struct rule_state rs = ruleconf_get(&e->rules, rule);

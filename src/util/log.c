@@ -137,6 +137,7 @@ char *log_mask(const char *s)
 	return buf_detach(&out);
 }
 
+static void emit(const char *label, const char *sgr, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 static void emit(const char *label, const char *sgr, const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
