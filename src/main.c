@@ -4,9 +4,10 @@
 
 #include "cli/commands.h"
 #include "cmd/cmd.h"
-#include "util/banned.h"
 #include "util/error.h"
 #include "util/log.h"
+
+#include "util/banned.h"
 
 struct command {
 	const struct command_spec *spec;
@@ -14,8 +15,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{&spec_lint, cmd_lint},
-	{&spec_check, cmd_check},
+    {&spec_lint, cmd_lint},
+    {&spec_check, cmd_check},
 };
 
 static const struct command *find(const char *name)

@@ -12,8 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util/banned.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 /*
  * Enough stderr for a whole Python traceback (the per-step CLI mode parses it:

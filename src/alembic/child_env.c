@@ -13,9 +13,10 @@
 #include <string.h>
 
 #include "alembic/child.h"
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 extern char **environ;
 

@@ -9,10 +9,11 @@
 #include <unistd.h>
 
 #include "alembic/child.h"
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 /* Alembic's own errors (CommandError) exit with status 255 after this on stdout. */
 static const char failed_prefix[] = "FAILED:";

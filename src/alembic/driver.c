@@ -8,9 +8,10 @@
 #include <unistd.h>
 
 #include "alembic/child.h"
-#include "util/banned.h"
 #include "util/error.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 extern const char driver_py[];
 

@@ -3,10 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 #define NOT_FOUND ((size_t)-1)
 

@@ -5,11 +5,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/strset.h"
+
+#include "util/banned.h"
 
 static const char upgrade_marker[] = "-- Running upgrade ";
 static const char downgrade_marker[] = "-- Running downgrade ";

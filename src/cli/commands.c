@@ -1,89 +1,90 @@
 #include "cli/commands.h"
 
-#define COMMON_OPTIONS                                                                                         \
-	"  -f, --format FMT        text (default), json, sarif, gitlab, junit or github\n"                          \
-	"  -o, --output FILE       write the report to FILE instead of stdout\n"                                   \
-	"      --fail-on LEVEL     exit 1 on findings at or above error (default), warning, info; or never\n"     \
-	"  -c, --config FILE       read [migrate_gate] from FILE (default: ./alembic.ini when present)\n"         \
-	"      --color WHEN        auto (default), always or never; NO_COLOR also turns colour off\n"            \
-	"  -q, --quiet             only errors on stderr\n"                                                     \
-	"  -v, --verbose           more detail on stderr\n"                                                     \
+#include "util/banned.h"
+
+#define COMMON_OPTIONS                                                                                                 \
+	"  -f, --format FMT        text (default), json, sarif, gitlab, junit or github\n"                             \
+	"  -o, --output FILE       write the report to FILE instead of stdout\n"                                       \
+	"      --fail-on LEVEL     exit 1 on findings at or above error (default), warning, info; or never\n"          \
+	"  -c, --config FILE       read [migrate_gate] from FILE (default: ./alembic.ini when present)\n"              \
+	"      --color WHEN        auto (default), always or never; NO_COLOR also turns colour off\n"                  \
+	"  -q, --quiet             only errors on stderr\n"                                                            \
+	"  -v, --verbose           more detail on stderr\n"                                                            \
 	"  -h, --help              this text\n"
 
-#define EXIT_CODES                                                                                             \
-	"Exit status: 0 passed, 1 findings at or above --fail-on, 2 usage or input error,\n"                       \
+#define EXIT_CODES                                                                                                     \
+	"Exit status: 0 passed, 1 findings at or above --fail-on, 2 usage or input error,\n"                           \
 	"3 environment error, 4 apply failed.\n"
 
 const struct command_spec spec_lint = {
-	"lint", "lint SQL files for operations that are unsafe on a live database",
-	"usage: migrate-gate lint [options] PATH|- ...\n"
-	"\n"
-	"Lints .sql files, folders of them (recursively), or stdin ('-') with PostgreSQL's own\n"
-	"parser (libpg_query). No database is needed.\n"
-	"\n"
-	"Options:\n"
-	"      --pg-version N      target PostgreSQL major version (default 15)\n"
-	"      --assume-in-transaction BOOL\n"
-	"                          each file starts inside a transaction, as Alembic runs it (default true)\n"
-	"      --no-assume-in-transaction\n"
-	"      --enable RULES      switch on rules (comma list; 'all' for every rule)\n"
-	"      --disable RULES     switch off rules (comma list)\n"
-	"      --severity R=LEVEL  change a rule's level: error, warning, info or off (repeatable)\n"
-	"      --list-rules        print every rule id with its default level, then exit\n" COMMON_OPTIONS
-	"\n"
-	"Suppress in SQL:  -- migrate-gate: ignore rule-a,rule-b -- reason   (line before or end of statement)\n"
-	"                  -- migrate-gate: ignore-file [rule-a,...]\n"
-	"Environment:      MIGRATE_GATE_FORMAT, MIGRATE_GATE_FAIL_ON, MIGRATE_GATE_PG_VERSION, ...;\n"
-	"                  GITHUB_ACTIONS=true adds ::error annotations to stdout.\n"
-	"\n" EXIT_CODES,
-	OPT_LINT,
+    "lint",
+    "lint SQL files for operations that are unsafe on a live database",
+    "usage: migrate-gate lint [options] PATH|- ...\n"
+    "\n"
+    "Lints .sql files, folders of them (recursively), or stdin ('-') with PostgreSQL's own\n"
+    "parser (libpg_query). No database is needed.\n"
+    "\n"
+    "Options:\n"
+    "      --pg-version N      target PostgreSQL major version (default 15)\n"
+    "      --assume-in-transaction BOOL\n"
+    "                          each file starts inside a transaction, as Alembic runs it (default true)\n"
+    "      --no-assume-in-transaction\n"
+    "      --enable RULES      switch on rules (comma list; 'all' for every rule)\n"
+    "      --disable RULES     switch off rules (comma list)\n"
+    "      --severity R=LEVEL  change a rule's level: error, warning, info or off (repeatable)\n"
+    "      --list-rules        print every rule id with its default level, then exit\n" COMMON_OPTIONS "\n"
+    "Suppress in SQL:  -- migrate-gate: ignore rule-a,rule-b -- reason   (line before or end of statement)\n"
+    "                  -- migrate-gate: ignore-file [rule-a,...]\n"
+    "Environment:      MIGRATE_GATE_FORMAT, MIGRATE_GATE_FAIL_ON, MIGRATE_GATE_PG_VERSION, ...;\n"
+    "                  GITHUB_ACTIONS=true adds ::error annotations to stdout.\n"
+    "\n" EXIT_CODES,
+    OPT_LINT,
 };
 
-#define LINT_OPTIONS                                                                                           \
-	"      --pg-version N      target PostgreSQL major version (default 15)\n"                                \
-	"      --enable RULES      switch on rules (comma list; 'all' for every rule)\n"                          \
-	"      --disable RULES     switch off rules (comma list)\n"                                               \
+#define LINT_OPTIONS                                                                                                   \
+	"      --pg-version N      target PostgreSQL major version (default 15)\n"                                     \
+	"      --enable RULES      switch on rules (comma list; 'all' for every rule)\n"                               \
+	"      --disable RULES     switch off rules (comma list)\n"                                                    \
 	"      --severity R=LEVEL  change a rule's level: error, warning, info or off (repeatable)\n"
 
 const struct command_spec spec_check = {
-	"check", "replay new revisions on a scratch PostgreSQL (upgrade, downgrade, upgrade) and lint their SQL",
-	"usage: migrate-gate check [options]\n"
-	"\n"
-	"Replays every new revision of the Alembic project on a throwaway PostgreSQL: upgrade,\n"
-	"downgrade, upgrade again, comparing catalog snapshots after each step, so a downgrade that\n"
-	"leaves something behind is caught. Then lints the SQL each revision really executed.\n"
-	"\n"
-	"Project:\n"
-	"  -C, --project DIR       the Alembic project (default: current directory)\n"
-	"  -c, --config FILE       its alembic.ini (default DIR/alembic.ini); [migrate_gate] is read from it\n"
-	"  -n, --name SECTION      the ini section Alembic uses (default alembic)\n"
-	"  -x KEY=VALUE            passed to env.py as alembic -x does (repeatable)\n"
-	"      --python PATH       interpreter that can import alembic (default: found from alembic on PATH)\n"
-	"Which revisions are new (default: all):\n"
-	"      --since REV         the revisions after REV\n"
-	"      --production-url URL  read production's alembic_version read-only (also DATABASE_URI)\n"
-	"      --base-ref REF      the revision files git added since REF (pull requests)\n"
-	"      --heads             allow several heads\n"
-	"Scratch database:\n"
-	"      --scratch-url URL   create a throwaway database on this server instead of a local cluster\n"
-	"      --pg-bindir DIR     PostgreSQL server binaries (default: pg_config --bindir, /usr/lib/postgresql/*/bin)\n"
-	"      --scratch-cache DIR keep an initdb'd template in DIR for faster starts\n"
-	"      --keep-scratch      leave the scratch database running and print how to connect\n"
-	"Replay:\n"
-	"      --step-timeout SECS kill a step that runs longer (default 600; 0: no limit)\n"
-	"      --downgrade-not-implemented LEVEL  level of a downgrade raising NotImplementedError (warning)\n"
-	"Lint of the executed SQL:\n" LINT_OPTIONS COMMON_OPTIONS
-	"\n" EXIT_CODES,
-	OPT_LINT | OPT_CHECK,
+    "check",
+    "replay new revisions on a scratch PostgreSQL (upgrade, downgrade, upgrade) and lint their SQL",
+    "usage: migrate-gate check [options]\n"
+    "\n"
+    "Replays every new revision of the Alembic project on a throwaway PostgreSQL: upgrade,\n"
+    "downgrade, upgrade again, comparing catalog snapshots after each step, so a downgrade that\n"
+    "leaves something behind is caught. Then lints the SQL each revision really executed.\n"
+    "\n"
+    "Project:\n"
+    "  -C, --project DIR       the Alembic project (default: current directory)\n"
+    "  -c, --config FILE       its alembic.ini (default DIR/alembic.ini); [migrate_gate] is read from it\n"
+    "  -n, --name SECTION      the ini section Alembic uses (default alembic)\n"
+    "  -x KEY=VALUE            passed to env.py as alembic -x does (repeatable)\n"
+    "      --python PATH       interpreter that can import alembic (default: found from alembic on PATH)\n"
+    "Which revisions are new (default: all):\n"
+    "      --since REV         the revisions after REV\n"
+    "      --production-url URL  read production's alembic_version read-only (also DATABASE_URI)\n"
+    "      --base-ref REF      the revision files git added since REF (pull requests)\n"
+    "      --heads             allow several heads\n"
+    "Scratch database:\n"
+    "      --scratch-url URL   create a throwaway database on this server instead of a local cluster\n"
+    "      --pg-bindir DIR     PostgreSQL server binaries (default: pg_config --bindir, /usr/lib/postgresql/*/bin)\n"
+    "      --scratch-cache DIR keep an initdb'd template in DIR for faster starts\n"
+    "      --keep-scratch      leave the scratch database running and print how to connect\n"
+    "Replay:\n"
+    "      --step-timeout SECS kill a step that runs longer (default 600; 0: no limit)\n"
+    "      --downgrade-not-implemented LEVEL  level of a downgrade raising NotImplementedError (warning)\n"
+    "Lint of the executed SQL:\n" LINT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
+    OPT_LINT | OPT_CHECK,
 };
 
-const char usage_main[] =
-	"usage: migrate-gate [--version] [--help] COMMAND [options]\n"
-	"\n"
-	"A pre-deploy gate for Alembic migrations on PostgreSQL.\n"
-	"\n"
-	"Commands:\n"
-	"  lint      lint SQL files for operations that are unsafe on a live database\n"
-	"  check     replay new revisions on a scratch PostgreSQL and lint the SQL they run\n"
-	"  help      show the help of a command: migrate-gate help lint\n"
-	"\n" EXIT_CODES;
+const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [options]\n"
+                          "\n"
+                          "A pre-deploy gate for Alembic migrations on PostgreSQL.\n"
+                          "\n"
+                          "Commands:\n"
+                          "  lint      lint SQL files for operations that are unsafe on a live database\n"
+                          "  check     replay new revisions on a scratch PostgreSQL and lint the SQL they run\n"
+                          "  help      show the help of a command: migrate-gate help lint\n"
+                          "\n" EXIT_CODES;

@@ -1,26 +1,27 @@
 #include "cli/config.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <ini.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "util/banned.h"
-#include "util/error.h"
 #include "util/buf.h"
+#include "util/error.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 enum source { SRC_FILE, SRC_ENV, SRC_FLAG };
 
 struct option_def {
-	const char *name;   /* flag name without dashes; env MIGRATE_GATE_<NAME>; ini key name with '_' */
+	const char *name; /* flag name without dashes; env MIGRATE_GATE_<NAME>; ini key name with '_' */
 	char short_name;
 	bool takes_value;
-	unsigned commands;  /* OPT_* bits; 0 = every command */
+	unsigned commands; /* OPT_* bits; 0 = every command */
 	int (*set)(struct gate_config *cfg, const char *value, const char *where);
 };
 
@@ -31,8 +32,9 @@ static int bad_value(const char *where, const char *value, const char *hint)
 
 static int set_format(struct gate_config *c, const char *v, const char *where)
 {
-	return report_format_parse(v, &c->format) ? bad_value(where, v, "use text, json, sarif, gitlab, junit or github")
-						  : 0;
+	return report_format_parse(v, &c->format)
+	           ? bad_value(where, v, "use text, json, sarif, gitlab, junit or github")
+	           : 0;
 }
 
 static int set_fail_on(struct gate_config *c, const char *v, const char *where)
@@ -90,13 +92,13 @@ static int set_assume_tx(struct gate_config *c, const char *v, const char *where
 }
 
 /* Options that store one string: the field is found by its offset in gate_config. */
-#define STRING_FIELD(name, field)                                                                              \
-	static int name(struct gate_config *c, const char *v, const char *where)                               \
-	{                                                                                                      \
-		(void)where;                                                                                   \
-		free(c->field);                                                                                \
-		c->field = xstrdup(v);                                                                         \
-		return 0;                                                                                      \
+#define STRING_FIELD(name, field)                                                                                      \
+	static int name(struct gate_config *c, const char *v, const char *where)                                       \
+	{                                                                                                              \
+		(void)where;                                                                                           \
+		free(c->field);                                                                                        \
+		c->field = xstrdup(v);                                                                                 \
+		return 0;                                                                                              \
 	}
 
 STRING_FIELD(set_output, output)
@@ -113,13 +115,13 @@ STRING_FIELD(set_since, since)
 STRING_FIELD(set_base_ref, base_ref)
 
 /* Flags that store a constant. */
-#define CONST_FIELD(name, field, value)                                                                        \
-	static int name(struct gate_config *c, const char *v, const char *where)                               \
-	{                                                                                                      \
-		(void)v;                                                                                       \
-		(void)where;                                                                                   \
-		c->field = value;                                                                              \
-		return 0;                                                                                      \
+#define CONST_FIELD(name, field, value)                                                                                \
+	static int name(struct gate_config *c, const char *v, const char *where)                                       \
+	{                                                                                                              \
+		(void)v;                                                                                               \
+		(void)where;                                                                                           \
+		c->field = value;                                                                                      \
+		return 0;                                                                                              \
 	}
 
 CONST_FIELD(set_no_assume_tx, lint.assume_in_transaction, false)
@@ -131,12 +133,12 @@ CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
 CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
 
 /* Repeatable options that collect comma-separated values. */
-#define LIST_FIELD(name, field)                                                                                \
-	static int name(struct gate_config *c, const char *v, const char *where)                               \
-	{                                                                                                      \
-		(void)where;                                                                                   \
-		strlist_split(&c->field, v, ", ");                                                             \
-		return 0;                                                                                      \
+#define LIST_FIELD(name, field)                                                                                        \
+	static int name(struct gate_config *c, const char *v, const char *where)                                       \
+	{                                                                                                              \
+		(void)where;                                                                                           \
+		strlist_split(&c->field, v, ", ");                                                                     \
+		return 0;                                                                                              \
 	}
 
 LIST_FIELD(set_enable, enable)
@@ -166,36 +168,36 @@ static int set_not_implemented(struct gate_config *c, const char *v, const char 
 }
 
 static const struct option_def options[] = {
-	{"format", 'f', true, 0, set_format},
-	{"output", 'o', true, 0, set_output},
-	{"fail-on", 0, true, 0, set_fail_on},
-	{"color", 0, true, 0, set_color},
-	{"config", 'c', true, 0, set_config_file},
-	{"quiet", 'q', false, 0, set_quiet},
-	{"verbose", 'v', false, 0, set_verbose},
-	{"pg-version", 0, true, OPT_LINT, set_pg_version},
-	{"assume-in-transaction", 0, true, OPT_LINT, set_assume_tx},
-	{"no-assume-in-transaction", 0, false, OPT_LINT, set_no_assume_tx},
-	{"enable", 0, true, OPT_LINT, set_enable},
-	{"disable", 0, true, OPT_LINT, set_disable},
-	{"severity", 0, true, OPT_LINT, set_severity},
-	{"list-rules", 0, false, OPT_LINT, set_list_rules},
-	{"project", 'C', true, OPT_CHECK, set_project},
-	{"name", 'n', true, OPT_CHECK, set_name},
-	{"x", 'x', true, OPT_CHECK, set_x},
-	{"python", 0, true, OPT_CHECK, set_python},
-	{"alembic-cmd", 0, true, OPT_CHECK, set_alembic_cmd},
-	{"pg-bindir", 0, true, OPT_CHECK, set_pg_bindir},
-	{"scratch-url", 0, true, OPT_CHECK, set_scratch_url},
-	{"scratch-cache", 0, true, OPT_CHECK, set_scratch_cache},
-	{"keep-scratch", 0, false, OPT_CHECK, set_keep_scratch},
-	{"production-url", 0, true, OPT_CHECK, set_production_url},
-	{"since", 0, true, OPT_CHECK, set_since},
-	{"base-ref", 0, true, OPT_CHECK, set_base_ref},
-	{"heads", 0, false, OPT_CHECK, set_heads},
-	{"step-timeout", 0, true, OPT_CHECK, set_step_timeout},
-	{"replay-from-base", 0, false, OPT_CHECK, set_replay_from_base},
-	{"downgrade-not-implemented", 0, true, OPT_CHECK, set_not_implemented},
+    {"format", 'f', true, 0, set_format},
+    {"output", 'o', true, 0, set_output},
+    {"fail-on", 0, true, 0, set_fail_on},
+    {"color", 0, true, 0, set_color},
+    {"config", 'c', true, 0, set_config_file},
+    {"quiet", 'q', false, 0, set_quiet},
+    {"verbose", 'v', false, 0, set_verbose},
+    {"pg-version", 0, true, OPT_LINT, set_pg_version},
+    {"assume-in-transaction", 0, true, OPT_LINT, set_assume_tx},
+    {"no-assume-in-transaction", 0, false, OPT_LINT, set_no_assume_tx},
+    {"enable", 0, true, OPT_LINT, set_enable},
+    {"disable", 0, true, OPT_LINT, set_disable},
+    {"severity", 0, true, OPT_LINT, set_severity},
+    {"list-rules", 0, false, OPT_LINT, set_list_rules},
+    {"project", 'C', true, OPT_CHECK, set_project},
+    {"name", 'n', true, OPT_CHECK, set_name},
+    {"x", 'x', true, OPT_CHECK, set_x},
+    {"python", 0, true, OPT_CHECK, set_python},
+    {"alembic-cmd", 0, true, OPT_CHECK, set_alembic_cmd},
+    {"pg-bindir", 0, true, OPT_CHECK, set_pg_bindir},
+    {"scratch-url", 0, true, OPT_CHECK, set_scratch_url},
+    {"scratch-cache", 0, true, OPT_CHECK, set_scratch_cache},
+    {"keep-scratch", 0, false, OPT_CHECK, set_keep_scratch},
+    {"production-url", 0, true, OPT_CHECK, set_production_url},
+    {"since", 0, true, OPT_CHECK, set_since},
+    {"base-ref", 0, true, OPT_CHECK, set_base_ref},
+    {"heads", 0, false, OPT_CHECK, set_heads},
+    {"step-timeout", 0, true, OPT_CHECK, set_step_timeout},
+    {"replay-from-base", 0, false, OPT_CHECK, set_replay_from_base},
+    {"downgrade-not-implemented", 0, true, OPT_CHECK, set_not_implemented},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -247,7 +249,7 @@ static void push(struct flags *f, const struct option_def *o, const char *v)
 }
 
 static int parse_one(struct flags *f, const struct command_spec *spec, int argc, char **argv, int *i,
-		     struct gate_config *cfg)
+                     struct gate_config *cfg)
 {
 	const char *arg = argv[*i];
 	if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
@@ -271,14 +273,13 @@ static int parse_one(struct flags *f, const struct command_spec *spec, int argc,
 	}
 	if (!o->takes_value && value)
 		return gate_error(EXIT_USAGE, "write the flag alone, e.g. --quiet, not --quiet=yes",
-				  "option '--%s' takes no value", o->name);
+		                  "option '--%s' takes no value", o->name);
 	push(f, o, value);
 	(void)cfg;
 	return 0;
 }
 
-static int parse_argv(struct flags *f, struct gate_config *cfg, const struct command_spec *spec, int argc,
-		      char **argv)
+static int parse_argv(struct flags *f, struct gate_config *cfg, const struct command_spec *spec, int argc, char **argv)
 {
 	bool only_paths = false;
 	for (int i = 1; i < argc; i++) {
@@ -347,7 +348,7 @@ static int ini_entry(void *user, const char *section, const char *key, const cha
 	const struct option_def *o = find_option(name.data, name.len, 0, ~0u);
 	if (!o || !o->takes_value || !strcmp(o->name, "config"))
 		ic->rc = gate_error(EXIT_USAGE, "see docs/configuration.md for the keys [migrate_gate] takes",
-				    "unknown key %s", where.data);
+		                    "unknown key %s", where.data);
 	else if (!o->commands || (o->commands & ic->spec->options))
 		ic->rc |= apply(ic->cfg, o, value, where.data);
 	buf_release(&name);
@@ -368,7 +369,7 @@ static int load_ini(struct gate_config *cfg, const struct command_spec *spec)
 			rc = gate_error(EXIT_USAGE, "check the --config path", "cannot read config file '%s'", path);
 		else if (line > 0)
 			rc = gate_error(EXIT_USAGE, "fix the line; it must be 'key = value' inside a [section]",
-					"syntax error in config file '%s' at line %d", path, line);
+			                "syntax error in config file '%s' at line %d", path, line);
 		else
 			rc = ic.rc ? -1 : 0;
 	}
@@ -433,9 +434,9 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
 	strlist_release(&cfg->x_args);
-	char **fields[] = {&cfg->project_dir, &cfg->alembic_name, &cfg->python, &cfg->alembic_cmd,
-			   &cfg->pg_bindir, &cfg->scratch_url, &cfg->scratch_cache, &cfg->production_url,
-			   &cfg->since, &cfg->base_ref};
+	char **fields[] = {&cfg->project_dir, &cfg->alembic_name, &cfg->python,        &cfg->alembic_cmd,
+	                   &cfg->pg_bindir,   &cfg->scratch_url,  &cfg->scratch_cache, &cfg->production_url,
+	                   &cfg->since,       &cfg->base_ref};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);
 }

@@ -18,9 +18,9 @@ struct gate_config {
 	enum color_mode color;
 	enum log_verbosity verbosity;
 	enum report_format format;
-	char *output;        /* report path, NULL for stdout */
+	char *output; /* report path, NULL for stdout */
 	enum severity fail_on;
-	char *config_file;   /* explicit --config, or NULL */
+	char *config_file;       /* explicit --config, or NULL */
 	bool github_annotations; /* also print ::error lines (GITHUB_ACTIONS=true) */
 
 	/* lint */
@@ -32,21 +32,21 @@ struct gate_config {
 	bool list_rules;
 
 	/* check: the Alembic project and the scratch database */
-	char *project_dir;       /* --project, default "." */
-	char *alembic_name;      /* -n, the ini section */
-	struct strlist x_args;   /* -x, passed to env.py */
-	char *python;            /* --python */
-	char *alembic_cmd;       /* --alembic-cmd: per-step CLI mode */
-	char *pg_bindir;         /* --pg-bindir */
-	char *scratch_url;       /* --scratch-url */
-	char *scratch_cache;     /* --scratch-cache */
-	bool keep_scratch;       /* --keep-scratch */
-	char *production_url;    /* --production-url, MIGRATE_GATE_PRODUCTION_URL or DATABASE_URI */
-	char *since;             /* --since REV */
-	char *base_ref;          /* --base-ref GIT_REF */
-	bool allow_heads;        /* --heads: several heads are fine */
-	unsigned step_timeout_s; /* --step-timeout, 0 = none */
-	bool replay_from_base;   /* --replay-from-base */
+	char *project_dir;             /* --project, default "." */
+	char *alembic_name;            /* -n, the ini section */
+	struct strlist x_args;         /* -x, passed to env.py */
+	char *python;                  /* --python */
+	char *alembic_cmd;             /* --alembic-cmd: per-step CLI mode */
+	char *pg_bindir;               /* --pg-bindir */
+	char *scratch_url;             /* --scratch-url */
+	char *scratch_cache;           /* --scratch-cache */
+	bool keep_scratch;             /* --keep-scratch */
+	char *production_url;          /* --production-url, MIGRATE_GATE_PRODUCTION_URL or DATABASE_URI */
+	char *since;                   /* --since REV */
+	char *base_ref;                /* --base-ref GIT_REF */
+	bool allow_heads;              /* --heads: several heads are fine */
+	unsigned step_timeout_s;       /* --step-timeout, 0 = none */
+	bool replay_from_base;         /* --replay-from-base */
 	enum severity not_implemented; /* --downgrade-not-implemented LEVEL */
 };
 
@@ -54,8 +54,8 @@ struct gate_config {
 struct command_spec {
 	const char *name;
 	const char *summary;
-	const char *usage;   /* full --help text */
-	unsigned options;    /* OPT_* bits */
+	const char *usage; /* full --help text */
+	unsigned options;  /* OPT_* bits */
 };
 
 #define OPT_LINT 0x1u  /* lint rule options: lint and check */

@@ -25,6 +25,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 struct check_run {
@@ -32,7 +33,8 @@ struct check_run {
 	char *project_dir; /* absolute */
 	char *config_path; /* absolute alembic.ini, or NULL for the driver's default */
 	struct driver *driver;
-	struct cli_steps *cli; /* --alembic-cmd: the steps run through it, the graph and offline SQL through the driver */
+	struct cli_steps
+	    *cli; /* --alembic-cmd: the steps run through it, the graph and offline SQL through the driver */
 	struct step_runner steps;
 	struct scratch *scratch;
 	PGconn *db;
@@ -52,8 +54,8 @@ static char *absolute(const char *path)
 static int start_driver(struct check_run *run)
 {
 	const struct gate_config *cfg = run->cfg;
-	struct driver_options opt = {cfg->python, run->project_dir, run->config_path, cfg->alembic_name,
-				     &cfg->x_args, NULL, cfg->step_timeout_s};
+	struct driver_options opt = {cfg->python, run->project_dir,   run->config_path, cfg->alembic_name, &cfg->x_args,
+	                             NULL,        cfg->step_timeout_s};
 	if (driver_start(&opt, &run->driver))
 		return -1;
 	log_debug("alembic driver runs under %s", driver_python(run->driver));
@@ -63,10 +65,11 @@ static int start_driver(struct check_run *run)
 static void warn_version_mismatch(const struct check_run *run, int production_major)
 {
 	int scratch_major = scratch_server_major(run->scratch);
-	log_info("scratch PostgreSQL %d%s", scratch_major, run->cfg->scratch_url ? " (--scratch-url)" : " (ephemeral cluster)");
+	log_info("scratch PostgreSQL %d%s", scratch_major,
+	         run->cfg->scratch_url ? " (--scratch-url)" : " (ephemeral cluster)");
 	if (production_major && production_major != scratch_major)
 		log_warn("scratch PostgreSQL %d differs from production's %d: results may differ", scratch_major,
-			 production_major);
+		         production_major);
 }
 
 static int start_scratch(struct check_run *run, int production_major)
@@ -111,7 +114,7 @@ static size_t statement_at(const struct lint_input_stmt *stmts, size_t n, size_t
 
 /* Moves a finding from the joined SQL to the revision file's op.* call that ran the statement. */
 static void map_to_revision(struct finding *f, const struct revision_outcome *o, const struct lint_input_stmt *stmts,
-			    size_t n, struct sourcemap *m, unsigned *last_line)
+                            size_t n, struct sourcemap *m, unsigned *last_line)
 {
 	size_t i = statement_at(stmts, n, f->offset);
 	char *sql = xstrndup(stmts[i].sql, stmts[i].len);
@@ -125,7 +128,7 @@ static void map_to_revision(struct finding *f, const struct revision_outcome *o,
 	free(f->source_line);
 	f->source_line = sourcemap_line(m, f->line);
 	buf_addf(&msg, "%s (SQL: %.*s%s)", f->message, (int)(stmts[i].len > 120 ? 120 : stmts[i].len), stmts[i].sql,
-		 stmts[i].len > 120 ? "..." : "");
+	         stmts[i].len > 120 ? "..." : "");
 	free(f->message);
 	f->message = buf_detach(&msg);
 	free(f->file);
@@ -164,8 +167,8 @@ static int offline_source(struct check_run *run, const struct revision_outcome *
 		return -1;
 	if (offline->status != STEP_OK)
 		log_warn("%s is not linted: offline SQL of %s failed: %s%s%s", o->file, o->rev->id,
-			 offline->error_type ? offline->error_type : "", offline->error_type ? ": " : "",
-			 offline->error_message ? offline->error_message : "unknown error");
+		         offline->error_type ? offline->error_type : "", offline->error_type ? ": " : "",
+		         offline->error_message ? offline->error_message : "unknown error");
 	return 0;
 }
 
@@ -208,7 +211,7 @@ static int replay_and_lint(struct check_run *run)
 {
 	struct strlist baseline = STRLIST_INIT;
 	struct replay_ctx ctx = {&run->steps, run->db, &run->graph, run->project_dir, run->cfg->not_implemented,
-				 &run->report};
+	                         &run->report};
 	struct snapshot empty = SNAPSHOT_INIT;
 	rev_graph_baseline(&run->graph, &run->fresh, &baseline);
 	int rc = run->cfg->replay_from_base ? replay_snapshot(&ctx, &empty) : 0;

@@ -5,10 +5,11 @@
 
 #include "cmd/cmd.h"
 #include "lint/lint.h"
-#include "util/banned.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/log.h"
+
+#include "util/banned.h"
 
 static void list_rules(void)
 {
@@ -43,7 +44,7 @@ int cmd_lint(const struct gate_config *cfg)
 		return -1;
 	if (!cfg->paths.n)
 		return gate_error(EXIT_USAGE, "pass .sql files, folders of them, or - to read stdin",
-				  "lint needs at least one path");
+		                  "lint needs at least one path");
 	struct strlist files = STRLIST_INIT;
 	struct report r;
 	report_init(&r);

@@ -10,10 +10,10 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
-static int from_production(const struct gate_config *cfg, const struct rev_graph *g, struct strlist *fresh,
-			   int *major)
+static int from_production(const struct gate_config *cfg, const struct rev_graph *g, struct strlist *fresh, int *major)
 {
 	PGconn *c = NULL;
 	struct strlist rows = STRLIST_INIT;
@@ -34,7 +34,8 @@ static int from_production(const struct gate_config *cfg, const struct rev_graph
 /* A git ref goes into a command line: allow only the characters refs use. */
 static bool safe_ref(const char *ref)
 {
-	return *ref && ref[0] != '-' && strspn(ref, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-~^@") == strlen(ref);
+	return *ref && ref[0] != '-' &&
+	       strspn(ref, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-~^@") == strlen(ref);
 }
 
 /* A shell word: 'it'\''s'. */
@@ -74,8 +75,9 @@ static int added_files(const char *ref, const char *dir, struct strlist *out)
 	buf_release(&cmd);
 	buf_release(&line);
 	if (status != 0 || !out->n)
-		return gate_error(EXIT_USAGE, "run inside the git checkout and fetch the base ref (fetch-depth: 0 in CI)",
-				  "cannot list the files added since '%s'", ref);
+		return gate_error(EXIT_USAGE,
+		                  "run inside the git checkout and fetch the base ref (fetch-depth: 0 in CI)",
+		                  "cannot list the files added since '%s'", ref);
 	return 0;
 }
 
@@ -91,7 +93,7 @@ static int from_base_ref(const struct gate_config *cfg, const struct rev_graph *
 {
 	if (!safe_ref(cfg->base_ref))
 		return gate_error(EXIT_USAGE, "give a branch, tag or commit, e.g. --base-ref origin/main",
-				  "invalid --base-ref '%s'", cfg->base_ref);
+		                  "invalid --base-ref '%s'", cfg->base_ref);
 	struct strlist added = STRLIST_INIT, order = STRLIST_INIT;
 	int rc = added_files(cfg->base_ref, cfg->project_dir ? cfg->project_dir : ".", &added);
 	if (!rc) {
@@ -107,7 +109,7 @@ static int from_base_ref(const struct gate_config *cfg, const struct rev_graph *
 }
 
 int select_new_revisions(const struct gate_config *cfg, const struct rev_graph *g, struct strlist *fresh,
-			 int *production_major)
+                         int *production_major)
 {
 	*production_major = 0;
 	if (rev_graph_check_heads(g, cfg->allow_heads))

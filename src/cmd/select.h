@@ -11,6 +11,6 @@
  * heads are an error unless --heads. Returns 0 or -1 with a recorded error.
  */
 int select_new_revisions(const struct gate_config *cfg, const struct rev_graph *g, struct strlist *fresh,
-			 int *production_major);
+                         int *production_major);
 
 #endif

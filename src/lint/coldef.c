@@ -3,8 +3,9 @@
 #include <string.h>
 
 #include "lint/node.h"
-#include "util/banned.h"
 #include "util/buf.h"
+
+#include "util/banned.h"
 
 static void add_typmods(struct buf *b, const cJSON *typmods)
 {
@@ -39,8 +40,7 @@ char *coldef_type_string(const cJSON *type_name)
 		buf_adds(&b, s);
 	}
 	add_typmods(&b, node_field(type_name, "typmods"));
-	cJSON_ArrayForEach(n, node_field(type_name, "arrayBounds"))
-		buf_adds(&b, "[]");
+	cJSON_ArrayForEach(n, node_field(type_name, "arrayBounds")) buf_adds(&b, "[]");
 	return buf_detach(&b);
 }
 

@@ -7,9 +7,10 @@
 
 #include "lint/coldef.h"
 #include "lint/internal.h"
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 void lint_ctx_init(struct lint_ctx *ctx, const struct lint_config *cfg)
 {
@@ -54,16 +55,25 @@ void lint_ctx_release(struct lint_ctx *ctx)
 	free(ctx->prev_alter_rel);
 }
 
-bool lint_first_in_tx(struct lint_ctx *ctx, const struct rule_info *rule) { return strset_add(&ctx->tx_reported, rule->id); }
+bool lint_first_in_tx(struct lint_ctx *ctx, const struct rule_info *rule)
+{
+	return strset_add(&ctx->tx_reported, rule->id);
+}
 
-bool lint_lock_timeout_set(const struct lint_ctx *ctx) { return ctx->lock_timeout || ctx->tx_lock_timeout; }
+bool lint_lock_timeout_set(const struct lint_ctx *ctx)
+{
+	return ctx->lock_timeout || ctx->tx_lock_timeout;
+}
 
 bool lint_statement_timeout_set(const struct lint_ctx *ctx)
 {
 	return ctx->statement_timeout || ctx->tx_statement_timeout;
 }
 
-bool lint_key_is_new(const struct lint_ctx *ctx, const char *rel_key) { return strset_has(&ctx->new_rels, rel_key); }
+bool lint_key_is_new(const struct lint_ctx *ctx, const char *rel_key)
+{
+	return strset_has(&ctx->new_rels, rel_key);
+}
 
 bool lint_set_has_col(const struct strset *set, const char *rel, const char *col)
 {
@@ -188,7 +198,7 @@ static void after_create(struct lint_ctx *ctx, const cJSON *b)
 		if (col) {
 			add_col(&ctx->new_cols, rel, node_str(col, "colname"));
 			cJSON_ArrayForEach(con, node_field(col, "constraints"))
-				record_constraint(ctx, rel, node_body(con), node_str(col, "colname"));
+			    record_constraint(ctx, rel, node_body(con), node_str(col, "colname"));
 		} else {
 			record_constraint(ctx, rel, node_as(elt, "Constraint"), NULL);
 		}
@@ -232,7 +242,7 @@ static void after_alter_cmd(struct lint_ctx *ctx, const char *rel, const cJSON *
 		add_col(&ctx->new_cols, rel, node_str(col, "colname"));
 		record_added_col(ctx, rel, col);
 		cJSON_ArrayForEach(con, node_field(col, "constraints"))
-			record_constraint(ctx, rel, node_body(con), node_str(col, "colname"));
+		    record_constraint(ctx, rel, node_body(con), node_str(col, "colname"));
 	} else if (!strcmp(sub, "AT_AlterColumnType")) {
 		set_col_type(ctx, rel, node_str(cmd, "name"), node_field(node_as(def, "ColumnDef"), "typeName"));
 	} else if (!strcmp(sub, "AT_AddConstraint")) {
@@ -246,8 +256,7 @@ static void after_alter(struct lint_ctx *ctx, const cJSON *b)
 {
 	char *rel = node_relation_key(node_field(b, "relation"));
 	const cJSON *cmd;
-	cJSON_ArrayForEach(cmd, node_field(b, "cmds"))
-		after_alter_cmd(ctx, rel, node_as(cmd, "AlterTableCmd"));
+	cJSON_ArrayForEach(cmd, node_field(b, "cmds")) after_alter_cmd(ctx, rel, node_as(cmd, "AlterTableCmd"));
 	free(ctx->prev_alter_rel);
 	ctx->prev_alter_rel = rel;
 }
@@ -274,7 +283,7 @@ static void after_update(struct lint_ctx *ctx, const cJSON *b)
 	char *rel = node_relation_key(node_field(b, "relation"));
 	const cJSON *t;
 	cJSON_ArrayForEach(t, node_field(b, "targetList"))
-		add_col(&ctx->backfilled, rel, node_str(node_as(t, "ResTarget"), "name"));
+	    add_col(&ctx->backfilled, rel, node_str(node_as(t, "ResTarget"), "name"));
 	free(rel);
 }
 
@@ -334,7 +343,8 @@ static void after_select(struct lint_ctx *ctx, const cJSON *b)
 		const cJSON *args = node_field(call, "args");
 		if (!fn || strcmp(fn, "set_config") || cJSON_GetArraySize(args) != 3)
 			continue;
-		const char *name = node_str(node_field(node_as(cJSON_GetArrayItem(args, 0), "A_Const"), "sval"), "sval");
+		const char *name =
+		    node_str(node_field(node_as(cJSON_GetArrayItem(args, 0), "A_Const"), "sval"), "sval");
 		const cJSON *local = node_as(cJSON_GetArrayItem(args, 2), "A_Const");
 		bool is_local = node_bool(node_field(local, "boolval"), "boolval");
 		if (name)
@@ -354,16 +364,16 @@ static void after_transaction(struct lint_ctx *ctx, const cJSON *b)
 		ctx->in_tx = true;
 		ctx->explicit_tx = true;
 	} else if (!strcmp(kind, "TRANS_STMT_COMMIT") || !strcmp(kind, "TRANS_STMT_ROLLBACK") ||
-		   !strcmp(kind, "TRANS_STMT_COMMIT_PREPARED") || !strcmp(kind, "TRANS_STMT_PREPARE")) {
+	           !strcmp(kind, "TRANS_STMT_COMMIT_PREPARED") || !strcmp(kind, "TRANS_STMT_PREPARE")) {
 		end_transaction(ctx);
 	}
 }
 
 static bool is_ddl(const char *type)
 {
-	static const char *const dml[] = {"SelectStmt", "UpdateStmt", "DeleteStmt", "InsertStmt",
-					  "VariableSetStmt", "TransactionStmt", "DoStmt", "LockStmt",
-					  "VariableShowStmt", "ExplainStmt", "CopyStmt", "NotifyStmt"};
+	static const char *const dml[] = {"SelectStmt",       "UpdateStmt",      "DeleteStmt", "InsertStmt",
+	                                  "VariableSetStmt",  "TransactionStmt", "DoStmt",     "LockStmt",
+	                                  "VariableShowStmt", "ExplainStmt",     "CopyStmt",   "NotifyStmt"};
 	for (size_t i = 0; i < sizeof(dml) / sizeof(dml[0]); i++)
 		if (!strcmp(type, dml[i]))
 			return false;

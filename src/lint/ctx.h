@@ -32,7 +32,7 @@ const char *lock_mode_name(enum lock_mode m);
 struct rel_lock {
 	char *rel; /* relation key, see node_relation_key() */
 	enum lock_mode mode;
-	bool is_new; /* created earlier in this unit: nobody else can be waiting on it */
+	bool is_new;  /* created earlier in this unit: nobody else can be waiting on it */
 	int location; /* where the relation is named, relative to the statement; -1 if unknown */
 };
 
@@ -44,13 +44,13 @@ enum stmt_origin {
 };
 
 struct lint_stmt {
-	const cJSON *node;  /* {"IndexStmt": {...}} */
-	const char *type;   /* "IndexStmt" */
-	const cJSON *body;  /* the inner object */
-	const char *text;   /* the unit's whole text (the parsed string for nested statements) */
-	size_t base;        /* file offset that node "location" values are relative to */
-	size_t offset;      /* file offset of the statement's first token */
-	size_t length;      /* bytes up to (excluding) the semicolon */
+	const cJSON *node; /* {"IndexStmt": {...}} */
+	const char *type;  /* "IndexStmt" */
+	const cJSON *body; /* the inner object */
+	const char *text;  /* the unit's whole text (the parsed string for nested statements) */
+	size_t base;       /* file offset that node "location" values are relative to */
+	size_t offset;     /* file offset of the statement's first token */
+	size_t length;     /* bytes up to (excluding) the semicolon */
 	enum stmt_origin origin;
 	struct rel_lock *locks; /* relations this statement locks */
 	size_t n_locks;
@@ -62,38 +62,38 @@ struct lint_ctx {
 	int pg_version;
 
 	/* Unit scope: objects created in this unit are invisible to others. */
-	struct strset new_rels;   /* tables, indexes, views, sequences: "rel" */
-	struct strset new_cols;   /* "rel.col" */
-	struct strset backfilled; /* "rel.col" seen as an UPDATE target */
-	struct strset nn_checks;  /* "rel.col" with a validated CHECK (col IS NOT NULL) */
-	struct strset null_cols;  /* "rel.col" added with nothing for existing rows (see coldef_fills_rows) */
-	struct strset col_types;  /* "rel.col" -> type set by ADD COLUMN / ALTER TYPE (coldef_type_string) */
-	struct strset indexed;    /* "rel(col1,col2,...)" indexes created in this unit */
+	struct strset new_rels;        /* tables, indexes, views, sequences: "rel" */
+	struct strset new_cols;        /* "rel.col" */
+	struct strset backfilled;      /* "rel.col" seen as an UPDATE target */
+	struct strset nn_checks;       /* "rel.col" with a validated CHECK (col IS NOT NULL) */
+	struct strset null_cols;       /* "rel.col" added with nothing for existing rows (see coldef_fills_rows) */
+	struct strset col_types;       /* "rel.col" -> type set by ADD COLUMN / ALTER TYPE (coldef_type_string) */
+	struct strset indexed;         /* "rel(col1,col2,...)" indexes created in this unit */
 	struct strlist pending_checks; /* "rel.constraint\tcol" NOT VALID IS NOT NULL checks */
 	/* Written by the constraints family, not the engine: foreign keys on tables new in this
 	 * unit, "offset\tlength\trel\tcol1,col2\tname\treferenced", judged at the unit's end
 	 * (columns "*": the table has indexes the unit does not show). */
 	struct strlist new_fks;
-	struct strset new_objects;     /* "schema NAME", "type NAME" (last name), "constraint REL.NAME" */
-	bool saw_ddl;             /* some DDL ran earlier in this unit */
-	bool saw_dml;             /* some UPDATE/DELETE ran earlier in this unit */
+	struct strset new_objects; /* "schema NAME", "type NAME" (last name), "constraint REL.NAME" */
+	bool saw_ddl;              /* some DDL ran earlier in this unit */
+	bool saw_dml;              /* some UPDATE/DELETE ran earlier in this unit */
 
 	/* Session settings in effect. */
 	bool lock_timeout;
 	bool statement_timeout;
 	/* Transaction state. */
-	bool in_tx;       /* inside a transaction (explicit or assumed) */
-	bool explicit_tx; /* opened by BEGIN in this unit */
-	bool tx_lock_timeout;      /* SET LOCAL, ends with the transaction */
+	bool in_tx;           /* inside a transaction (explicit or assumed) */
+	bool explicit_tx;     /* opened by BEGIN in this unit */
+	bool tx_lock_timeout; /* SET LOCAL, ends with the transaction */
 	bool tx_statement_timeout;
 	struct strset tx_not_valid; /* "rel.constraint" added NOT VALID in this transaction */
 	char *tx_exclusive_rel;     /* existing relation locked ACCESS EXCLUSIVE in this transaction */
 	struct strset tx_reported;  /* ids of rules that report once per transaction and did */
-	char *tx_ddl_rel; /* existing relation a non-DML statement locked SHARE or stronger in this transaction */
-	char *tx_dml_rel; /* existing relation an UPDATE/DELETE changed in this transaction */
-	char *prev_alter_rel;       /* relation of the previous statement when it was ALTER TABLE */
+	char *tx_ddl_rel;     /* existing relation a non-DML statement locked SHARE or stronger in this transaction */
+	char *tx_dml_rel;     /* existing relation an UPDATE/DELETE changed in this transaction */
+	char *prev_alter_rel; /* relation of the previous statement when it was ALTER TABLE */
 	enum lock_mode prev_alter_lock; /* the lock that ALTER TABLE took on prev_alter_rel */
-	size_t statements;          /* statements seen so far */
+	size_t statements;              /* statements seen so far */
 
 	/* Engine internals. */
 	struct lint_engine *engine;
@@ -130,6 +130,6 @@ enum lock_mode lint_strongest_existing_lock(const struct lint_stmt *st, const st
  * Configuration and suppression comments are applied here.
  */
 void lint_report(struct lint_ctx *ctx, const struct lint_stmt *st, const struct rule_info *rule, int location,
-		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -15,10 +15,11 @@
 #include "lint/rules/rules.h"
 #include "lint/source.h"
 #include "lint/suppress.h"
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 /* A statement's place in the unit's text. */
 struct span {
@@ -71,10 +72,10 @@ static void add_finding(struct lint_engine *e, const struct rule_state *rs, size
 	f->source_line = source_line_text(&e->src, f->line);
 }
 
-static void report_at(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end,
-		      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
-static void report_at(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end,
-		      const char *fmt, va_list ap)
+static void report_at(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end, const char *fmt,
+                      va_list ap) __attribute__((format(printf, 5, 0)));
+static void report_at(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end, const char *fmt,
+                      va_list ap)
 {
 	struct rule_state rs = ruleconf_get(&e->rules, rule);
 	if (!rs.on)
@@ -89,9 +90,9 @@ static void report_at(struct lint_engine *e, const struct rule_info *rule, size_
 }
 
 static void report_engine(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end,
-			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static void report_engine(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end,
-			  const char *fmt, ...)
+                          const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -100,7 +101,7 @@ static void report_engine(struct lint_engine *e, const struct rule_info *rule, s
 }
 
 void lint_report(struct lint_ctx *ctx, const struct lint_stmt *st, const struct rule_info *rule, int location,
-		 const char *fmt, ...)
+                 const char *fmt, ...)
 {
 	/* Nested statements (base SIZE_MAX) have no file positions of their own. */
 	size_t offset = location >= 0 && st->base != SIZE_MAX ? st->base + (size_t)location : st->offset;
@@ -164,7 +165,7 @@ static void activate_suppressions(struct lint_engine *e, size_t start, size_t to
 }
 
 static void lint_node(struct lint_ctx *ctx, const cJSON *node, const char *sql, size_t base, size_t offset,
-		      size_t length, enum stmt_origin origin, bool autocommit);
+                      size_t length, enum stmt_origin origin, bool autocommit);
 
 static void lint_nested(struct lint_ctx *ctx, const struct lint_stmt *parent)
 {
@@ -180,11 +181,12 @@ static void lint_nested(struct lint_ctx *ctx, const struct lint_stmt *parent)
 		cJSON *tree = r.error ? NULL : cJSON_Parse(r.parse_tree);
 		const cJSON *raw;
 		if (!r.error && !tree)
-			lint_report(ctx, parent, &rule_unanalysed, -1, "a statement in the body nests too deeply to be analysed");
+			lint_report(ctx, parent, &rule_unanalysed, -1,
+			            "a statement in the body nests too deeply to be analysed");
 		/* Positions inside a body are not file positions: point at the enclosing statement. */
 		cJSON_ArrayForEach(raw, cJSON_GetObjectItemCaseSensitive(tree, "stmts"))
-			lint_node(ctx, cJSON_GetObjectItemCaseSensitive(raw, "stmt"), queries.items[i], SIZE_MAX,
-				  parent->offset, parent->length, origin, parent->autocommit);
+		    lint_node(ctx, cJSON_GetObjectItemCaseSensitive(raw, "stmt"), queries.items[i], SIZE_MAX,
+		              parent->offset, parent->length, origin, parent->autocommit);
 		cJSON_Delete(tree);
 		pg_query_free_parse_result(r);
 	}
@@ -192,10 +194,10 @@ static void lint_nested(struct lint_ctx *ctx, const struct lint_stmt *parent)
 }
 
 static void lint_node(struct lint_ctx *ctx, const cJSON *node, const char *sql, size_t base, size_t offset,
-		      size_t length, enum stmt_origin origin, bool autocommit)
+                      size_t length, enum stmt_origin origin, bool autocommit)
 {
-	struct lint_stmt st = {node, node_type(node), node_body(node), sql, base, offset, length, origin, NULL, 0,
-			       autocommit};
+	struct lint_stmt st = {node, node_type(node), node_body(node), sql, base, offset, length, origin, NULL,
+	                       0,    autocommit};
 	if (!st.body)
 		return;
 	lint_locks_compute(ctx, &st);
@@ -209,7 +211,7 @@ static void lint_node(struct lint_ctx *ctx, const cJSON *node, const char *sql, 
 }
 
 static void report_syntax_error(struct lint_engine *e, const PgQueryError *err, const char *sql, size_t start,
-				size_t tok, size_t end)
+                                size_t tok, size_t end)
 {
 	size_t at = tok;
 	if (err->cursorpos > 0)
@@ -245,7 +247,7 @@ static void lint_span(struct lint_ctx *ctx, const struct span *sp)
 			size_t first = first_token(e->src.text, sp->start + loc, sp->start + loc + len);
 			e->out->statements++;
 			lint_node(ctx, cJSON_GetObjectItemCaseSensitive(raw, "stmt"), sql, sp->start, first,
-				  sp->start + loc + len - first, ORIGIN_TOP, sp->autocommit);
+			          sp->start + loc + len - first, ORIGIN_TOP, sp->autocommit);
 		}
 		cJSON_Delete(tree);
 	}
@@ -280,7 +282,7 @@ static size_t first_semicolon(const char *text, size_t start, size_t end)
 		char *prefix = xstrndup(text + start, take);
 		PgQueryScanResult r = pg_query_scan(prefix);
 		PgQuery__ScanResult *scan =
-			r.error ? NULL : pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
+		    r.error ? NULL : pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
 		size_t semi = end;
 		for (size_t i = 0; scan && i < scan->n_tokens && semi == end; i++)
 			if (scan->tokens[i]->token == PG_QUERY__TOKEN__ASCII_59)
@@ -322,7 +324,7 @@ static size_t unterminated_at(const char *text, size_t start, size_t end, const 
  * worth it, and *open where an unterminated construct begins (or SIZE_MAX).
  */
 static size_t split_from(const char *text, size_t start, size_t end, struct span **spans, size_t *n, size_t *alloc,
-			 bool *more, size_t *open)
+                         bool *more, size_t *open)
 {
 	PgQuerySplitResult r = pg_query_split_with_scanner(text + start);
 	size_t covered = start;
@@ -400,8 +402,8 @@ static int validate(const struct lint_unit *u, const char *text, size_t len)
 	int kind = source_validate(text, len, &bad);
 	const char *name = u->file ? u->file : "<stdin>";
 	if (kind == 1)
-		return gate_error(EXIT_USAGE, "lint only SQL text files", "'%s' is a binary file (NUL byte at offset %zu)",
-				  name, bad);
+		return gate_error(EXIT_USAGE, "lint only SQL text files",
+		                  "'%s' is a binary file (NUL byte at offset %zu)", name, bad);
 	if (kind == 2) {
 		struct source s;
 		unsigned line, col;
@@ -409,7 +411,7 @@ static int validate(const struct lint_unit *u, const char *text, size_t len)
 		source_position(&s, bad, &line, &col);
 		source_release(&s);
 		return gate_error(EXIT_USAGE, "save the file as UTF-8; PostgreSQL migrations are read as UTF-8",
-				  "'%s' is not valid UTF-8 at line %u, column %u", name, line, col);
+		                  "'%s' is not valid UTF-8 at line %u, column %u", name, line, col);
 	}
 	return 0;
 }
@@ -426,21 +428,23 @@ static void note_bad_directives(struct lint_engine *e)
 {
 	for (size_t i = 0; i < e->sup.bad.n; i++)
 		add_note(e, "ignored unreadable directive", e->sup.bad.items[i],
-			 "write '-- migrate-gate: ignore RULES' or 'ignore-file [RULES]'");
+		         "write '-- migrate-gate: ignore RULES' or 'ignore-file [RULES]'");
 	for (size_t i = 0; i < e->sup.n; i++)
 		for (size_t k = 0; k < e->sup.items[i].rules.n; k++)
 			if (!lint_rule_by_id(e->sup.items[i].rules.items[k]))
 				add_note(e, "an ignore comment names an unknown rule", e->sup.items[i].rules.items[k],
-					 "run 'migrate-gate lint --list-rules' for the ids");
+				         "run 'migrate-gate lint --list-rules' for the ids");
 }
 
 static void note_ignore_file(struct lint_engine *e)
 {
 	if (!e->sup.file_all)
 		return;
-	report_engine(e, &rule_ignore_file, 0, 0, "all findings in this file are suppressed by '-- migrate-gate: ignore-file'");
+	report_engine(e, &rule_ignore_file, 0, 0,
+	              "all findings in this file are suppressed by '-- migrate-gate: ignore-file'");
 	struct buf note = BUF_INIT;
-	buf_addf(&note, "%s: every rule is ignored by a bare ignore-file comment", e->unit->file ? e->unit->file : "<stdin>");
+	buf_addf(&note, "%s: every rule is ignored by a bare ignore-file comment",
+	         e->unit->file ? e->unit->file : "<stdin>");
 	strlist_add_owned(&e->out->notes, buf_detach(&note));
 }
 

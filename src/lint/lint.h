@@ -12,8 +12,8 @@
 #include "util/strset.h"
 
 struct lint_config {
-	int pg_version;             /* target major version, e.g. 15 */
-	bool assume_in_transaction; /* a unit starts inside a transaction (Alembic's default) */
+	int pg_version;                 /* target major version, e.g. 15 */
+	bool assume_in_transaction;     /* a unit starts inside a transaction (Alembic's default) */
 	const struct strlist *enable;   /* rule ids switched on */
 	const struct strlist *disable;  /* rule ids switched off */
 	const struct strlist *severity; /* "rule=level" overrides */
@@ -27,10 +27,10 @@ struct lint_input_stmt {
 };
 
 struct lint_unit {
-	const char *file;     /* the name findings carry */
-	const char *text;     /* NUL-terminated source; NULL when stmts is given */
+	const char *file; /* the name findings carry */
+	const char *text; /* NUL-terminated source; NULL when stmts is given */
 	size_t len;
-	const char *revision; /* Alembic revision, or NULL */
+	const char *revision;                /* Alembic revision, or NULL */
 	const struct lint_input_stmt *stmts; /* executed statements, or NULL */
 	size_t n_stmts;
 };

@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "lint/internal.h"
-#include "util/banned.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 struct lock_sink {
 	const struct lint_ctx *ctx;
@@ -55,13 +56,13 @@ static enum lock_mode alter_cmd_lock(const cJSON *cmd, int pg_version)
 	const cJSON *def = node_as(node_field(cmd, "def"), "Constraint");
 	if (!sub)
 		return LOCK_ACCESS_EXCLUSIVE;
-	if (!strcmp(sub, "AT_ValidateConstraint") || !strcmp(sub, "AT_SetStatistics") ||
-	    !strcmp(sub, "AT_ClusterOn") || !strcmp(sub, "AT_DropCluster") || !strcmp(sub, "AT_SetOptions") ||
-	    !strcmp(sub, "AT_ResetOptions"))
+	if (!strcmp(sub, "AT_ValidateConstraint") || !strcmp(sub, "AT_SetStatistics") || !strcmp(sub, "AT_ClusterOn") ||
+	    !strcmp(sub, "AT_DropCluster") || !strcmp(sub, "AT_SetOptions") || !strcmp(sub, "AT_ResetOptions"))
 		return LOCK_SHARE_UPDATE_EXCLUSIVE;
 	if (!strcmp(sub, "AT_AttachPartition") && pg_version >= 12)
 		return LOCK_SHARE_UPDATE_EXCLUSIVE;
-	if (!strcmp(sub, "AT_DetachPartition") && node_bool(node_as(node_field(cmd, "def"), "PartitionCmd"), "concurrent"))
+	if (!strcmp(sub, "AT_DetachPartition") &&
+	    node_bool(node_as(node_field(cmd, "def"), "PartitionCmd"), "concurrent"))
 		return LOCK_SHARE_UPDATE_EXCLUSIVE;
 	if (!strcmp(sub, "AT_EnableTrig") || !strcmp(sub, "AT_DisableTrig") || !strcmp(sub, "AT_EnableTrigAll") ||
 	    !strcmp(sub, "AT_DisableTrigAll") || !strcmp(sub, "AT_EnableTrigUser") ||
@@ -106,14 +107,14 @@ static void create_table_locks(struct lock_sink *s, const cJSON *body)
 	}
 	const cJSON *parent;
 	cJSON_ArrayForEach(parent, node_field(body, "inhRelations"))
-		add_lock(s, node_as(parent, "RangeVar"), LOCK_SHARE_UPDATE_EXCLUSIVE);
+	    add_lock(s, node_as(parent, "RangeVar"), LOCK_SHARE_UPDATE_EXCLUSIVE);
 }
 
 static void drop_locks(struct lock_sink *s, const cJSON *body)
 {
 	const char *kind = node_str(body, "removeType");
 	if (!kind || (strcmp(kind, "OBJECT_TABLE") && strcmp(kind, "OBJECT_INDEX") && strcmp(kind, "OBJECT_VIEW") &&
-		      strcmp(kind, "OBJECT_MATVIEW") && strcmp(kind, "OBJECT_SEQUENCE")))
+	              strcmp(kind, "OBJECT_MATVIEW") && strcmp(kind, "OBJECT_SEQUENCE")))
 		return;
 	enum lock_mode mode = node_bool(body, "concurrent") ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE;
 	const cJSON *obj;
@@ -128,8 +129,7 @@ static void drop_locks(struct lock_sink *s, const cJSON *body)
 static void list_locks(struct lock_sink *s, const cJSON *list, const char *wrapper, enum lock_mode mode)
 {
 	const cJSON *n;
-	cJSON_ArrayForEach(n, list)
-		add_lock(s, wrapper ? node_as(n, wrapper) : n, mode);
+	cJSON_ArrayForEach(n, list) add_lock(s, wrapper ? node_as(n, wrapper) : n, mode);
 }
 
 /* LOCK TABLE's mode is PostgreSQL's LOCKMODE number, which enum lock_mode mirrors. */
@@ -144,8 +144,8 @@ static void vacuum_locks(struct lock_sink *s, const cJSON *body)
 	bool full = node_option_on(node_field(body, "options"), "full");
 	const cJSON *rel;
 	cJSON_ArrayForEach(rel, node_field(body, "rels"))
-		add_lock(s, node_field(node_as(rel, "VacuumRelation"), "relation"),
-			 full ? LOCK_ACCESS_EXCLUSIVE : LOCK_SHARE_UPDATE_EXCLUSIVE);
+	    add_lock(s, node_field(node_as(rel, "VacuumRelation"), "relation"),
+	             full ? LOCK_ACCESS_EXCLUSIVE : LOCK_SHARE_UPDATE_EXCLUSIVE);
 }
 
 static void dispatch(struct lock_sink *s, const char *type, const cJSON *b)
@@ -154,7 +154,7 @@ static void dispatch(struct lock_sink *s, const char *type, const cJSON *b)
 		alter_table_locks(s, b);
 	else if (!strcmp(type, "IndexStmt"))
 		add_lock(s, node_field(b, "relation"),
-			 node_bool(b, "concurrent") ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE);
+		         node_bool(b, "concurrent") ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE);
 	else if (!strcmp(type, "CreateStmt"))
 		create_table_locks(s, b);
 	else if (!strcmp(type, "DropStmt"))
@@ -168,11 +168,14 @@ static void dispatch(struct lock_sink *s, const char *type, const cJSON *b)
 	else if (!strcmp(type, "VacuumStmt"))
 		vacuum_locks(s, b);
 	else if (!strcmp(type, "ReindexStmt"))
-		add_lock(s, node_field(b, "relation"), node_option_on(node_field(b, "params"), "concurrently") ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE);
+		add_lock(s, node_field(b, "relation"),
+		         node_option_on(node_field(b, "params"), "concurrently") ? LOCK_SHARE_UPDATE_EXCLUSIVE
+		                                                                 : LOCK_SHARE);
 	else if (!strcmp(type, "CreateTrigStmt"))
 		add_lock(s, node_field(b, "relation"), LOCK_SHARE_ROW_EXCLUSIVE);
 	else if (!strcmp(type, "RefreshMatViewStmt"))
-		add_lock(s, node_field(b, "relation"), node_bool(b, "concurrent") ? LOCK_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE);
+		add_lock(s, node_field(b, "relation"),
+		         node_bool(b, "concurrent") ? LOCK_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE);
 	else if (!strcmp(type, "UpdateStmt") || !strcmp(type, "DeleteStmt") || !strcmp(type, "InsertStmt"))
 		add_lock(s, node_field(b, "relation"), LOCK_ROW_EXCLUSIVE);
 	else if (!strcmp(type, "LockStmt"))
@@ -198,9 +201,9 @@ void lint_locks_release(struct lint_stmt *st)
 
 const char *lock_mode_name(enum lock_mode m)
 {
-	static const char *const names[] = {"NONE", "ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE",
-					    "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE",
-					    "ACCESS EXCLUSIVE"};
+	static const char *const names[] = {
+	    "NONE",  "ACCESS SHARE",        "ROW SHARE", "ROW EXCLUSIVE",   "SHARE UPDATE EXCLUSIVE",
+	    "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"};
 	return (unsigned)m <= LOCK_ACCESS_EXCLUSIVE ? names[m] : "?";
 }
 

@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "lint/internal.h"
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 static const char *def_arg_string(const cJSON *list, const char *name)
 {
@@ -97,7 +98,7 @@ static void do_block(const struct lint_stmt *st, struct strlist *out, char **err
 	struct buf fn = BUF_INIT;
 	/* The PL/pgSQL parser takes a CREATE FUNCTION; a tag no body can contain wraps it. */
 	buf_addf(&fn, "CREATE FUNCTION migrate_gate_do() RETURNS void LANGUAGE plpgsql AS $mg_do_body$%s$mg_do_body$",
-		 body);
+	         body);
 	if (!strstr(body, "$mg_do_body$"))
 		plpgsql_queries(fn.data, out, error);
 	buf_release(&fn);

@@ -3,9 +3,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 const char *node_type(const cJSON *node)
 {
@@ -14,11 +15,20 @@ const char *node_type(const cJSON *node)
 	return node->child->string ? node->child->string : "";
 }
 
-const cJSON *node_body(const cJSON *node) { return node && cJSON_IsObject(node) ? node->child : NULL; }
+const cJSON *node_body(const cJSON *node)
+{
+	return node && cJSON_IsObject(node) ? node->child : NULL;
+}
 
-bool node_is(const cJSON *node, const char *type) { return !strcmp(node_type(node), type); }
+bool node_is(const cJSON *node, const char *type)
+{
+	return !strcmp(node_type(node), type);
+}
 
-const cJSON *node_as(const cJSON *node, const char *type) { return node_is(node, type) ? node->child : NULL; }
+const cJSON *node_as(const cJSON *node, const char *type)
+{
+	return node_is(node, type) ? node->child : NULL;
+}
 
 const cJSON *node_field(const cJSON *body, const char *key)
 {
@@ -44,11 +54,20 @@ int node_int(const cJSON *body, const char *key, int dflt)
 	return cJSON_IsNumber(v) ? v->valueint : dflt;
 }
 
-bool node_bool(const cJSON *body, const char *key) { return cJSON_IsTrue(node_field(body, key)); }
+bool node_bool(const cJSON *body, const char *key)
+{
+	return cJSON_IsTrue(node_field(body, key));
+}
 
-int node_location(const cJSON *body) { return node_int(body, "location", -1); }
+int node_location(const cJSON *body)
+{
+	return node_int(body, "location", -1);
+}
 
-const char *node_sval(const cJSON *node) { return node_str(node_as(node, "String"), "sval"); }
+const char *node_sval(const cJSON *node)
+{
+	return node_str(node_as(node, "String"), "sval");
+}
 
 const char *node_last_name(const cJSON *names)
 {

@@ -3,9 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/banned.h"
 #include "util/error.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 static struct rule_state *find(const struct ruleconf *rc, const char *id)
 {
@@ -92,7 +93,7 @@ static int check_ids(const struct strlist *ids, const char *option)
 	for (size_t i = 0; ids && i < ids->n; i++)
 		if (strcmp(ids->items[i], "all") && !lint_rule_by_id(ids->items[i]))
 			rc = gate_error(EXIT_USAGE, "run 'migrate-gate lint --list-rules' to see every rule id",
-					"unknown rule '%s' in %s", ids->items[i], option);
+			                "unknown rule '%s' in %s", ids->items[i], option);
 	return rc;
 }
 
@@ -107,14 +108,14 @@ int lint_config_check(const struct lint_config *cfg)
 		enum severity sev;
 		if (!lint_rule_by_id(id))
 			rc = gate_error(EXIT_USAGE, "run 'migrate-gate lint --list-rules' to see every rule id",
-					"unknown rule '%s' in --severity", id);
+			                "unknown rule '%s' in --severity", id);
 		else if (!level || severity_parse(level, &sev))
-			rc = gate_error(EXIT_USAGE, "write --severity RULE=error|warning|info|off",
-					"bad severity '%s'", cfg->severity->items[i]);
+			rc = gate_error(EXIT_USAGE, "write --severity RULE=error|warning|info|off", "bad severity '%s'",
+			                cfg->severity->items[i]);
 		free(id);
 	}
 	if (cfg->pg_version < 9 || cfg->pg_version > 18)
 		rc = gate_error(EXIT_USAGE, "give a PostgreSQL major version from 9 to 18, e.g. --pg-version 15",
-				"unsupported --pg-version %d", cfg->pg_version);
+		                "unsupported --pg-version %d", cfg->pg_version);
 	return rc ? -1 : 0;
 }

@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/banned.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 void source_init(struct source *s, const char *text, size_t len)
 {

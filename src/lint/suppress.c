@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/banned.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 #define MARKER "migrate-gate:"
 
@@ -89,8 +90,7 @@ void suppressions_scan(struct suppressions *s, const char *text, size_t len)
 		pg_query_free_scan_result(r);
 		return;
 	}
-	PgQuery__ScanResult *scan =
-		pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
+	PgQuery__ScanResult *scan = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
 	for (size_t i = 0; scan && i < scan->n_tokens; i++) {
 		const PgQuery__ScanToken *t = scan->tokens[i];
 		if (t->token == PG_QUERY__TOKEN__SQL_COMMENT && t->end > t->start + 2)

@@ -13,9 +13,9 @@
 #include "util/strset.h"
 
 struct suppress_comment {
-	size_t offset;       /* of the "--" */
-	bool trailing;       /* code stands before it on its line */
-	bool file_wide;      /* ignore-file */
+	size_t offset;        /* of the "--" */
+	bool trailing;        /* code stands before it on its line */
+	bool file_wide;       /* ignore-file */
 	struct strlist rules; /* empty: every rule */
 };
 
@@ -23,9 +23,9 @@ struct suppressions {
 	struct suppress_comment *items;
 	size_t n;
 	size_t alloc;
-	bool file_all;            /* a bare ignore-file */
+	bool file_all;             /* a bare ignore-file */
 	struct strlist file_rules; /* rules named by ignore-file comments */
-	struct strlist bad;       /* directives that could not be read, for notes */
+	struct strlist bad;        /* directives that could not be read, for notes */
 };
 
 void suppressions_init(struct suppressions *s);

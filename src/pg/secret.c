@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/log.h"
+
 #include "util/banned.h"
 
 void pg_register_dsn_secret(const char *dsn)

@@ -16,45 +16,44 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+
 #include "util/banned.h"
 
 static const struct rule_info rule_step_failed = {
-	"replay-step-failed", SEV_ERROR, "a migration step raised on the scratch database",
-	"reproduce it with alembic upgrade/downgrade on an empty database and fix the error", false};
+    "replay-step-failed", SEV_ERROR, "a migration step raised on the scratch database",
+    "reproduce it with alembic upgrade/downgrade on an empty database and fix the error", false};
 static const struct rule_info rule_leftover = {
-	"downgrade-leaves-object", SEV_ERROR, "the downgrade leaves behind an object the upgrade created",
-	"drop the object in downgrade(), in the reverse order of upgrade()", false};
-static const struct rule_info rule_removes = {
-	"downgrade-removes-object", SEV_ERROR, "the downgrade removes an object that existed before the upgrade",
-	"undo only what upgrade() did", false};
-static const struct rule_info rule_changes = {
-	"downgrade-changes-object", SEV_ERROR, "an object differs after the downgrade from before the upgrade",
-	"restore the object's previous definition in downgrade()", false};
+    "downgrade-leaves-object", SEV_ERROR, "the downgrade leaves behind an object the upgrade created",
+    "drop the object in downgrade(), in the reverse order of upgrade()", false};
+static const struct rule_info rule_removes = {"downgrade-removes-object", SEV_ERROR,
+                                              "the downgrade removes an object that existed before the upgrade",
+                                              "undo only what upgrade() did", false};
+static const struct rule_info rule_changes = {"downgrade-changes-object", SEV_ERROR,
+                                              "an object differs after the downgrade from before the upgrade",
+                                              "restore the object's previous definition in downgrade()", false};
 static const struct rule_info rule_not_repeatable = {
-	"upgrade-not-repeatable", SEV_ERROR, "upgrading again after the downgrade gives a different schema",
-	"make downgrade() return exactly to the state upgrade() started from", false};
+    "upgrade-not-repeatable", SEV_ERROR, "upgrading again after the downgrade gives a different schema",
+    "make downgrade() return exactly to the state upgrade() started from", false};
 static const struct rule_info rule_empty_downgrade = {
-	"empty-downgrade", SEV_WARNING, "downgrade() executes nothing although upgrade() changes the schema",
-	"write the downgrade, or raise NotImplementedError to mark the revision irreversible", false};
+    "empty-downgrade", SEV_WARNING, "downgrade() executes nothing although upgrade() changes the schema",
+    "write the downgrade, or raise NotImplementedError to mark the revision irreversible", false};
 static const struct rule_info rule_not_implemented = {
-	"downgrade-not-implemented", SEV_WARNING, "downgrade() raises NotImplementedError",
-	"a rollback of this deploy needs a backup restore; set --downgrade-not-implemented to change the level",
-	false};
+    "downgrade-not-implemented", SEV_WARNING, "downgrade() raises NotImplementedError",
+    "a rollback of this deploy needs a backup restore; set --downgrade-not-implemented to change the level", false};
 static const struct rule_info rule_concurrently = {
-	"concurrently-outside-autocommit", SEV_ERROR,
-	"CONCURRENTLY ran inside the migration's transaction, which PostgreSQL refuses",
-	"wrap it in: with op.get_context().autocommit_block():", false};
+    "concurrently-outside-autocommit", SEV_ERROR,
+    "CONCURRENTLY ran inside the migration's transaction, which PostgreSQL refuses",
+    "wrap it in: with op.get_context().autocommit_block():", false};
 static const struct rule_info rule_version_lost = {
-	"version-stamp-lost", SEV_ERROR, "alembic_version does not hold the expected revision after a step",
-	"do not write to alembic_version in migrations; let Alembic stamp it", false};
+    "version-stamp-lost", SEV_ERROR, "alembic_version does not hold the expected revision after a step",
+    "do not write to alembic_version in migrations; let Alembic stamp it", false};
 static const struct rule_info rule_rewrite = {
-	"table-rewrite", SEV_INFO, "the upgrade rewrote a relation that existed before (new relfilenode)",
-	"on a large table the rewrite holds ACCESS EXCLUSIVE for its whole duration; plan a window or avoid it",
-	false};
+    "table-rewrite", SEV_INFO, "the upgrade rewrote a relation that existed before (new relfilenode)",
+    "on a large table the rewrite holds ACCESS EXCLUSIVE for its whole duration; plan a window or avoid it", false};
 
 static const struct rule_info *const rules[] = {
-	&rule_step_failed, &rule_leftover, &rule_removes,    &rule_changes,      &rule_not_repeatable,
-	&rule_empty_downgrade, &rule_not_implemented, &rule_concurrently, &rule_version_lost, &rule_rewrite,
+    &rule_step_failed,     &rule_leftover,        &rule_removes,      &rule_changes,      &rule_not_repeatable,
+    &rule_empty_downgrade, &rule_not_implemented, &rule_concurrently, &rule_version_lost, &rule_rewrite,
 };
 
 const struct rule_info *const *replay_rules(size_t *n)
@@ -63,7 +62,10 @@ const struct rule_info *const *replay_rules(size_t *n)
 	return rules;
 }
 
-void replay_result_init(struct replay_result *r) { memset(r, 0, sizeof(*r)); }
+void replay_result_init(struct replay_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
 
 void replay_result_release(struct replay_result *r)
 {
@@ -89,11 +91,10 @@ static char *object_name(const char *identity)
 }
 
 /* Files a finding at the line of func (or of the op.* call that names `name`). */
-static void add(struct replay_ctx *c, const struct revision_outcome *o, const struct rule_info *rule,
-		enum severity sev, const char *func, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
-static void add(struct replay_ctx *c, const struct revision_outcome *o, const struct rule_info *rule,
-		enum severity sev, const char *func, const char *name, const char *fmt, ...)
+static void add(struct replay_ctx *c, const struct revision_outcome *o, const struct rule_info *rule, enum severity sev,
+                const char *func, const char *name, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void add(struct replay_ctx *c, const struct revision_outcome *o, const struct rule_info *rule, enum severity sev,
+                const char *func, const char *name, const char *fmt, ...)
 {
 	struct finding *f = report_add(c->report);
 	struct buf msg = BUF_INIT;
@@ -129,7 +130,7 @@ static void at_error_line(struct replay_ctx *c, const struct revision_outcome *o
 }
 
 static void add_step_failure(struct replay_ctx *c, const struct revision_outcome *o, const char *step,
-			     const struct step_result *r)
+                             const struct step_result *r)
 {
 	const char *func = strstr(step, "downgrade") ? "downgrade" : "upgrade";
 	const char *msg = r->error_message ? r->error_message : "failed";
@@ -183,18 +184,18 @@ static size_t parts(const struct diff *d, const struct diff_entry *e, bool *is_p
 }
 
 static void diff_finding(struct replay_ctx *c, const struct revision_outcome *o, const struct diff_entry *e,
-			 bool after_downgrade, size_t n_parts)
+                         bool after_downgrade, size_t n_parts)
 {
 	char *subject = diff_entry_subject(e), *detail = diff_entry_detail(e), *name = object_name(e->identity);
 	struct buf with = BUF_INIT;
 	if (n_parts)
 		buf_addf(&with, " (with its %zu columns, constraints, indexes and sequences)", n_parts);
 	if (!after_downgrade)
-		add(c, o, &rule_not_repeatable, SEV_ERROR, "downgrade", name, "%s %s after downgrade and re-upgrade of %s%s",
-		    subject, detail, o->rev->id, buf_str(&with));
+		add(c, o, &rule_not_repeatable, SEV_ERROR, "downgrade", name,
+		    "%s %s after downgrade and re-upgrade of %s%s", subject, detail, o->rev->id, buf_str(&with));
 	else if (e->change == DIFF_ADDED)
-		add(c, o, &rule_leftover, SEV_ERROR, "downgrade", name, "%s still exists after downgrade of %s%s", subject,
-		    o->rev->id, buf_str(&with));
+		add(c, o, &rule_leftover, SEV_ERROR, "downgrade", name, "%s still exists after downgrade of %s%s",
+		    subject, o->rev->id, buf_str(&with));
 	else if (e->change == DIFF_REMOVED)
 		add(c, o, &rule_removes, SEV_ERROR, "downgrade", name, "%s is missing after downgrade of %s%s", subject,
 		    o->rev->id, buf_str(&with));
@@ -209,7 +210,7 @@ static void diff_finding(struct replay_ctx *c, const struct revision_outcome *o,
 
 /* Returns the number of differences. */
 static size_t diff_findings(struct replay_ctx *c, const struct revision_outcome *o, const struct snapshot *a,
-			    const struct snapshot *b, bool after_downgrade)
+                            const struct snapshot *b, bool after_downgrade)
 {
 	struct diff d = DIFF_INIT;
 	size_t n_diff = diff_snapshots(a, b, &d);
@@ -230,10 +231,10 @@ static int check_stamp(struct replay_ctx *c, const struct revision_outcome *o, b
 	int rc = pg_alembic_versions(c->db, NULL, NULL, &rows);
 	if (rc == 0 && expect_present) {
 		strlist_release(&rows);
-		return gate_error(EXIT_ENV,
-				  "make env.py connect with config.get_main_option(\"sqlalchemy.url\") or DATABASE_URI",
-				  "env.py did not migrate the scratch database: no alembic_version there after %s of '%s'",
-				  step, o->rev->id);
+		return gate_error(
+		    EXIT_ENV, "make env.py connect with config.get_main_option(\"sqlalchemy.url\") or DATABASE_URI",
+		    "env.py did not migrate the scratch database: no alembic_version there after %s of '%s'", step,
+		    o->rev->id);
 	}
 	if (rc >= 0 && strlist_has(&rows, o->rev->id) != expect_present)
 		add(c, o, &rule_version_lost, SEV_ERROR, expect_present ? "upgrade" : "downgrade", NULL,
@@ -259,8 +260,8 @@ static int env_failure(const struct step_result *r)
 	if (r->status != STEP_FAILED || !base || strcmp(base + 1, "env.py") || migration_statements(r))
 		return 0;
 	return gate_error(EXIT_USAGE, "fix env.py: it must run the migrations on the URL it is given",
-			  "env.py raised %s%s%.*s ('%s', line %d)", r->error_type ? r->error_type : "",
-			  r->error_type ? ": " : "", (int)strcspn(msg, "\n"), msg, r->error_file, r->error_line);
+	                  "env.py raised %s%s%.*s ('%s', line %d)", r->error_type ? r->error_type : "",
+	                  r->error_type ? ": " : "", (int)strcspn(msg, "\n"), msg, r->error_file, r->error_line);
 }
 
 static void rewrite_findings(struct replay_ctx *c, const struct revision_outcome *o)
@@ -274,8 +275,8 @@ static void rewrite_findings(struct replay_ctx *c, const struct revision_outcome
 }
 
 /* A step that could not run to an end (timeout, dead driver) stops everything: -1. */
-static int run_step(struct replay_ctx *c, struct revision_outcome *o, const char *step, bool up,
-		    struct step_result *r, double *ms)
+static int run_step(struct replay_ctx *c, struct revision_outcome *o, const char *step, bool up, struct step_result *r,
+                    double *ms)
 {
 	int rc = up ? step_upgrade(c->steps, o->rev->id, r) : step_downgrade(c->steps, o->rev->id, NULL, r);
 	*ms = r->duration_ms;
@@ -284,7 +285,7 @@ static int run_step(struct replay_ctx *c, struct revision_outcome *o, const char
 	if (r->status != STEP_OK)
 		add_step_failure(c, o, step, r);
 	log_debug("%s %s: %s in %.0f ms, %zu statements", step, o->rev->id, r->status == STEP_OK ? "ok" : "failed",
-		  r->duration_ms, r->n_stmts);
+	          r->duration_ms, r->n_stmts);
 	return 0;
 }
 
@@ -293,9 +294,15 @@ struct snapshots {
 	struct strlist nodes0, nodes1;
 };
 
-static int snap(struct replay_ctx *c, struct snapshot *s) { return snapshot_take(c->db, s); }
+static int snap(struct replay_ctx *c, struct snapshot *s)
+{
+	return snapshot_take(c->db, s);
+}
 
-int replay_snapshot(struct replay_ctx *c, struct snapshot *out) { return snap(c, out); }
+int replay_snapshot(struct replay_ctx *c, struct snapshot *out)
+{
+	return snap(c, out);
+}
 
 /* Upgrade, snapshot; returns 1 when the replay of this revision cannot go on, -1 on environment errors. */
 static int first_upgrade(struct replay_ctx *c, struct revision_outcome *o, struct snapshots *s, bool have_s0)
@@ -423,9 +430,10 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
 		if (!rc)
 			rc = env_failure(&r);
 		if (!rc && r.status != STEP_OK)
-			rc = gate_error(EXIT_FAIL, "the revisions production already has must replay on an empty database",
-					"baseline upgrade to '%s' failed: %s", targets->items[i],
-					r.error_message ? r.error_message : "unknown error");
+			rc = gate_error(EXIT_FAIL,
+			                "the revisions production already has must replay on an empty database",
+			                "baseline upgrade to '%s' failed: %s", targets->items[i],
+			                r.error_message ? r.error_message : "unknown error");
 		step_result_release(&r);
 		if (rc)
 			return -1;
@@ -435,7 +443,7 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
 
 /* Whole-history findings are filed under the head revision: no single revision owns them. */
 static void whole_diff(struct replay_ctx *c, const struct revision_outcome *head, const struct snapshot *a,
-		       const struct snapshot *b, const char *when)
+                       const struct snapshot *b, const char *when)
 {
 	struct diff d = DIFF_INIT;
 	diff_snapshots(a, b, &d);

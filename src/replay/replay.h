@@ -19,9 +19,9 @@
 
 struct replay_ctx {
 	const struct step_runner *steps; /* the driver, or the per-step CLI (--alembic-cmd) */
-	PGconn *db;                   /* the scratch database, for snapshots and version rows */
+	PGconn *db;                      /* the scratch database, for snapshots and version rows */
 	const struct rev_graph *graph;
-	const char *project_dir;      /* revision paths are shown relative to it */
+	const char *project_dir;       /* revision paths are shown relative to it */
 	enum severity not_implemented; /* level of a downgrade raising NotImplementedError; SEV_NONE: off */
 	struct report *report;
 };
@@ -29,13 +29,13 @@ struct replay_ctx {
 /* What happened to one revision, for the reports and the lint pass. */
 struct revision_outcome {
 	const struct rev *rev;
-	char *file;                 /* the revision file as shown in findings */
-	bool upgraded;              /* first upgrade succeeded */
-	bool downgraded;            /* downgrade succeeded */
-	bool reupgraded;            /* second upgrade succeeded */
+	char *file;      /* the revision file as shown in findings */
+	bool upgraded;   /* first upgrade succeeded */
+	bool downgraded; /* downgrade succeeded */
+	bool reupgraded; /* second upgrade succeeded */
 	double up_ms, down_ms, up2_ms;
-	struct step_result first;   /* the first upgrade's captured statements */
-	struct strlist rewritten;   /* "kind\tname" of relations the upgrade rewrote */
+	struct step_result first; /* the first upgrade's captured statements */
+	struct strlist rewritten; /* "kind\tname" of relations the upgrade rewrote */
 };
 
 struct replay_result {

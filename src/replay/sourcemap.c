@@ -10,6 +10,7 @@
 #include "util/fs.h"
 #include "util/mem.h"
 #include "util/strset.h"
+
 #include "util/banned.h"
 
 struct sourcemap {
@@ -42,7 +43,10 @@ void sourcemap_free(struct sourcemap *m)
 	free(m);
 }
 
-static size_t indent_of(const char *line) { return strspn(line, " \t"); }
+static size_t indent_of(const char *line)
+{
+	return strspn(line, " \t");
+}
 
 unsigned sourcemap_def_line(const struct sourcemap *m, const char *func)
 {
@@ -78,10 +82,11 @@ static bool starts_call(const char *line)
 /* Words of SQL that name things; keywords never stand alone in a Python call. */
 static bool is_keyword(const char *w, size_t n)
 {
-	static const char *const kw[] = {"on", "to", "add", "column", "table", "index", "not", "null", "set",
-					 "alter", "create", "drop", "default", "constraint", "key", "primary",
-					 "foreign", "references", "if", "exists", "using", "type", "unique", "and",
-					 "or", "as", "in", "into", "values", "update", "where", "from", "select"};
+	static const char *const kw[] = {"on",     "to",      "add",     "column",     "table", "index",   "not",
+	                                 "null",   "set",     "alter",   "create",     "drop",  "default", "constraint",
+	                                 "key",    "primary", "foreign", "references", "if",    "exists",  "using",
+	                                 "type",   "unique",  "and",     "or",         "as",    "in",      "into",
+	                                 "values", "update",  "where",   "from",       "select"};
 	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
 		if (strlen(kw[i]) == n && !strncasecmp(w, kw[i], n))
 			return true;
@@ -164,7 +169,7 @@ unsigned sourcemap_mention(const struct sourcemap *m, const char *func, const ch
 }
 
 unsigned sourcemap_statement(const struct sourcemap *m, const char *func, const char *sql, unsigned min_line,
-			     unsigned *column)
+                             unsigned *column)
 {
 	size_t from, to, best = 0, best_score = 0;
 	struct strlist words = STRLIST_INIT;

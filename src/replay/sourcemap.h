@@ -28,7 +28,7 @@ unsigned sourcemap_mention(const struct sourcemap *m, const char *func, const ch
  * to the def line, then 0. *column is the call's column.
  */
 unsigned sourcemap_statement(const struct sourcemap *m, const char *func, const char *sql, unsigned min_line,
-			     unsigned *column);
+                             unsigned *column);
 
 /* A copy of a line's text (without newline), "" when out of range. */
 char *sourcemap_line(const struct sourcemap *m, unsigned line);

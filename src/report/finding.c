@@ -3,12 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/banned.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 static const char *const names[] = {"none", "info", "warning", "error"};
 
-const char *severity_name(enum severity s) { return (unsigned)s < 4 ? names[s] : "unknown"; }
+const char *severity_name(enum severity s)
+{
+	return (unsigned)s < 4 ? names[s] : "unknown";
+}
 
 int severity_parse(const char *s, enum severity *out)
 {

@@ -18,7 +18,7 @@ int severity_parse(const char *s, enum severity *out);
 
 /* Static description of a rule; lint rules and replay checks both have one. */
 struct rule_info {
-	const char *id;        /* stable kebab-case id */
+	const char *id;         /* stable kebab-case id */
 	enum severity severity; /* default severity */
 	const char *summary;    /* one line: what is wrong */
 	const char *help;       /* one line: the safe alternative */
@@ -29,12 +29,12 @@ struct finding {
 	const struct rule_info *rule;
 	enum severity severity; /* after configuration */
 	char *message;
-	char *file;        /* as given by the user, or NULL */
-	unsigned line;     /* 1-based; 0 when unknown */
-	unsigned column;   /* 1-based, in characters */
+	char *file;      /* as given by the user, or NULL */
+	unsigned line;   /* 1-based; 0 when unknown */
+	unsigned column; /* 1-based, in characters */
 	unsigned end_line;
 	unsigned end_column;
-	size_t offset;     /* byte span in the file */
+	size_t offset; /* byte span in the file */
 	size_t length;
 	char *source_line; /* the text of `line`, for carets */
 	char *revision;    /* alembic revision, or NULL */
@@ -44,9 +44,9 @@ struct report {
 	struct finding *items;
 	size_t n;
 	size_t alloc;
-	size_t files;       /* inputs examined */
-	size_t statements;  /* statements examined */
-	size_t suppressed;  /* findings silenced by ignore comments (not those of rules switched off) */
+	size_t files;         /* inputs examined */
+	size_t statements;    /* statements examined */
+	size_t suppressed;    /* findings silenced by ignore comments (not those of rules switched off) */
 	struct strlist notes; /* things a reader must know, e.g. a file-wide ignore */
 	const struct rule_info *const *rules; /* every known rule, for SARIF */
 	size_t n_rules;

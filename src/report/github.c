@@ -3,8 +3,9 @@
  * turns each line on stdout into an annotation on the pull request's diff.
  */
 #include "report/writer.h"
-#include "util/banned.h"
 #include "util/buf.h"
+
+#include "util/banned.h"
 
 static const char *command(enum severity s)
 {
@@ -16,12 +17,23 @@ static void add_escaped(struct buf *b, const char *s, int property)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '%': buf_adds(b, "%25"); break;
-		case '\r': buf_adds(b, "%0D"); break;
-		case '\n': buf_adds(b, "%0A"); break;
-		case ':': buf_adds(b, property ? "%3A" : ":"); break;
-		case ',': buf_adds(b, property ? "%2C" : ","); break;
-		default: buf_addc(b, *s);
+		case '%':
+			buf_adds(b, "%25");
+			break;
+		case '\r':
+			buf_adds(b, "%0D");
+			break;
+		case '\n':
+			buf_adds(b, "%0A");
+			break;
+		case ':':
+			buf_adds(b, property ? "%3A" : ":");
+			break;
+		case ',':
+			buf_adds(b, property ? "%2C" : ",");
+			break;
+		default:
+			buf_addc(b, *s);
 		}
 	}
 }

@@ -4,9 +4,10 @@
 #include <stdlib.h>
 
 #include "report/writer.h"
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/strset.h"
+
+#include "util/banned.h"
 
 static const char *gitlab_severity(enum severity s)
 {
@@ -40,8 +41,8 @@ static uint64_t fnv1a(const char *s, size_t len)
 static char *fingerprint(const struct finding *f, struct strset *seen)
 {
 	struct buf key = BUF_INIT, hex = BUF_INIT;
-	buf_addf(&key, "%s%c%s%c%s%c%u", f->rule->id, 0x1f, relative_path(f->file), 0x1f,
-		 f->message ? f->message : "", 0x1f, f->line);
+	buf_addf(&key, "%s%c%s%c%s%c%u", f->rule->id, 0x1f, relative_path(f->file), 0x1f, f->message ? f->message : "",
+	         0x1f, f->line);
 	size_t base = key.len;
 	for (unsigned n = 2;; n++) {
 		buf_reset(&hex);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report/writer.h"
+
 #include "util/banned.h"
 
 void report_put_json(cJSON *root, FILE *out)

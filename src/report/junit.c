@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "report/writer.h"
-#include "util/banned.h"
 #include "util/buf.h"
+
+#include "util/banned.h"
 
 /* Attribute values: parsers turn a raw line break into a space, so keep it as a character reference. */
 static void add_attr(struct buf *b, const char *name, const char *value)
@@ -25,7 +26,10 @@ static void add_attr(struct buf *b, const char *name, const char *value)
 	buf_addc(b, '"');
 }
 
-static const char *location(const struct finding *f) { return f->file ? f->file : "<input>"; }
+static const char *location(const struct finding *f)
+{
+	return f->file ? f->file : "<input>";
+}
 
 static void testcase(struct buf *b, const struct finding *f, const struct report_options *o)
 {

@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "report/writer.h"
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define INFORMATION_URI "https://github.com/migrate-gate/migrate-gate"

@@ -2,9 +2,13 @@
 #include <string.h>
 
 #include "report/writer.h"
+
 #include "util/banned.h"
 
-static const char *sgr(const struct report_options *o, const char *code) { return o->color ? code : ""; }
+static const char *sgr(const struct report_options *o, const char *code)
+{
+	return o->color ? code : "";
+}
 
 static const char *severity_sgr(enum severity s)
 {
@@ -28,8 +32,8 @@ static void caret(const struct finding *f, FILE *out)
 static void finding(const struct finding *f, const struct report_options *o, FILE *out)
 {
 	fprintf(out, "%s%s:%u:%u%s: %s%s%s [%s] %s\n", sgr(o, "\033[1m"), f->file ? f->file : "<input>", f->line,
-		f->column, sgr(o, "\033[0m"), sgr(o, severity_sgr(f->severity)), severity_name(f->severity),
-		sgr(o, "\033[0m"), f->rule->id, f->message);
+	        f->column, sgr(o, "\033[0m"), sgr(o, severity_sgr(f->severity)), severity_name(f->severity),
+	        sgr(o, "\033[0m"), f->rule->id, f->message);
 	if (f->source_line && f->line) {
 		fprintf(out, "   | %s\n", f->source_line);
 		caret(f, out);
@@ -47,9 +51,9 @@ void report_write_text(const struct report *r, const struct report_options *o, F
 		fprintf(out, "note: %s\n", r->notes.items[i]);
 	bool failed = report_count_at_least(r, o->fail_on) > 0;
 	fprintf(out, "%s%s%s: %zu error(s), %zu warning(s), %zu info in %zu file(s), %zu statement(s)",
-		sgr(o, failed ? "\033[1;31m" : "\033[1;32m"), failed ? "FAILED" : "passed", sgr(o, "\033[0m"),
-		report_count(r, SEV_ERROR), report_count(r, SEV_WARNING), report_count(r, SEV_INFO), r->files,
-		r->statements);
+	        sgr(o, failed ? "\033[1;31m" : "\033[1;32m"), failed ? "FAILED" : "passed", sgr(o, "\033[0m"),
+	        report_count(r, SEV_ERROR), report_count(r, SEV_WARNING), report_count(r, SEV_INFO), r->files,
+	        r->statements);
 	if (r->suppressed)
 		fprintf(out, ", %zu suppressed", r->suppressed);
 	fputc('\n', out);

@@ -3,8 +3,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "util/banned.h"
 #include "util/error.h"
+
+#include "util/banned.h"
 
 static const char *const names[] = {"text", "json", "sarif", "gitlab", "junit", "github"};
 
@@ -19,18 +20,21 @@ int report_format_parse(const char *name, enum report_format *out)
 	return -1;
 }
 
-const char *report_format_name(enum report_format fmt) { return names[fmt]; }
+const char *report_format_name(enum report_format fmt)
+{
+	return names[fmt];
+}
 
 int report_write(const struct report *r, enum report_format fmt, const struct report_options *opt, FILE *out)
 {
 	static void (*const writers[])(const struct report *, const struct report_options *, FILE *) = {
-		report_write_text, report_write_json, report_write_sarif,
-		report_write_gitlab, report_write_junit, report_write_github,
+	    report_write_text,   report_write_json,  report_write_sarif,
+	    report_write_gitlab, report_write_junit, report_write_github,
 	};
 	errno = 0;
 	writers[fmt](r, opt, out);
 	if (fflush(out) || ferror(out))
-		return gate_error(EXIT_USAGE, "check free disk space and the --output path", "cannot write the '%s' report: %s",
-				  names[fmt], strerror(errno ? errno : EIO));
+		return gate_error(EXIT_USAGE, "check free disk space and the --output path",
+		                  "cannot write the '%s' report: %s", names[fmt], strerror(errno ? errno : EIO));
 	return 0;
 }

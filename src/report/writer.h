@@ -10,8 +10,8 @@
 enum report_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_GITLAB, FMT_JUNIT, FMT_GITHUB };
 
 struct report_options {
-	bool color;           /* ANSI colours in text */
-	const char *command;  /* "lint", "check", ... */
+	bool color;            /* ANSI colours in text */
+	const char *command;   /* "lint", "check", ... */
 	enum severity fail_on; /* for the verdict line and JSON "passed" */
 };
 

@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 /* Enough for every input of one run to be reported; the rest is counted. */
 #define MAX_ERRORS 64
@@ -27,11 +28,16 @@ static enum gate_exit worst = EXIT_PASS;
 static int rank(enum gate_exit c)
 {
 	switch (c) {
-	case EXIT_APPLY: return 4;
-	case EXIT_ENV: return 3;
-	case EXIT_USAGE: return 2;
-	case EXIT_FAIL: return 1;
-	default: return 0;
+	case EXIT_APPLY:
+		return 4;
+	case EXIT_ENV:
+		return 3;
+	case EXIT_USAGE:
+		return 2;
+	case EXIT_FAIL:
+		return 1;
+	default:
+		return 0;
 	}
 }
 
@@ -56,11 +62,20 @@ int gate_error(enum gate_exit code, const char *hint, const char *fmt, ...)
 	return -1;
 }
 
-enum gate_exit gate_error_code(void) { return worst; }
+enum gate_exit gate_error_code(void)
+{
+	return worst;
+}
 
-unsigned gate_error_count(void) { return n_errors + n_dropped; }
+unsigned gate_error_count(void)
+{
+	return n_errors + n_dropped;
+}
 
-const char *gate_error_message(unsigned i) { return i < n_errors ? errors[i].message : NULL; }
+const char *gate_error_message(unsigned i)
+{
+	return i < n_errors ? errors[i].message : NULL;
+}
 
 void gate_error_flush(void)
 {

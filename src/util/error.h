@@ -7,11 +7,11 @@
 #define GATE_UTIL_ERROR_H
 
 enum gate_exit {
-	EXIT_PASS = 0,   /* gate passed */
-	EXIT_FAIL = 1,   /* gate failed: findings or replay */
-	EXIT_USAGE = 2,  /* usage, config or input error */
-	EXIT_ENV = 3,    /* environment: cannot connect, no binaries, no Python/Alembic */
-	EXIT_APPLY = 4,  /* apply failed; production's state is printed */
+	EXIT_PASS = 0,  /* gate passed */
+	EXIT_FAIL = 1,  /* gate failed: findings or replay */
+	EXIT_USAGE = 2, /* usage, config or input error */
+	EXIT_ENV = 3,   /* environment: cannot connect, no binaries, no Python/Alembic */
+	EXIT_APPLY = 4, /* apply failed; production's state is printed */
 };
 
 /*
@@ -19,8 +19,7 @@ enum gate_exit {
  * Returns -1 so callers can write `return gate_error(...)`. Secrets are masked
  * when the error is printed.
  */
-int gate_error(enum gate_exit code, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int gate_error(enum gate_exit code, const char *hint, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The exit code of the most severe recorded error, or EXIT_PASS when none. */
 enum gate_exit gate_error_code(void);

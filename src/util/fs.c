@@ -6,9 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util/banned.h"
 #include "util/error.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 int fs_read_stream(FILE *f, const char *name, struct buf *out)
 {
@@ -18,7 +19,7 @@ int fs_read_stream(FILE *f, const char *name, struct buf *out)
 		buf_add(out, chunk, n);
 	if (ferror(f))
 		return gate_error(EXIT_USAGE, "check that the file is readable", "cannot read '%s': %s", name,
-				  strerror(errno));
+		                  strerror(errno));
 	if (!out->data)
 		buf_add(out, "", 0);
 	return 0;
@@ -31,7 +32,7 @@ int fs_read_file(const char *path, struct buf *out)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return gate_error(EXIT_USAGE, "check the path and its permissions", "cannot open '%s': %s", path,
-				  strerror(errno));
+		                  strerror(errno));
 	struct stat st;
 	if (!fstat(fileno(f), &st) && st.st_size > 0)
 		XGROW(out->data, out->alloc, (size_t)st.st_size + 1);
@@ -57,7 +58,7 @@ static int walk(const char *dir, struct strlist *out)
 	DIR *d = opendir(dir);
 	if (!d)
 		return gate_error(EXIT_USAGE, "check the folder's permissions", "cannot open folder '%s': %s", dir,
-				  strerror(errno));
+		                  strerror(errno));
 	struct strlist names = STRLIST_INIT;
 	struct dirent *e;
 	while ((e = readdir(d)))
@@ -88,7 +89,7 @@ int fs_collect_sql(const char *path, struct strlist *out)
 	}
 	if (stat(path, &st))
 		return gate_error(EXIT_USAGE, "pass an existing .sql file, a folder of them, or - for stdin",
-				  "no such file or folder '%s'", path);
+		                  "no such file or folder '%s'", path);
 	if (!S_ISDIR(st.st_mode)) {
 		strlist_add(out, path);
 		return 0;

@@ -5,9 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 #define MAX_SECRETS 32
 
@@ -16,10 +17,22 @@ static bool color;
 static char *secrets[MAX_SECRETS];
 static unsigned n_secrets;
 
-void log_set_verbosity(enum log_verbosity v) { verbosity = v; }
-enum log_verbosity log_verbosity(void) { return verbosity; }
-void log_set_color(bool on) { color = on; }
-bool log_color(void) { return color; }
+void log_set_verbosity(enum log_verbosity v)
+{
+	verbosity = v;
+}
+enum log_verbosity log_verbosity(void)
+{
+	return verbosity;
+}
+void log_set_color(bool on)
+{
+	color = on;
+}
+bool log_color(void)
+{
+	return color;
+}
 
 bool log_color_enabled(enum color_mode mode, FILE *stream)
 {
@@ -31,7 +44,10 @@ bool log_color_enabled(enum color_mode mode, FILE *stream)
 	return isatty(fileno(stream)) != 0;
 }
 
-const char *log_sgr(const char *code) { return color ? code : ""; }
+const char *log_sgr(const char *code)
+{
+	return color ? code : "";
+}
 
 void log_add_secret(const char *secret)
 {

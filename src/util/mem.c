@@ -15,13 +15,25 @@ static void *check(void *p, size_t n)
 	return p;
 }
 
-void *xmalloc(size_t n) { return check(malloc(n ? n : 1), n); }
+void *xmalloc(size_t n)
+{
+	return check(malloc(n ? n : 1), n);
+}
 
-void *xcalloc(size_t count, size_t size) { return check(calloc(count ? count : 1, size ? size : 1), count * size); }
+void *xcalloc(size_t count, size_t size)
+{
+	return check(calloc(count ? count : 1, size ? size : 1), count * size);
+}
 
-void *xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1), n); }
+void *xrealloc(void *p, size_t n)
+{
+	return check(realloc(p, n ? n : 1), n);
+}
 
-char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
 
 char *xstrndup(const char *s, size_t n)
 {

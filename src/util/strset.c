@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/banned.h"
 #include "util/mem.h"
+
+#include "util/banned.h"
 
 /* Tombstone for removed slots, so probing continues past them. */
 static char removed_marker;
@@ -183,7 +184,10 @@ void strlist_add_owned(struct strlist *l, char *s)
 	l->items[l->n++] = s;
 }
 
-void strlist_add(struct strlist *l, const char *s) { strlist_add_owned(l, xstrdup(s)); }
+void strlist_add(struct strlist *l, const char *s)
+{
+	strlist_add_owned(l, xstrdup(s));
+}
 
 bool strlist_has(const struct strlist *l, const char *s)
 {
@@ -193,7 +197,10 @@ bool strlist_has(const struct strlist *l, const char *s)
 	return false;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 void strlist_sort(struct strlist *l)
 {

@@ -11,7 +11,10 @@ struct strset {
 	size_t count;
 };
 
-#define STRSET_INIT {NULL, 0, 0}
+#define STRSET_INIT                                                                                                    \
+	{                                                                                                              \
+		NULL, 0, 0                                                                                             \
+	}
 
 void strset_init(struct strset *s);
 void strset_release(struct strset *s);
@@ -35,7 +38,10 @@ struct strlist {
 	size_t alloc;
 };
 
-#define STRLIST_INIT {NULL, 0, 0}
+#define STRLIST_INIT                                                                                                   \
+	{                                                                                                              \
+		NULL, 0, 0                                                                                             \
+	}
 
 void strlist_init(struct strlist *l);
 void strlist_release(struct strlist *l);

@@ -149,7 +149,8 @@ int main(int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
-		if (stat(argv[i], &st) || (S_ISDIR(st.st_mode) ? list_dir(argv[i], &files) : (strlist_add(&files, argv[i]), 0))) {
+		if (stat(argv[i], &st) ||
+		    (S_ISDIR(st.st_mode) ? list_dir(argv[i], &files) : (strlist_add(&files, argv[i]), 0))) {
 			fprintf(stderr, "error: cannot read '%s'\n", argv[i]);
 			failed = 1;
 		}

@@ -95,9 +95,12 @@ static void test_detach_leaves_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_is_empty_string), cmocka_unit_test(test_add_and_grow),
-		cmocka_unit_test(test_addf),                  cmocka_unit_test(test_json_escape),
-		cmocka_unit_test(test_xml_escape),            cmocka_unit_test(test_detach_leaves_empty),
+	    cmocka_unit_test(test_empty_is_empty_string),
+	    cmocka_unit_test(test_add_and_grow),
+	    cmocka_unit_test(test_addf),
+	    cmocka_unit_test(test_json_escape),
+	    cmocka_unit_test(test_xml_escape),
+	    cmocka_unit_test(test_detach_leaves_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,11 +112,9 @@ static void test_fills_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_type_string, cleanup),
-		cmocka_unit_test_teardown(test_default, cleanup),
-		cmocka_unit_test_teardown(test_constraint, cleanup),
-		cmocka_unit_test_teardown(test_serial, cleanup),
-		cmocka_unit_test_teardown(test_fills_rows, cleanup),
+	    cmocka_unit_test_teardown(test_type_string, cleanup), cmocka_unit_test_teardown(test_default, cleanup),
+	    cmocka_unit_test_teardown(test_constraint, cleanup),  cmocka_unit_test_teardown(test_serial, cleanup),
+	    cmocka_unit_test_teardown(test_fills_rows, cleanup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,9 +95,9 @@ static void test_flags(void **state)
 	(void)state;
 	struct gate_config cfg;
 	assert_int_equal(load(&cfg, "-f", "json", "--fail-on=warning", "--pg-version", "12", "-o", "out.json", "-q",
-			      "--enable", "a, b", "--disable=c", "--no-assume-in-transaction", "x.sql", "-", "--",
-			      "--weird.sql", NULL),
-			 0);
+	                      "--enable", "a, b", "--disable=c", "--no-assume-in-transaction", "x.sql", "-", "--",
+	                      "--weird.sql", NULL),
+	                 0);
 	assert_int_equal(cfg.format, FMT_JSON);
 	assert_int_equal(cfg.fail_on, SEV_WARNING);
 	assert_int_equal(cfg.lint.pg_version, 12);
@@ -118,7 +118,7 @@ static void test_precedence(void **state)
 	(void)state;
 	struct gate_config cfg;
 	write_file("alembic.ini", "[alembic]\nscript_location = x\n\n[migrate_gate]\nformat = sarif\nfail_on = info\n"
-				  "pg_version = 11\n");
+	                          "pg_version = 11\n");
 	/* The file alone. */
 	assert_int_equal(load(&cfg, NULL), 0);
 	assert_int_equal(cfg.format, FMT_SARIF);
@@ -238,14 +238,14 @@ static void test_github_actions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_explicit_config_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_config_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_github_actions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_explicit_config_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_values, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_config_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_github_actions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

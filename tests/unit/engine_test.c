@@ -45,7 +45,10 @@ static int lint_text_cfg(const struct lint_config *cfg, const char *text)
 	return lint_unit(cfg, &u, &rep);
 }
 
-static int lint_text(const char *text) { return lint_text_cfg(&plain, text); }
+static int lint_text(const char *text)
+{
+	return lint_text_cfg(&plain, text);
+}
 
 /* The findings of one rule, in order. */
 static size_t count_rule(const char *id)
@@ -234,11 +237,11 @@ static void test_statement_suppression(void **state)
 	(void)state;
 	need_rule("create-index-non-concurrent");
 	const char *t = "-- migrate-gate: ignore create-index-non-concurrent -- small table\n"
-			"CREATE INDEX a ON t (a);\n"
-			"CREATE INDEX b ON t (b); -- migrate-gate: ignore create-index-non-concurrent\n"
-			"CREATE INDEX c ON t (c);\n"
-			"-- migrate-gate: ignore some-other-rule\n"
-			"CREATE INDEX d ON t (d);\n";
+	                "CREATE INDEX a ON t (a);\n"
+	                "CREATE INDEX b ON t (b); -- migrate-gate: ignore create-index-non-concurrent\n"
+	                "CREATE INDEX c ON t (c);\n"
+	                "-- migrate-gate: ignore some-other-rule\n"
+	                "CREATE INDEX d ON t (d);\n";
 	assert_int_equal(lint_text(t), 0);
 	assert_int_equal(count_rule("create-index-non-concurrent"), 2);
 	at(nth_of("create-index-non-concurrent", 0), 4, 1);
@@ -251,15 +254,15 @@ static void test_set_local_ends_with_transaction(void **state)
 	(void)state;
 	need_rule("require-lock-timeout");
 	const char *t = "BEGIN;\n"
-			"SET LOCAL lock_timeout = '1s';\n"
-			"ALTER TABLE t RENAME COLUMN a TO b;\n"
-			"COMMIT;\n"
-			"ALTER TABLE t RENAME COLUMN b TO c;\n"
-			"SET lock_timeout = '1s';\n"
-			"BEGIN;\n"
-			"ALTER TABLE t RENAME COLUMN c TO d;\n"
-			"COMMIT;\n"
-			"ALTER TABLE t RENAME COLUMN d TO e;\n";
+	                "SET LOCAL lock_timeout = '1s';\n"
+	                "ALTER TABLE t RENAME COLUMN a TO b;\n"
+	                "COMMIT;\n"
+	                "ALTER TABLE t RENAME COLUMN b TO c;\n"
+	                "SET lock_timeout = '1s';\n"
+	                "BEGIN;\n"
+	                "ALTER TABLE t RENAME COLUMN c TO d;\n"
+	                "COMMIT;\n"
+	                "ALTER TABLE t RENAME COLUMN d TO e;\n";
 	assert_int_equal(lint_text(t), 0);
 	assert_int_equal(count_rule("require-lock-timeout"), 1);
 	at(nth_of("require-lock-timeout", 0), 5, 1); /* only after SET LOCAL's transaction ended */
@@ -269,9 +272,9 @@ static void test_executed_statements(void **state)
 {
 	(void)state;
 	const struct lint_input_stmt stmts[] = {
-		{"CREATE TABLE t (a int)", 22, false},
-		{"CREATE TABLE (", 14, false},
-		{"SELECT 1", 8, true},
+	    {"CREATE TABLE t (a int)", 22, false},
+	    {"CREATE TABLE (", 14, false},
+	    {"SELECT 1", 8, true},
 	};
 	struct lint_unit u = {"versions/abc.py", NULL, 0, "abc123", stmts, 3};
 	assert_int_equal(lint_unit(&plain, &u, &rep), 0);
@@ -310,21 +313,21 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fresh, done)
 	const struct CMUnitTest tests[] = {
-		T(test_statement_count),
-		T(test_empty_unit),
-		T(test_syntax_error_does_not_stop_the_rest),
-		T(test_syntax_error_then_finding),
-		T(test_identifier_only_statement),
-		T(test_positions_count_characters),
-		T(test_rule_positions_count_characters),
-		T(test_unterminated_quote),
-		T(test_not_text),
-		T(test_config_disable_and_severity),
-		T(test_bare_ignore_file_is_reported),
-		T(test_statement_suppression),
-		T(test_set_local_ends_with_transaction),
-		T(test_executed_statements),
-		T(test_rules_registry),
+	    T(test_statement_count),
+	    T(test_empty_unit),
+	    T(test_syntax_error_does_not_stop_the_rest),
+	    T(test_syntax_error_then_finding),
+	    T(test_identifier_only_statement),
+	    T(test_positions_count_characters),
+	    T(test_rule_positions_count_characters),
+	    T(test_unterminated_quote),
+	    T(test_not_text),
+	    T(test_config_disable_and_severity),
+	    T(test_bare_ignore_file_is_reported),
+	    T(test_statement_suppression),
+	    T(test_set_local_ends_with_transaction),
+	    T(test_executed_statements),
+	    T(test_rules_registry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

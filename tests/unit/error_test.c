@@ -94,11 +94,11 @@ int main(void)
 {
 	log_set_color(false);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_nothing_recorded, reset),
-		cmocka_unit_test_setup(test_returns_minus_one_and_formats, reset),
-		cmocka_unit_test_setup(test_worst_code_wins, reset),
-		cmocka_unit_test_setup(test_many_errors_are_counted, reset),
-		cmocka_unit_test_setup(test_flush_masks_secrets, reset),
+	    cmocka_unit_test_setup(test_nothing_recorded, reset),
+	    cmocka_unit_test_setup(test_returns_minus_one_and_formats, reset),
+	    cmocka_unit_test_setup(test_worst_code_wins, reset),
+	    cmocka_unit_test_setup(test_many_errors_are_counted, reset),
+	    cmocka_unit_test_setup(test_flush_masks_secrets, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

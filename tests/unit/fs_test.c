@@ -190,14 +190,14 @@ static void test_is_dir(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_collect_recursive_sorted, quiet),
-		cmocka_unit_test_setup(test_collect_file_and_stdin, quiet),
-		cmocka_unit_test_setup(test_collect_missing_path, quiet),
-		cmocka_unit_test_setup(test_read_file, quiet),
-		cmocka_unit_test_setup(test_read_empty_file, quiet),
-		cmocka_unit_test_setup(test_read_missing_and_folder, quiet),
-		cmocka_unit_test_setup(test_read_stream, quiet),
-		cmocka_unit_test_setup(test_is_dir, quiet),
+	    cmocka_unit_test_setup(test_collect_recursive_sorted, quiet),
+	    cmocka_unit_test_setup(test_collect_file_and_stdin, quiet),
+	    cmocka_unit_test_setup(test_collect_missing_path, quiet),
+	    cmocka_unit_test_setup(test_read_file, quiet),
+	    cmocka_unit_test_setup(test_read_empty_file, quiet),
+	    cmocka_unit_test_setup(test_read_missing_and_folder, quiet),
+	    cmocka_unit_test_setup(test_read_stream, quiet),
+	    cmocka_unit_test_setup(test_is_dir, quiet),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

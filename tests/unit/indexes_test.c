@@ -50,17 +50,20 @@ static unsigned lines_of(const char *id)
 	return mask;
 }
 
-#define S(sql, autocommit) {sql, sizeof(sql) - 1, autocommit}
+#define S(sql, autocommit)                                                                                             \
+	{                                                                                                              \
+		sql, sizeof(sql) - 1, autocommit                                                                       \
+	}
 
 static void test_concurrently_in_autocommit_block(void **state)
 {
 	(void)state;
 	const struct lint_input_stmt stmts[] = {
-		S("ALTER TABLE sample ADD COLUMN qc text", false),
-		S("CREATE INDEX CONCURRENTLY ix_qc ON sample (qc)", true),
-		S("CREATE INDEX CONCURRENTLY ix_qc2 ON sample (qc, id)", false),
-		S("DROP INDEX CONCURRENTLY ix_old", true),
-		S("REINDEX INDEX CONCURRENTLY ix_name", false),
+	    S("ALTER TABLE sample ADD COLUMN qc text", false),
+	    S("CREATE INDEX CONCURRENTLY ix_qc ON sample (qc)", true),
+	    S("CREATE INDEX CONCURRENTLY ix_qc2 ON sample (qc, id)", false),
+	    S("DROP INDEX CONCURRENTLY ix_old", true),
+	    S("REINDEX INDEX CONCURRENTLY ix_name", false),
 	};
 	lint_stmts(stmts, sizeof(stmts) / sizeof(stmts[0]));
 	/* Only the statements that ran inside the migration's transaction. */
@@ -74,7 +77,7 @@ static void test_do_block_in_autocommit_block(void **state)
 	(void)state;
 	/* A DO block is a function to PostgreSQL: autocommit does not help. */
 	const struct lint_input_stmt stmts[] = {
-		S("DO $$ BEGIN CREATE INDEX CONCURRENTLY ix ON sample (a); END $$", true),
+	    S("DO $$ BEGIN CREATE INDEX CONCURRENTLY ix ON sample (a); END $$", true),
 	};
 	lint_stmts(stmts, 1);
 	assert_int_equal(lines_of("concurrently-in-transaction"), 1u << 1);
@@ -84,11 +87,11 @@ static void test_validate_after_autocommit_block(void **state)
 {
 	(void)state;
 	const struct lint_input_stmt stmts[] = {
-		S("ALTER TABLE orders ADD CONSTRAINT ck CHECK (total >= 0) NOT VALID", false),
-		S("ALTER TABLE orders VALIDATE CONSTRAINT ck", false),
-		S("ALTER TABLE orders ADD CONSTRAINT ck2 CHECK (total < 1e9) NOT VALID", false),
-		S("ALTER TABLE orders VALIDATE CONSTRAINT ck2", true),
-		S("ALTER TABLE orders VALIDATE CONSTRAINT ck2", false),
+	    S("ALTER TABLE orders ADD CONSTRAINT ck CHECK (total >= 0) NOT VALID", false),
+	    S("ALTER TABLE orders VALIDATE CONSTRAINT ck", false),
+	    S("ALTER TABLE orders ADD CONSTRAINT ck2 CHECK (total < 1e9) NOT VALID", false),
+	    S("ALTER TABLE orders VALIDATE CONSTRAINT ck2", true),
+	    S("ALTER TABLE orders VALIDATE CONSTRAINT ck2", false),
 	};
 	lint_stmts(stmts, sizeof(stmts) / sizeof(stmts[0]));
 	/* autocommit_block() committed the ADD of ck2 before either VALIDATE of it ran. */
@@ -99,9 +102,9 @@ static void test_foreign_key_without_index_position(void **state)
 {
 	(void)state;
 	const struct lint_input_stmt stmts[] = {
-		S("CREATE TABLE note (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id))", false),
-		S("CREATE TABLE tag (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id))", false),
-		S("CREATE INDEX ix_tag_order_id ON tag (order_id)", false),
+	    S("CREATE TABLE note (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id))", false),
+	    S("CREATE TABLE tag (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id))", false),
+	    S("CREATE INDEX ix_tag_order_id ON tag (order_id)", false),
 	};
 	lint_stmts(stmts, 3);
 	/* Judged at the end: the index that came after the key on tag counts. */
@@ -114,10 +117,10 @@ static void test_foreign_key_without_index_position(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_concurrently_in_autocommit_block, fresh, done),
-		cmocka_unit_test_setup_teardown(test_do_block_in_autocommit_block, fresh, done),
-		cmocka_unit_test_setup_teardown(test_validate_after_autocommit_block, fresh, done),
-		cmocka_unit_test_setup_teardown(test_foreign_key_without_index_position, fresh, done),
+	    cmocka_unit_test_setup_teardown(test_concurrently_in_autocommit_block, fresh, done),
+	    cmocka_unit_test_setup_teardown(test_do_block_in_autocommit_block, fresh, done),
+	    cmocka_unit_test_setup_teardown(test_validate_after_autocommit_block, fresh, done),
+	    cmocka_unit_test_setup_teardown(test_foreign_key_without_index_position, fresh, done),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

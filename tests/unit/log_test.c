@@ -25,9 +25,9 @@ static void test_url_passwords(void **state)
 	(void)state;
 	check_mask("postgresql://u:secret@h/db", "postgresql://u:****@h/db", "secret");
 	check_mask("connect postgres://app:p4ss@db.internal:5432/prod?sslmode=require failed",
-		   "connect postgres://app:****@db.internal:5432/prod?sslmode=require failed", "p4ss");
+	           "connect postgres://app:****@db.internal:5432/prod?sslmode=require failed", "p4ss");
 	check_mask("two: postgresql://a:one1@h1/x and postgresql://b:two2@h2/y",
-		   "two: postgresql://a:****@h1/x and postgresql://b:****@h2/y", "one1");
+	           "two: postgresql://a:****@h1/x and postgresql://b:****@h2/y", "one1");
 	check_mask("postgresql+psycopg2://u:s3cr3t@h/db", "postgresql+psycopg2://u:****@h/db", "s3cr3t");
 	check_mask("line1\npostgresql://u:x-y_z@h/db\n", "line1\npostgresql://u:****@h/db\n", "x-y_z");
 }
@@ -47,7 +47,7 @@ static void test_key_value_passwords(void **state)
 	check_mask("host=h password=secret dbname=x", "host=h password=**** dbname=x", "secret");
 	check_mask("password=secret", "password=****", "secret");
 	check_mask("postgresql://h/db?user=u&password=secret&sslmode=off",
-		   "postgresql://h/db?user=u&password=****&sslmode=off", "secret");
+	           "postgresql://h/db?user=u&password=****&sslmode=off", "secret");
 	/* libpq's conninfo allows quoted values and blanks around '='. */
 	check_mask("host=h password='two words' dbname=x", "host=h password=**** dbname=x", "words");
 	check_mask("host=h password = secret dbname=x", "host=h password=**** dbname=x", "secret");
@@ -64,7 +64,7 @@ static void test_registered_secrets(void **state)
 	log_add_secret("ab");                /* too short to be a secret, never masked */
 	log_add_secret(NULL);
 	check_mask("Authorization: token ghp_tokenvalue123 (ghp_tokenvalue123)", "Authorization: token **** (****)",
-		   "ghp_tokenvalue123");
+	           "ghp_tokenvalue123");
 	check_mask("ab abc", "ab abc", NULL);
 	/* A registered password also goes when it shows up outside a URL. */
 	log_add_secret("hunter2!");
@@ -103,9 +103,9 @@ static void test_color(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_url_passwords),       cmocka_unit_test(test_url_without_password_is_kept),
-		cmocka_unit_test(test_key_value_passwords), cmocka_unit_test(test_registered_secrets),
-		cmocka_unit_test(test_verbosity),           cmocka_unit_test(test_color),
+	    cmocka_unit_test(test_url_passwords),       cmocka_unit_test(test_url_without_password_is_kept),
+	    cmocka_unit_test(test_key_value_passwords), cmocka_unit_test(test_registered_secrets),
+	    cmocka_unit_test(test_verbosity),           cmocka_unit_test(test_color),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

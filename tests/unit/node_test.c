@@ -145,9 +145,9 @@ static void test_find_and_location(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_type_and_body),     cmocka_unit_test(test_nulls_and_non_nodes),
-		cmocka_unit_test(test_relation_key),      cmocka_unit_test(test_names_and_types),
-		cmocka_unit_test(test_find_and_location),
+	    cmocka_unit_test(test_type_and_body),     cmocka_unit_test(test_nulls_and_non_nodes),
+	    cmocka_unit_test(test_relation_key),      cmocka_unit_test(test_names_and_types),
+	    cmocka_unit_test(test_find_and_location),
 	};
 	return cmocka_run_group_tests(tests, NULL, cleanup);
 }

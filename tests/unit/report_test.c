@@ -20,7 +20,7 @@ static const struct rule_info rule_extra = {"replay-check", SEV_ERROR, "not in t
 static const struct rule_info *const rules[] = {&rule_a, &rule_b};
 
 static struct finding *add(struct report *r, const struct rule_info *rule, enum severity sev, const char *file,
-			   unsigned line, unsigned column, const char *message)
+                           unsigned line, unsigned column, const char *message)
 {
 	struct finding *f = report_add(r);
 	f->rule = rule;
@@ -156,9 +156,9 @@ static void test_github_escaping(void **state)
 	add(&r, &rule_b, SEV_INFO, "z.sql", 2, 1, "fyi");
 	char *text = render(&r, FMT_GITHUB, SEV_ERROR);
 	assert_string_equal(text, "::error file=dir/a%2Cb%3Ac%25.sql,line=3,col=5,endLine=3,endColumn=5,title=rule-a::"
-				  "bad \"x\"%0D%0Anext, 100%25 : done%0Ahelp: do b instead\n"
-				  "::warning title=rule-b::no place\n"
-				  "::notice file=z.sql,line=2,col=1,endLine=2,endColumn=1,title=rule-b::fyi\n");
+	                          "bad \"x\"%0D%0Anext, 100%25 : done%0Ahelp: do b instead\n"
+	                          "::warning title=rule-b::no place\n"
+	                          "::notice file=z.sql,line=2,col=1,endLine=2,endColumn=1,title=rule-b::fyi\n");
 	free(text);
 	report_release(&r);
 }
@@ -182,7 +182,8 @@ static void test_gitlab_fingerprints(void **state)
 		const char *fp = cJSON_GetObjectItem(issue, "fingerprint")->valuestring;
 		assert_int_equal(strlen(fp), 16);
 		for (int j = 0; j < i; j++)
-			assert_string_not_equal(fp, cJSON_GetObjectItem(cJSON_GetArrayItem(doc, j), "fingerprint")->valuestring);
+			assert_string_not_equal(
+			    fp, cJSON_GetObjectItem(cJSON_GetArrayItem(doc, j), "fingerprint")->valuestring);
 		cJSON *loc = cJSON_GetObjectItem(issue, "location");
 		assert_string_equal(cJSON_GetObjectItem(loc, "path")->valuestring, "a.sql");
 	}
@@ -260,8 +261,8 @@ static void test_sarif_rules_and_uris(void **state)
 	assert_non_null(strstr(text, "\"uri\":\t\"file:///abs/dir/x%20y.sql\""));
 	assert_non_null(strstr(text, "\"uri\":\t\"rel%3Aa.sql\""));
 	/* Line 0 means unknown: the location has no region. */
-	cJSON *loc1 = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r1, "locations"), 0),
-					  "physicalLocation");
+	cJSON *loc1 =
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r1, "locations"), 0), "physicalLocation");
 	assert_null(cJSON_GetObjectItem(loc1, "region"));
 	cJSON_Delete(doc);
 	free(text);
@@ -290,11 +291,15 @@ static void test_write_failure_is_an_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_names),          cmocka_unit_test(test_severity_names),
-		cmocka_unit_test(test_sort_order),            cmocka_unit_test(test_counts),
-		cmocka_unit_test(test_github_escaping),       cmocka_unit_test(test_gitlab_fingerprints),
-		cmocka_unit_test(test_junit_counts_and_escaping), cmocka_unit_test(test_sarif_rules_and_uris),
-		cmocka_unit_test(test_write_failure_is_an_error),
+	    cmocka_unit_test(test_format_names),
+	    cmocka_unit_test(test_severity_names),
+	    cmocka_unit_test(test_sort_order),
+	    cmocka_unit_test(test_counts),
+	    cmocka_unit_test(test_github_escaping),
+	    cmocka_unit_test(test_gitlab_fingerprints),
+	    cmocka_unit_test(test_junit_counts_and_escaping),
+	    cmocka_unit_test(test_sarif_rules_and_uris),
+	    cmocka_unit_test(test_write_failure_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,9 +44,9 @@ static void test_positions_utf8(void **state)
 	struct source s;
 	source_init(&s, t, strlen(t));
 	pos(&s, 0, 1, 1);
-	pos(&s, 2, 1, 2);  /* 日 */
-	pos(&s, 5, 1, 3);  /* 🐘 */
-	pos(&s, 9, 1, 4);  /* x */
+	pos(&s, 2, 1, 2); /* 日 */
+	pos(&s, 5, 1, 3); /* 🐘 */
+	pos(&s, 9, 1, 4); /* x */
 	pos(&s, 11, 2, 1);
 	pos(&s, 13, 2, 3); /* 🐘 on line 2 */
 	pos(&s, 17, 2, 4); /* y */
@@ -94,7 +94,11 @@ static void test_empty_text(void **state)
 	source_release(&s);
 }
 
-static void valid(const char *t, size_t len) { size_t bad = 77; assert_int_equal(source_validate(t, len, &bad), 0); }
+static void valid(const char *t, size_t len)
+{
+	size_t bad = 77;
+	assert_int_equal(source_validate(t, len, &bad), 0);
+}
 
 static void invalid(const char *t, size_t len, int want_kind, size_t want_at)
 {
@@ -108,20 +112,20 @@ static void test_validate(void **state)
 	(void)state;
 	valid("", 0);
 	valid("SELECT 'é日🐘';", strlen("SELECT 'é日🐘';"));
-	valid("\xef\xbb\xbfSELECT 1;", 12);           /* a BOM is valid UTF-8 */
-	valid("\xf4\x8f\xbf\xbf", 4);                 /* U+10FFFF, the last code point */
-	invalid("SELECT 1;\0binary", 16, 1, 9);       /* NUL: binary data */
-	invalid("ab\xff", 3, 2, 2);                   /* never valid in UTF-8 */
-	invalid("a\x80", 2, 2, 1);                    /* lone continuation byte */
-	invalid("a\xc3", 2, 2, 1);                    /* truncated at the end */
-	invalid("a\xc3(", 3, 2, 1);                   /* bad continuation */
-	invalid("\xc0\xaf", 2, 2, 0);                 /* overlong '/' */
-	invalid("x\xe0\x80\xaf", 4, 2, 1);            /* overlong 3-byte */
-	invalid("\xf0\x80\x80\xaf", 4, 2, 0);         /* overlong 4-byte */
-	invalid("\xed\xa0\x80", 3, 2, 0);             /* UTF-16 surrogate */
-	invalid("\xf4\x90\x80\x80", 4, 2, 0);         /* above U+10FFFF */
-	invalid("\xf8\x88\x80\x80\x80", 5, 2, 0);     /* 5-byte form */
-	invalid("é\0", 3, 1, 2);                      /* NUL after valid text */
+	valid("\xef\xbb\xbfSELECT 1;", 12);       /* a BOM is valid UTF-8 */
+	valid("\xf4\x8f\xbf\xbf", 4);             /* U+10FFFF, the last code point */
+	invalid("SELECT 1;\0binary", 16, 1, 9);   /* NUL: binary data */
+	invalid("ab\xff", 3, 2, 2);               /* never valid in UTF-8 */
+	invalid("a\x80", 2, 2, 1);                /* lone continuation byte */
+	invalid("a\xc3", 2, 2, 1);                /* truncated at the end */
+	invalid("a\xc3(", 3, 2, 1);               /* bad continuation */
+	invalid("\xc0\xaf", 2, 2, 0);             /* overlong '/' */
+	invalid("x\xe0\x80\xaf", 4, 2, 1);        /* overlong 3-byte */
+	invalid("\xf0\x80\x80\xaf", 4, 2, 0);     /* overlong 4-byte */
+	invalid("\xed\xa0\x80", 3, 2, 0);         /* UTF-16 surrogate */
+	invalid("\xf4\x90\x80\x80", 4, 2, 0);     /* above U+10FFFF */
+	invalid("\xf8\x88\x80\x80\x80", 5, 2, 0); /* 5-byte form */
+	invalid("é\0", 3, 1, 2);                  /* NUL after valid text */
 }
 
 static void test_char_offset(void **state)
@@ -142,9 +146,9 @@ static void test_char_offset(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_positions_ascii), cmocka_unit_test(test_positions_utf8),
-		cmocka_unit_test(test_line_text),       cmocka_unit_test(test_empty_text),
-		cmocka_unit_test(test_validate),        cmocka_unit_test(test_char_offset),
+	    cmocka_unit_test(test_positions_ascii), cmocka_unit_test(test_positions_utf8),
+	    cmocka_unit_test(test_line_text),       cmocka_unit_test(test_empty_text),
+	    cmocka_unit_test(test_validate),        cmocka_unit_test(test_char_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,10 @@
 
 #include "util/strset.h"
 
-static void key(char *out, size_t n, const char *prefix, int i) { snprintf(out, n, "%s%d", prefix, i); }
+static void key(char *out, size_t n, const char *prefix, int i)
+{
+	snprintf(out, n, "%s%d", prefix, i);
+}
 
 static void test_add_has(void **state)
 {
@@ -160,12 +163,12 @@ static void test_strlist(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_has),
-		cmocka_unit_test(test_rehash_keeps_everything),
-		cmocka_unit_test(test_remove),
-		cmocka_unit_test(test_churn_terminates),
-		cmocka_unit_test(test_remove_prefix_and_clear),
-		cmocka_unit_test(test_strlist),
+	    cmocka_unit_test(test_add_has),
+	    cmocka_unit_test(test_rehash_keeps_everything),
+	    cmocka_unit_test(test_remove),
+	    cmocka_unit_test(test_churn_terminates),
+	    cmocka_unit_test(test_remove_prefix_and_clear),
+	    cmocka_unit_test(test_strlist),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

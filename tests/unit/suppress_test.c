@@ -30,7 +30,7 @@ static void test_line_before_and_trailing(void **state)
 {
 	(void)state;
 	const char *t = "-- migrate-gate: ignore rule-a,rule-b -- because\n"
-			"CREATE INDEX i ON t (a);  -- migrate-gate: ignore rule-c\n";
+	                "CREATE INDEX i ON t (a);  -- migrate-gate: ignore rule-c\n";
 	struct suppressions s;
 	scan(&s, t);
 	assert_int_equal(s.n, 2);
@@ -65,7 +65,7 @@ static void test_ignore_file(void **state)
 	(void)state;
 	struct suppressions s;
 	scan(&s, "-- migrate-gate: ignore-file rule-a, rule-b -- legacy\n"
-		 "-- migrate-gate: ignore-file rule-c\nSELECT 1;");
+	         "-- migrate-gate: ignore-file rule-c\nSELECT 1;");
 	assert_int_equal(s.n, 2);
 	assert_true(s.items[0].file_wide);
 	assert_false(s.file_all);
@@ -90,8 +90,8 @@ static void test_not_in_strings(void **state)
 	(void)state;
 	struct suppressions s;
 	scan(&s, "SELECT '-- migrate-gate: ignore-file', $$\n-- migrate-gate: ignore-file\n$$,\n"
-		 "E'\\' -- migrate-gate: ignore x';\n"
-		 "COMMENT ON TABLE t IS $tag$ -- migrate-gate: ignore y $tag$;");
+	         "E'\\' -- migrate-gate: ignore x';\n"
+	         "COMMENT ON TABLE t IS $tag$ -- migrate-gate: ignore y $tag$;");
 	assert_int_equal(s.n, 0);
 	assert_false(s.file_all);
 	suppressions_release(&s);
@@ -102,7 +102,7 @@ static void test_bad_directives(void **state)
 	(void)state;
 	struct suppressions s;
 	scan(&s, "-- migrate-gate: ignorex rule\n-- migrate-gate: disable rule\n-- migrate-gate: ignore-files\n"
-		 "-- migrate-gate:\nSELECT 1;");
+	         "-- migrate-gate:\nSELECT 1;");
 	assert_int_equal(s.n, 0);
 	assert_false(s.file_all);
 	assert_int_equal(s.bad.n, 4);
@@ -127,13 +127,13 @@ static void test_unterminated_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_none),
-		cmocka_unit_test(test_line_before_and_trailing),
-		cmocka_unit_test(test_bare_ignore_means_every_rule),
-		cmocka_unit_test(test_ignore_file),
-		cmocka_unit_test(test_not_in_strings),
-		cmocka_unit_test(test_bad_directives),
-		cmocka_unit_test(test_unterminated_input),
+	    cmocka_unit_test(test_none),
+	    cmocka_unit_test(test_line_before_and_trailing),
+	    cmocka_unit_test(test_bare_ignore_means_every_rule),
+	    cmocka_unit_test(test_ignore_file),
+	    cmocka_unit_test(test_not_in_strings),
+	    cmocka_unit_test(test_bad_directives),
+	    cmocka_unit_test(test_unterminated_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,51 +10,55 @@
 
 #include "lint/coldef.h"
 #include "lint/rules/rules.h"
-#include "util/banned.h"
 #include "util/buf.h"
 
+#include "util/banned.h"
+
 static const struct rule_info rule_set_not_null = {
-	"set-not-null", SEV_ERROR,
-	"SET NOT NULL on an existing column scans the whole table under an ACCESS EXCLUSIVE lock",
-	"on PostgreSQL 12+, add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it in a later step, then SET NOT NULL "
-	"(no scan)",
-	false};
+    "set-not-null", SEV_ERROR,
+    "SET NOT NULL on an existing column scans the whole table under an ACCESS EXCLUSIVE lock",
+    "on PostgreSQL 12+, add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it in a later step, then SET NOT NULL "
+    "(no scan)",
+    false};
 
 static const struct rule_info rule_add_column_not_null_without_default = {
-	"add-column-not-null-without-default", SEV_ERROR,
-	"adding a NOT NULL column without a DEFAULT fails on any table that has rows",
-	"add the column nullable, backfill it in batches, then make it NOT NULL; or give it a constant DEFAULT", false};
+    "add-column-not-null-without-default", SEV_ERROR,
+    "adding a NOT NULL column without a DEFAULT fails on any table that has rows",
+    "add the column nullable, backfill it in batches, then make it NOT NULL; or give it a constant DEFAULT", false};
 
 static const struct rule_info rule_not_null_without_backfill = {
-	"not-null-without-backfill", SEV_ERROR,
-	"SET NOT NULL on a column just added without a DEFAULT or backfill fails on any table that has rows",
-	"backfill the new column (UPDATE in batches) before SET NOT NULL, or add it with a constant DEFAULT", false};
+    "not-null-without-backfill", SEV_ERROR,
+    "SET NOT NULL on a column just added without a DEFAULT or backfill fails on any table that has rows",
+    "backfill the new column (UPDATE in batches) before SET NOT NULL, or add it with a constant DEFAULT", false};
 
 static const struct rule_info rule_add_column_volatile_default = {
-	"add-column-volatile-default", SEV_ERROR,
-	"adding a column with a volatile DEFAULT (any DEFAULT before PostgreSQL 11) rewrites the whole table",
-	"add the column without a DEFAULT, SET DEFAULT afterwards for new rows, and backfill existing rows in "
-	"batches",
-	false};
+    "add-column-volatile-default", SEV_ERROR,
+    "adding a column with a volatile DEFAULT (any DEFAULT before PostgreSQL 11) rewrites the whole table",
+    "add the column without a DEFAULT, SET DEFAULT afterwards for new rows, and backfill existing rows in "
+    "batches",
+    false};
 
 static const struct rule_info rule_add_column_rewrite = {
-	"add-column-rewrite", SEV_ERROR,
-	"adding a serial, identity or stored generated column rewrites the whole table under an ACCESS EXCLUSIVE lock",
-	"add a plain nullable column, backfill it in batches, then attach the sequence DEFAULT or ADD GENERATED ... "
-	"AS IDENTITY; compute generated values with a trigger",
-	false};
+    "add-column-rewrite", SEV_ERROR,
+    "adding a serial, identity or stored generated column rewrites the whole table under an ACCESS EXCLUSIVE lock",
+    "add a plain nullable column, backfill it in batches, then attach the sequence DEFAULT or ADD GENERATED ... "
+    "AS IDENTITY; compute generated values with a trigger",
+    false};
 
 static const struct rule_info rule_alter_column_type = {
-	"alter-column-type", SEV_ERROR,
-	"changing a column's type rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock",
-	"add a column of the new type, backfill it in batches and switch over; only widening varchar, numeric "
-	"or varbit, varchar to text, and cidr to inet are free",
-	false};
+    "alter-column-type", SEV_ERROR,
+    "changing a column's type rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock",
+    "add a column of the new type, backfill it in batches and switch over; only widening varchar, numeric "
+    "or varbit, varchar to text, and cidr to inet are free",
+    false};
 
 static const struct rule_info *const rules[] = {
-	&rule_set_not_null,		  &rule_add_column_not_null_without_default,
-	&rule_not_null_without_backfill,  &rule_add_column_volatile_default,
-	&rule_add_column_rewrite,	  &rule_alter_column_type,
+    &rule_set_not_null,
+    &rule_add_column_not_null_without_default,
+    &rule_not_null_without_backfill,
+    &rule_add_column_volatile_default,
+    &rule_add_column_rewrite,
+    &rule_alter_column_type,
 };
 
 /* One ALTER TABLE on an existing table, as its subcommands are checked. */
@@ -81,10 +85,9 @@ static bool in_list(const char *s, const char *const *list, size_t n)
  * evaluated once since PostgreSQL 11 and do not rewrite.
  */
 static const char *const volatile_functions[] = {
-	"random",	   "random_normal",    "setseed",	   "gen_random_uuid", "gen_random_bytes",
-	"gen_salt",	   "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuid_generate_v7",
-	"uuidv4",	   "uuidv7",	       "clock_timestamp",  "timeofday",	      "nextval",
-	"currval",	   "lastval",
+    "random",           "random_normal",      "setseed",          "gen_random_uuid",  "gen_random_bytes", "gen_salt",
+    "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuid_generate_v7", "uuidv4",           "uuidv7",
+    "clock_timestamp",  "timeofday",          "nextval",          "currval",          "lastval",
 };
 
 /* The first known-volatile function called anywhere in expr, or NULL. */
@@ -109,9 +112,10 @@ static void check_not_null_added(const struct alter *a, const cJSON *col)
 	bool pk = coldef_constraint(col, "CONSTR_PRIMARY") != NULL;
 	if ((!pk && !coldef_constraint(col, "CONSTR_NOTNULL")) || coldef_fills_rows(col))
 		return;
-	lint_report(a->ctx, a->st, &rule_add_column_not_null_without_default, node_location(col),
-		    "column \"%s\" is added to \"%s\" as %s without a DEFAULT: this fails as soon as the table has a row",
-		    node_str(col, "colname"), a->rel, pk ? "a PRIMARY KEY" : "NOT NULL");
+	lint_report(
+	    a->ctx, a->st, &rule_add_column_not_null_without_default, node_location(col),
+	    "column \"%s\" is added to \"%s\" as %s without a DEFAULT: this fails as soon as the table has a row",
+	    node_str(col, "colname"), a->rel, pk ? "a PRIMARY KEY" : "NOT NULL");
 }
 
 /* The kind of column whose values PostgreSQL computes row by row while adding it, or NULL. */
@@ -134,18 +138,21 @@ static void check_rewrite_added(const struct alter *a, const cJSON *col)
 	const char *fn = dflt ? volatile_call(dflt) : NULL;
 	int loc = node_location(col);
 	if (kind)
-		lint_report(a->ctx, a->st, &rule_add_column_rewrite, loc,
-			    "adding the %s column \"%s\" to \"%s\" rewrites the whole table under an ACCESS EXCLUSIVE lock",
-			    kind, name, a->rel);
+		lint_report(
+		    a->ctx, a->st, &rule_add_column_rewrite, loc,
+		    "adding the %s column \"%s\" to \"%s\" rewrites the whole table under an ACCESS EXCLUSIVE lock",
+		    kind, name, a->rel);
 	else if (dflt && a->ctx->pg_version < 11)
-		lint_report(a->ctx, a->st, &rule_add_column_volatile_default, loc,
-			    "adding column \"%s\" to \"%s\" with a DEFAULT rewrites the whole table before PostgreSQL 11",
-			    name, a->rel);
+		lint_report(
+		    a->ctx, a->st, &rule_add_column_volatile_default, loc,
+		    "adding column \"%s\" to \"%s\" with a DEFAULT rewrites the whole table before PostgreSQL 11", name,
+		    a->rel);
 	else if (fn)
-		lint_report(a->ctx, a->st, &rule_add_column_volatile_default, loc,
-			    "adding column \"%s\" to \"%s\" with the volatile DEFAULT %s() rewrites the whole table under "
-			    "an ACCESS EXCLUSIVE lock",
-			    name, a->rel, fn);
+		lint_report(
+		    a->ctx, a->st, &rule_add_column_volatile_default, loc,
+		    "adding column \"%s\" to \"%s\" with the volatile DEFAULT %s() rewrites the whole table under "
+		    "an ACCESS EXCLUSIVE lock",
+		    name, a->rel, fn);
 }
 
 /* The column was added by an earlier subcommand of this statement with nothing for existing rows. */
@@ -177,17 +184,19 @@ static void check_set_not_null(const struct alter *a, const cJSON *cmd)
 	bool checked = lint_set_has_col(&ctx->nn_checks, a->rel, col);
 	/* A function body runs later, after backfills this unit cannot see. */
 	bool added_null = added_null_here(a, cmd, col) ||
-			  (a->st->origin != ORIGIN_FUNCTION && lint_set_has_col(&ctx->null_cols, a->rel, col) &&
-			   !lint_set_has_col(&ctx->backfilled, a->rel, col) && !checked);
+	                  (a->st->origin != ORIGIN_FUNCTION && lint_set_has_col(&ctx->null_cols, a->rel, col) &&
+	                   !lint_set_has_col(&ctx->backfilled, a->rel, col) && !checked);
 	if (added_null)
-		lint_report(a->ctx, a->st, &rule_not_null_without_backfill, -1,
-			    "column \"%s\" of \"%s\" was added in this migration without a DEFAULT and never backfilled: "
-			    "SET NOT NULL fails on any existing row",
-			    col, a->rel);
+		lint_report(
+		    a->ctx, a->st, &rule_not_null_without_backfill, -1,
+		    "column \"%s\" of \"%s\" was added in this migration without a DEFAULT and never backfilled: "
+		    "SET NOT NULL fails on any existing row",
+		    col, a->rel);
 	else if (!(checked && ctx->pg_version >= 12))
-		lint_report(a->ctx, a->st, &rule_set_not_null, -1,
-			    "setting column \"%s\" of \"%s\" NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock",
-			    col, a->rel);
+		lint_report(
+		    a->ctx, a->st, &rule_set_not_null, -1,
+		    "setting column \"%s\" of \"%s\" NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock",
+		    col, a->rel);
 }
 
 /* A type as text split up: "numeric(10,2)" is name "numeric", mods {10, 2}. */
@@ -218,8 +227,8 @@ static void parse_type(const char *s, struct coltype *t)
 }
 
 /* Types whose modifier only limits values: a larger or no modifier keeps the data (a support function says so). */
-static const char *const widenable[] = {"varchar", "numeric", "varbit", "timestamp",
-					"timestamptz", "time", "timetz", "interval"};
+static const char *const widenable[] = {"varchar",     "numeric", "varbit", "timestamp",
+                                        "timestamptz", "time",    "timetz", "interval"};
 
 /* Same type, modifier kept or raised: PostgreSQL relabels instead of rewriting. */
 static bool widens(const struct coltype *o, const struct coltype *n)
@@ -238,8 +247,8 @@ static bool widens(const struct coltype *o, const struct coltype *n)
 }
 
 /* Binary-coercible changes between different types, "from>to"; the target has no modifier. */
-static const char *const relabels[] = {"varchar>text", "text>varchar", "xml>text", "xml>varchar", "cidr>inet",
-				       "text>bpchar",  "varchar>bpchar", "bit>varbit"};
+static const char *const relabels[] = {"varchar>text", "text>varchar", "xml>text",       "xml>varchar",
+                                       "cidr>inet",    "text>bpchar",  "varchar>bpchar", "bit>varbit"};
 
 /* old -> new keeps every stored value as is (no rewrite, no scan). */
 static bool change_is_free(const char *old_s, const char *new_s, int pg_version)
@@ -262,11 +271,11 @@ static bool change_is_free(const char *old_s, const char *new_s, int pg_version)
 }
 
 /* Built-in types no other type converts into without a rewrite. */
-static const char *const rewrite_targets[] = {"int2", "int4",  "int8", "float4", "float8", "bool",  "date",
-					      "uuid", "json",  "jsonb", "bytea", "money",  "bpchar", "bit"};
+static const char *const rewrite_targets[] = {"int2", "int4", "int8",  "float4", "float8", "bool",   "date",
+                                              "uuid", "json", "jsonb", "bytea",  "money",  "bpchar", "bit"};
 /* Built-in types some other type converts into for free. */
-static const char *const free_targets[] = {"text",	  "varchar", "numeric", "varbit", "inet",	"timestamp",
-					   "timestamptz", "time",    "timetz",	"interval", "xml",	"cidr"};
+static const char *const free_targets[] = {"text",        "varchar", "numeric", "varbit",   "inet", "timestamp",
+                                           "timestamptz", "time",    "timetz",  "interval", "xml",  "cidr"};
 
 /*
  * With the old type unknown, only a target no free change leads to proves a
@@ -329,14 +338,15 @@ static void check_alter_type(const struct alter *a, const cJSON *cmd)
 	const char *tail = "rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock";
 	if (using && !plain_using(using, col, new_s))
 		lint_report(a->ctx, a->st, &rule_alter_column_type, loc,
-			    "changing column \"%s\" of \"%s\" to type \"%s\" with a USING expression %s", col, a->rel,
-			    new_s, tail);
+		            "changing column \"%s\" of \"%s\" to type \"%s\" with a USING expression %s", col, a->rel,
+		            new_s, tail);
 	else if (old_s && known_type(old_s) && known_type(new_s) && !change_is_free(old_s, new_s, a->ctx->pg_version))
 		lint_report(a->ctx, a->st, &rule_alter_column_type, loc,
-			    "changing column \"%s\" of \"%s\" from \"%s\" to \"%s\" %s", col, a->rel, old_s, new_s, tail);
+		            "changing column \"%s\" of \"%s\" from \"%s\" to \"%s\" %s", col, a->rel, old_s, new_s,
+		            tail);
 	else if (!old_s && target_rewrites(new_s))
 		lint_report(a->ctx, a->st, &rule_alter_column_type, loc,
-			    "changing column \"%s\" of \"%s\" to type \"%s\" %s", col, a->rel, new_s, tail);
+		            "changing column \"%s\" of \"%s\" to type \"%s\" %s", col, a->rel, new_s, tail);
 	free(new_s);
 }
 
@@ -366,8 +376,7 @@ static void check(struct lint_ctx *ctx, const struct lint_stmt *st)
 	char *key = node_relation_key(rel);
 	struct alter a = {ctx, st, key, node_field(st->body, "cmds")};
 	const cJSON *cmd;
-	cJSON_ArrayForEach(cmd, a.cmds)
-		check_cmd(&a, node_as(cmd, "AlterTableCmd"));
+	cJSON_ArrayForEach(cmd, a.cmds) check_cmd(&a, node_as(cmd, "AlterTableCmd"));
 	free(key);
 }
 

@@ -8,69 +8,67 @@
 #include <string.h>
 
 #include "lint/rules/rules.h"
-#include "util/banned.h"
 #include "util/buf.h"
 #include "util/mem.h"
 
+#include "util/banned.h"
+
 static const struct rule_info rule_rename_table = {
-	"rename-table", SEV_WARNING, "renaming a table or view breaks the application version that is still running",
-	"expand and contract: add the new name (e.g. a view over the table), move the code to it, drop the old "
-	"name in a later release",
-	false};
+    "rename-table", SEV_WARNING, "renaming a table or view breaks the application version that is still running",
+    "expand and contract: add the new name (e.g. a view over the table), move the code to it, drop the old "
+    "name in a later release",
+    false};
 
 static const struct rule_info rule_rename_column = {
-	"rename-column", SEV_WARNING, "renaming a column breaks the application version that is still running",
-	"add the new column, write both and backfill, move reads to it, and drop the old column in a later release",
-	false};
+    "rename-column", SEV_WARNING, "renaming a column breaks the application version that is still running",
+    "add the new column, write both and backfill, move reads to it, and drop the old column in a later release", false};
 
 static const struct rule_info rule_rename_schema = {
-	"rename-schema", SEV_WARNING, "renaming a schema breaks the application version that is still running",
-	"keep the old schema name, or move the objects over several releases with code that knows both names",
-	false};
+    "rename-schema", SEV_WARNING, "renaming a schema breaks the application version that is still running",
+    "keep the old schema name, or move the objects over several releases with code that knows both names", false};
 
 static const struct rule_info rule_rename_enum_value = {
-	"rename-enum-value", SEV_WARNING,
-	"renaming an enum value breaks the application version that still reads and writes the old value",
-	"add the new value, migrate the rows and the code to it, and stop using the old value in a later release",
-	false};
+    "rename-enum-value", SEV_WARNING,
+    "renaming an enum value breaks the application version that still reads and writes the old value",
+    "add the new value, migrate the rows and the code to it, and stop using the old value in a later release", false};
 
 static const struct rule_info rule_drop_column = {
-	"drop-column", SEV_WARNING, "dropping a column breaks the application version that still selects it",
-	"deploy code that no longer uses the column first (remove it from the SQLAlchemy model), then drop it in a "
-	"later migration",
-	false};
+    "drop-column", SEV_WARNING, "dropping a column breaks the application version that still selects it",
+    "deploy code that no longer uses the column first (remove it from the SQLAlchemy model), then drop it in a "
+    "later migration",
+    false};
 
 static const struct rule_info rule_drop_table = {
-	"drop-table", SEV_WARNING, "dropping a table loses its data and breaks code that still uses it",
-	"deploy code that no longer uses the table first, keep a backup, and drop it in a later release", false};
+    "drop-table", SEV_WARNING, "dropping a table loses its data and breaks code that still uses it",
+    "deploy code that no longer uses the table first, keep a backup, and drop it in a later release", false};
 
 static const struct rule_info rule_drop_schema = {
-	"drop-schema", SEV_ERROR, "dropping a schema loses every object and row in it",
-	"drop the objects one by one, by name, in a release after the code stopped using them", false};
+    "drop-schema", SEV_ERROR, "dropping a schema loses every object and row in it",
+    "drop the objects one by one, by name, in a release after the code stopped using them", false};
 
 static const struct rule_info rule_drop_database = {
-	"drop-database", SEV_ERROR, "dropping a database loses all of its data",
-	"never drop a database from a migration; do it by hand after a verified backup", false};
+    "drop-database", SEV_ERROR, "dropping a database loses all of its data",
+    "never drop a database from a migration; do it by hand after a verified backup", false};
 
 static const struct rule_info rule_drop_not_null = {
-	"drop-not-null", SEV_INFO, "dropping NOT NULL cannot be rolled back once NULLs are written",
-	"make the downgrade backfill the NULLs before SET NOT NULL, and check the old code tolerates NULLs", false};
+    "drop-not-null", SEV_INFO, "dropping NOT NULL cannot be rolled back once NULLs are written",
+    "make the downgrade backfill the NULLs before SET NOT NULL, and check the old code tolerates NULLs", false};
 
 static const struct rule_info rule_drop_constraint = {
-	"drop-constraint", SEV_INFO,
-	"dropping a constraint lets in rows that the old code and the downgrade's re-added constraint reject",
-	"make the downgrade clean up violating rows (or re-add the constraint NOT VALID), and keep the old code "
-	"in mind",
-	false};
+    "drop-constraint", SEV_INFO,
+    "dropping a constraint lets in rows that the old code and the downgrade's re-added constraint reject",
+    "make the downgrade clean up violating rows (or re-add the constraint NOT VALID), and keep the old code "
+    "in mind",
+    false};
 
 static const struct rule_info rule_cascade = {
-	"cascade", SEV_WARNING, "CASCADE drops or truncates more than the objects it names",
-	"drop or truncate the dependent objects explicitly, by name, and leave CASCADE out", false};
+    "cascade", SEV_WARNING, "CASCADE drops or truncates more than the objects it names",
+    "drop or truncate the dependent objects explicitly, by name, and leave CASCADE out", false};
 
 static const struct rule_info *const rules[] = {
-	&rule_rename_table, &rule_rename_column, &rule_rename_schema, &rule_rename_enum_value,
-	&rule_drop_column,  &rule_drop_table,    &rule_drop_schema,   &rule_drop_database,
-	&rule_drop_not_null, &rule_drop_constraint, &rule_cascade,
+    &rule_rename_table,  &rule_rename_column,   &rule_rename_schema, &rule_rename_enum_value,
+    &rule_drop_column,   &rule_drop_table,      &rule_drop_schema,   &rule_drop_database,
+    &rule_drop_not_null, &rule_drop_constraint, &rule_cascade,
 };
 
 /* A key of ctx->new_objects: "kind name" or "kind rel.name". */
@@ -114,9 +112,9 @@ static void check_rename(struct lint_ctx *ctx, const struct lint_stmt *st)
 		const char *from = node_str(b, "subname");
 		if (!object_is_new(ctx, "schema", NULL, from))
 			lint_report(ctx, st, &rule_rename_schema, -1,
-				    "renaming schema \"%s\" to \"%s\" breaks the running application, which still uses "
-				    "the old name",
-				    from ? from : "", to);
+			            "renaming schema \"%s\" to \"%s\" breaks the running application, which still uses "
+			            "the old name",
+			            from ? from : "", to);
 		return;
 	}
 	if (!rv || lint_rel_is_new(ctx, rv))
@@ -125,14 +123,14 @@ static void check_rename(struct lint_ctx *ctx, const struct lint_stmt *st)
 	const char *kind = renamed_relation_kind(type);
 	if (kind)
 		lint_report(ctx, st, &rule_rename_table, -1,
-			    "renaming %s \"%s\" to \"%s\" breaks the running application, which still uses the old "
-			    "name",
-			    kind, rel, to);
+		            "renaming %s \"%s\" to \"%s\" breaks the running application, which still uses the old "
+		            "name",
+		            kind, rel, to);
 	else if (!strcmp(type, "OBJECT_COLUMN") && !lint_set_has_col(&ctx->new_cols, rel, node_str(b, "subname")))
 		lint_report(ctx, st, &rule_rename_column, -1,
-			    "renaming column \"%s.%s\" to \"%s\" breaks the running application, which still uses the "
-			    "old name",
-			    rel, node_str(b, "subname"), to);
+		            "renaming column \"%s.%s\" to \"%s\" breaks the running application, which still uses the "
+		            "old name",
+		            rel, node_str(b, "subname"), to);
 	free(rel);
 }
 
@@ -144,9 +142,9 @@ static void check_enum(struct lint_ctx *ctx, const struct lint_stmt *st)
 		return;
 	char *name = node_join_names(node_field(st->body, "typeName"));
 	lint_report(ctx, st, &rule_rename_enum_value, -1,
-		    "renaming value '%s' of enum \"%s\" to '%s' breaks the running application, which still uses the "
-		    "old value",
-		    old_val, name, node_str(st->body, "newVal"));
+	            "renaming value '%s' of enum \"%s\" to '%s' breaks the running application, which still uses the "
+	            "old value",
+	            old_val, name, node_str(st->body, "newVal"));
 	free(name);
 }
 
@@ -176,12 +174,12 @@ static void report_data_loss(struct lint_ctx *ctx, const struct lint_stmt *st, c
 {
 	if (!strcmp(kind, "OBJECT_TABLE"))
 		lint_report(ctx, st, &rule_drop_table, -1,
-			    "dropping table \"%s\" loses its data and breaks the running application if it still "
-			    "uses the table",
-			    name);
+		            "dropping table \"%s\" loses its data and breaks the running application if it still "
+		            "uses the table",
+		            name);
 	else if (!strcmp(kind, "OBJECT_SCHEMA"))
 		lint_report(ctx, st, &rule_drop_schema, -1, "dropping schema \"%s\" loses every object and row in it",
-			    name);
+		            name);
 }
 
 static void check_drop(struct lint_ctx *ctx, const struct lint_stmt *st)
@@ -206,9 +204,9 @@ static void check_drop(struct lint_ctx *ctx, const struct lint_stmt *st)
 	}
 	if (first && cascades(st->body))
 		lint_report(ctx, st, &rule_cascade, -1,
-			    "DROP ... CASCADE on \"%s\" also drops every object that depends on it (views, foreign "
-			    "keys, columns of its type)",
-			    first);
+		            "DROP ... CASCADE on \"%s\" also drops every object that depends on it (views, foreign "
+		            "keys, columns of its type)",
+		            first);
 	free(first);
 }
 
@@ -223,7 +221,7 @@ static void check_truncate(struct lint_ctx *ctx, const struct lint_stmt *st)
 			continue;
 		char *rel = node_relation_key(node_as(rv, "RangeVar"));
 		lint_report(ctx, st, &rule_cascade, -1,
-			    "TRUNCATE ... CASCADE also empties every table with a foreign key to \"%s\"", rel);
+		            "TRUNCATE ... CASCADE also empties every table with a foreign key to \"%s\"", rel);
 		free(rel);
 		return;
 	}
@@ -237,25 +235,25 @@ static void check_alter_cmd(struct lint_ctx *ctx, const struct lint_stmt *st, co
 		return;
 	if (!strcmp(sub, "AT_DropNotNull") && !lint_set_has_col(&ctx->new_cols, rel, name))
 		lint_report(ctx, st, &rule_drop_not_null, -1,
-			    "dropping NOT NULL on \"%s.%s\": once NULLs are written, the downgrade cannot restore "
-			    "it",
-			    rel, name);
+		            "dropping NOT NULL on \"%s.%s\": once NULLs are written, the downgrade cannot restore "
+		            "it",
+		            rel, name);
 	if (!strcmp(sub, "AT_DropColumn") && !lint_set_has_col(&ctx->new_cols, rel, name))
 		lint_report(ctx, st, &rule_drop_column, -1,
-			    "dropping column \"%s.%s\" breaks the running application, which still selects it", rel,
-			    name);
+		            "dropping column \"%s.%s\" breaks the running application, which still selects it", rel,
+		            name);
 	else if (!strcmp(sub, "AT_DropConstraint") && !object_is_new(ctx, "constraint", rel, name))
 		lint_report(ctx, st, &rule_drop_constraint, -1,
-			    "dropping constraint \"%s\" on \"%s\": rows written without it may block the downgrade "
-			    "from re-adding it",
-			    name, rel);
+		            "dropping constraint \"%s\" on \"%s\": rows written without it may block the downgrade "
+		            "from re-adding it",
+		            name, rel);
 	else
 		return;
 	if (cascades(cmd))
 		lint_report(ctx, st, &rule_cascade, -1,
-			    "DROP ... CASCADE on \"%s.%s\" also drops the views, indexes and constraints that depend "
-			    "on it",
-			    rel, name);
+		            "DROP ... CASCADE on \"%s.%s\" also drops the views, indexes and constraints that depend "
+		            "on it",
+		            rel, name);
 }
 
 static void check_alter(struct lint_ctx *ctx, const struct lint_stmt *st)
@@ -266,7 +264,7 @@ static void check_alter(struct lint_ctx *ctx, const struct lint_stmt *st)
 		return;
 	char *rel = node_relation_key(rv);
 	cJSON_ArrayForEach(cmd, node_field(st->body, "cmds"))
-		check_alter_cmd(ctx, st, rel, node_as(cmd, "AlterTableCmd"));
+	    check_alter_cmd(ctx, st, rel, node_as(cmd, "AlterTableCmd"));
 	free(rel);
 }
 
@@ -283,7 +281,7 @@ static void check(struct lint_ctx *ctx, const struct lint_stmt *st)
 		check_drop(ctx, st);
 	else if (!strcmp(st->type, "DropdbStmt"))
 		lint_report(ctx, st, &rule_drop_database, -1, "dropping database \"%s\" loses all of its data",
-			    node_str(st->body, "dbname") ? node_str(st->body, "dbname") : "");
+		            node_str(st->body, "dbname") ? node_str(st->body, "dbname") : "");
 	else if (!strcmp(st->type, "TruncateStmt"))
 		check_truncate(ctx, st);
 	else if (!strcmp(st->type, "AlterTableStmt"))

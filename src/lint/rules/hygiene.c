@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "lint/rules/rules.h"
-#include "util/banned.h"
 #include "util/buf.h"
+
+#include "util/banned.h"
 
 /* PostgreSQL's NAMEDATALEN: names keep at most NAMEDATALEN - 1 bytes. */
 #define NAMEDATALEN 64

@@ -67,7 +67,10 @@ static void index_target(struct buf *b, const cJSON *body)
 	free(rel);
 }
 
-static bool reindex_concurrent(const cJSON *body) { return node_option_on(node_field(body, "params"), "concurrently"); }
+static bool reindex_concurrent(const cJSON *body)
+{
+	return node_option_on(node_field(body, "params"), "concurrently");
+}
 
 static const cJSON *detach_concurrent(const cJSON *body)
 {

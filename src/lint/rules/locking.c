@@ -10,42 +10,42 @@
 #include <string.h>
 
 #include "lint/rules/rules.h"
+
 #include "util/banned.h"
 
 static const struct rule_info rule_require_lock_timeout = {
-	"require-lock-timeout", SEV_WARNING,
-	"a strong lock is requested with no lock_timeout: while it waits, every query on the table queues behind it",
-	"SET lock_timeout = '2s' first (SET LOCAL inside a transaction) and retry the migration when it times out",
-	false};
+    "require-lock-timeout", SEV_WARNING,
+    "a strong lock is requested with no lock_timeout: while it waits, every query on the table queues behind it",
+    "SET lock_timeout = '2s' first (SET LOCAL inside a transaction) and retry the migration when it times out", false};
 
 static const struct rule_info rule_require_statement_timeout = {
-	"require-statement-timeout", SEV_WARNING,
-	"a statement that rewrites or scans a whole table runs with no statement_timeout",
-	"SET statement_timeout first, or use the online form (CREATE INDEX CONCURRENTLY, NOT VALID then "
-	"VALIDATE, batched updates)",
-	false};
+    "require-statement-timeout", SEV_WARNING,
+    "a statement that rewrites or scans a whole table runs with no statement_timeout",
+    "SET statement_timeout first, or use the online form (CREATE INDEX CONCURRENTLY, NOT VALID then "
+    "VALIDATE, batched updates)",
+    false};
 
 static const struct rule_info rule_statement_after_access_exclusive = {
-	"statement-after-access-exclusive", SEV_WARNING,
-	"a statement runs while the transaction holds an ACCESS EXCLUSIVE lock, which blocks every reader until COMMIT",
-	"put the statement that takes the ACCESS EXCLUSIVE lock last in its transaction, or in a transaction (a "
-	"revision) of its own",
-	false};
+    "statement-after-access-exclusive", SEV_WARNING,
+    "a statement runs while the transaction holds an ACCESS EXCLUSIVE lock, which blocks every reader until COMMIT",
+    "put the statement that takes the ACCESS EXCLUSIVE lock last in its transaction, or in a transaction (a "
+    "revision) of its own",
+    false};
 
 static const struct rule_info rule_merge_alter_table = {
-	"merge-alter-table", SEV_INFO, "two ALTER TABLE statements in a row on the same table take its lock twice",
-	"merge them into one ALTER TABLE with comma-separated actions: one lock, at most one table scan", false};
+    "merge-alter-table", SEV_INFO, "two ALTER TABLE statements in a row on the same table take its lock twice",
+    "merge them into one ALTER TABLE with comma-separated actions: one lock, at most one table scan", false};
 
 static const struct rule_info rule_transaction_nesting = {
-	"transaction-nesting", SEV_ERROR,
-	"BEGIN inside a transaction, or COMMIT/ROLLBACK of a transaction the migration did not open",
-	"leave transaction control to Alembic; for statements that cannot run in a transaction use "
-	"op.get_context().autocommit_block()",
-	false};
+    "transaction-nesting", SEV_ERROR,
+    "BEGIN inside a transaction, or COMMIT/ROLLBACK of a transaction the migration did not open",
+    "leave transaction control to Alembic; for statements that cannot run in a transaction use "
+    "op.get_context().autocommit_block()",
+    false};
 
 static const struct rule_info *const rules[] = {
-	&rule_require_lock_timeout, &rule_require_statement_timeout, &rule_statement_after_access_exclusive,
-	&rule_merge_alter_table,    &rule_transaction_nesting,
+    &rule_require_lock_timeout, &rule_require_statement_timeout, &rule_statement_after_access_exclusive,
+    &rule_merge_alter_table,    &rule_transaction_nesting,
 };
 
 static bool is_type(const struct lint_stmt *st, const char *type)
@@ -60,9 +60,9 @@ static void check_lock_timeout(struct lint_ctx *ctx, const struct lint_stmt *st)
 	if (mode < LOCK_SHARE || lint_lock_timeout_set(ctx))
 		return;
 	lint_report(ctx, st, &rule_require_lock_timeout, -1,
-		    "%s lock on \"%s\" with no lock_timeout set: while it waits, every query on \"%s\" queues "
-		    "behind it",
-		    lock_mode_name(mode), which->rel, which->rel);
+	            "%s lock on \"%s\" with no lock_timeout set: while it waits, every query on \"%s\" queues "
+	            "behind it",
+	            lock_mode_name(mode), which->rel, which->rel);
 }
 
 /* Target types that an ALTER COLUMN TYPE may reach without a rewrite (varchar(n) to text, wider numeric). */
@@ -106,7 +106,10 @@ static const char *slow_alter_cmd(const struct lint_ctx *ctx, const char *rel, c
 	return NULL;
 }
 
-static bool vacuum_full(const cJSON *body) { return node_option_on(node_field(body, "options"), "full"); }
+static bool vacuum_full(const cJSON *body)
+{
+	return node_option_on(node_field(body, "options"), "full");
+}
 
 static const char *slow_vacuum(const struct lint_ctx *ctx, const cJSON *body, const cJSON **rv)
 {
@@ -129,9 +132,8 @@ static const char *slow_alter(const struct lint_ctx *ctx, const cJSON *body)
 	const cJSON *cmd;
 	const char *why = NULL;
 	char *rel = node_relation_key(node_field(body, "relation"));
-	cJSON_ArrayForEach(cmd, node_field(body, "cmds"))
-		if (!why)
-			why = slow_alter_cmd(ctx, rel, node_as(cmd, "AlterTableCmd"));
+	cJSON_ArrayForEach(cmd, node_field(body, "cmds")) if (!why) why =
+	    slow_alter_cmd(ctx, rel, node_as(cmd, "AlterTableCmd"));
 	free(rel);
 	return why;
 }
@@ -181,14 +183,14 @@ static void check_statement_timeout(struct lint_ctx *ctx, const struct lint_stmt
 		return;
 	if (!rv) {
 		lint_report(ctx, st, &rule_require_statement_timeout, -1,
-			    "%s with no statement_timeout set: it holds ACCESS EXCLUSIVE locks for as long as it runs",
-			    why);
+		            "%s with no statement_timeout set: it holds ACCESS EXCLUSIVE locks for as long as it runs",
+		            why);
 		return;
 	}
 	char *rel = node_relation_key(rv);
 	lint_report(ctx, st, &rule_require_statement_timeout, -1,
-		    "on \"%s\", %s with no statement_timeout set: on a big table it holds its lock for minutes", rel,
-		    why);
+	            "on \"%s\", %s with no statement_timeout set: on a big table it holds its lock for minutes", rel,
+	            why);
 	free(rel);
 }
 
@@ -207,9 +209,9 @@ static bool is_version_bookkeeping(const struct lint_stmt *st)
 static bool harmless(const struct lint_stmt *st)
 {
 	static const char *const types[] = {"VariableSetStmt", "VariableShowStmt", "TransactionStmt", "CommentStmt"};
-	static const char *const creating[] = {"CreateStmt",      "IndexStmt",      "ViewStmt",
-					       "CreateSeqStmt",   "CreateEnumStmt", "CreateDomainStmt",
-					       "CompositeTypeStmt", "CreateFunctionStmt", "CreateSchemaStmt"};
+	static const char *const creating[] = {"CreateStmt",        "IndexStmt",          "ViewStmt",
+	                                       "CreateSeqStmt",     "CreateEnumStmt",     "CreateDomainStmt",
+	                                       "CompositeTypeStmt", "CreateFunctionStmt", "CreateSchemaStmt"};
 	const struct rel_lock *which;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (is_type(st, types[i]))
@@ -231,9 +233,9 @@ static void check_after_exclusive(struct lint_ctx *ctx, const struct lint_stmt *
 	    is_version_bookkeeping(st) || !lint_first_in_tx(ctx, &rule_statement_after_access_exclusive))
 		return;
 	lint_report(ctx, st, &rule_statement_after_access_exclusive, -1,
-		    "\"%s\" stays locked ACCESS EXCLUSIVE until COMMIT, so every query on it waits while this "
-		    "statement and the rest of the transaction run (reported once per transaction)",
-		    ctx->tx_exclusive_rel);
+	            "\"%s\" stays locked ACCESS EXCLUSIVE until COMMIT, so every query on it waits while this "
+	            "statement and the rest of the transaction run (reported once per transaction)",
+	            ctx->tx_exclusive_rel);
 }
 
 /*
@@ -244,7 +246,7 @@ static void check_after_exclusive(struct lint_ctx *ctx, const struct lint_stmt *
 static bool merges_in_order(const cJSON *cmds)
 {
 	static const char *const late[] = {"AT_AddColumn", "AT_ColumnDefault", "AT_SetNotNull", "AT_DropNotNull",
-					   "AT_AddConstraint"};
+	                                   "AT_AddConstraint"};
 	const cJSON *cmd;
 	cJSON_ArrayForEach(cmd, cmds)
 	{
@@ -271,8 +273,8 @@ static void check_merge_alter(struct lint_ctx *ctx, const struct lint_stmt *st)
 	    strcmp(which->rel, ctx->prev_alter_rel) || !merges_in_order(node_field(st->body, "cmds")))
 		return;
 	lint_report(ctx, st, &rule_merge_alter_table, -1,
-		    "second ALTER TABLE in a row on \"%s\": merge it into the previous one to take the lock once",
-		    which->rel);
+	            "second ALTER TABLE in a row on \"%s\": merge it into the previous one to take the lock once",
+	            which->rel);
 }
 
 static void check_transaction(struct lint_ctx *ctx, const struct lint_stmt *st)
@@ -282,15 +284,15 @@ static void check_transaction(struct lint_ctx *ctx, const struct lint_stmt *st)
 		return;
 	if (!strcmp(kind, "TRANS_STMT_BEGIN") || !strcmp(kind, "TRANS_STMT_START"))
 		lint_report(ctx, st, &rule_transaction_nesting, -1,
-			    ctx->explicit_tx ? "BEGIN inside the transaction an earlier BEGIN opened: PostgreSQL "
-					       "ignores it, and the first COMMIT ends both"
-					     : "BEGIN inside the transaction Alembic already opened: the COMMIT that "
-					       "follows ends Alembic's transaction early");
+		            ctx->explicit_tx ? "BEGIN inside the transaction an earlier BEGIN opened: PostgreSQL "
+		                               "ignores it, and the first COMMIT ends both"
+		                             : "BEGIN inside the transaction Alembic already opened: the COMMIT that "
+		                               "follows ends Alembic's transaction early");
 	else if ((!strcmp(kind, "TRANS_STMT_COMMIT") || !strcmp(kind, "TRANS_STMT_ROLLBACK")) && !ctx->explicit_tx)
 		lint_report(ctx, st, &rule_transaction_nesting, -1,
-			    "%s ends the transaction Alembic opened for this migration: the statements after it and "
-			    "the version update run outside it",
-			    !strcmp(kind, "TRANS_STMT_COMMIT") ? "COMMIT" : "ROLLBACK");
+		            "%s ends the transaction Alembic opened for this migration: the statements after it and "
+		            "the version update run outside it",
+		            !strcmp(kind, "TRANS_STMT_COMMIT") ? "COMMIT" : "ROLLBACK");
 }
 
 static void check(struct lint_ctx *ctx, const struct lint_stmt *st)

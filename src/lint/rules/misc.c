@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "lint/rules/rules.h"
-#include "util/banned.h"
 #include "util/buf.h"
+
+#include "util/banned.h"
 
 static const struct rule_info rule_enum_value = {
     "enum-value-in-transaction", SEV_ERROR,

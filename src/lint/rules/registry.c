@@ -1,23 +1,23 @@
 #include <string.h>
 
 #include "lint/rules/rules.h"
+
 #include "util/banned.h"
 
-const struct rule_info rule_syntax_error = {
-	"syntax-error", SEV_ERROR, "the statement does not parse",
-	"fix the SQL; PostgreSQL itself would reject this statement", false};
+const struct rule_info rule_syntax_error = {"syntax-error", SEV_ERROR, "the statement does not parse",
+                                            "fix the SQL; PostgreSQL itself would reject this statement", false};
 
 const struct rule_info rule_ignore_file = {
-	"ignore-file", SEV_INFO, "every finding in this file is suppressed by a bare ignore-file comment",
-	"name the rules to ignore: -- migrate-gate: ignore-file rule-a,rule-b -- reason", false};
+    "ignore-file", SEV_INFO, "every finding in this file is suppressed by a bare ignore-file comment",
+    "name the rules to ignore: -- migrate-gate: ignore-file rule-a,rule-b -- reason", false};
 
-const struct rule_info rule_unanalysed = {
-	"unanalysed-statement", SEV_WARNING, "the statement nests too deeply for the linter to analyse it",
-	"review this statement by hand, or split the expression", false};
+const struct rule_info rule_unanalysed = {"unanalysed-statement", SEV_WARNING,
+                                          "the statement nests too deeply for the linter to analyse it",
+                                          "review this statement by hand, or split the expression", false};
 
 const struct lint_family *const lint_families[] = {
-	&family_indexes, &family_constraints, &family_columns, &family_types,
-	&family_drops,   &family_locking,     &family_misc,    &family_hygiene, NULL,
+    &family_indexes, &family_constraints, &family_columns, &family_types, &family_drops,
+    &family_locking, &family_misc,        &family_hygiene, NULL,
 };
 
 static const struct rule_info *engine_rules[] = {&rule_syntax_error, &rule_ignore_file, &rule_unanalysed};
