@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report/writer.h"
+#include "util/buf.h"
 
 #include "util/banned.h"
 
@@ -26,22 +27,32 @@ static void add_str_or_null(cJSON *o, const char *key, const char *v)
 		cJSON_AddNullToObject(o, key);
 }
 
-static cJSON *finding_json(const struct finding *f)
+static void put_string(struct buf *b, const char *key, const char *v)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "rule", f->rule->id);
-	cJSON_AddStringToObject(o, "severity", severity_name(f->severity));
-	cJSON_AddStringToObject(o, "message", f->message ? f->message : "");
-	cJSON_AddStringToObject(o, "help", f->rule->help ? f->rule->help : "");
-	add_str_or_null(o, "file", f->file);
-	cJSON_AddNumberToObject(o, "line", f->line);
-	cJSON_AddNumberToObject(o, "column", f->column);
-	cJSON_AddNumberToObject(o, "end_line", f->end_line);
-	cJSON_AddNumberToObject(o, "end_column", f->end_column);
-	cJSON_AddNumberToObject(o, "offset", (double)f->offset);
-	cJSON_AddNumberToObject(o, "length", (double)f->length);
-	add_str_or_null(o, "revision", f->revision);
-	return o;
+	buf_addf(b, "\"%s\":", key);
+	if (!v) {
+		buf_adds(b, "null,");
+		return;
+	}
+	buf_addc(b, '"');
+	buf_add_json_escaped(b, v, strlen(v));
+	buf_adds(b, "\",");
+}
+
+/* Written by hand: cJSON formats every number through printf and a round-trip check. */
+static void put_finding(const struct finding *f, struct buf *b)
+{
+	buf_reset(b);
+	buf_addc(b, '{');
+	put_string(b, "rule", f->rule->id);
+	put_string(b, "severity", severity_name(f->severity));
+	put_string(b, "message", f->message ? f->message : "");
+	put_string(b, "help", f->rule->help ? f->rule->help : "");
+	put_string(b, "file", f->file);
+	buf_addf(b, "\"line\":%u,\"column\":%u,\"end_line\":%u,\"end_column\":%u,\"offset\":%zu,\"length\":%zu,", f->line,
+	         f->column, f->end_line, f->end_column, f->offset, f->length);
+	put_string(b, "revision", f->revision);
+	b->data[b->len - 1] = '}';
 }
 
 static cJSON *summary_json(const struct report *r)
@@ -89,10 +100,13 @@ void report_write_json(const struct report *r, const struct report_options *o, F
 	/* Reopen the head object to append the streamed members. */
 	fprintf(out, "%.*s,\n\"findings\": [", (int)(strlen(text) - 1), text);
 	free(text);
+	struct buf one = BUF_INIT;
 	for (size_t i = 0; i < r->n; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
-		put_compact(finding_json(&r->items[i]), out);
+		put_finding(&r->items[i], &one);
+		fwrite(one.data, 1, one.len, out);
 	}
+	buf_release(&one);
 	fputs(r->n ? "\n],\n\"notes\": " : "],\n\"notes\": ", out);
 	put_compact(notes, out);
 	fputs("}\n", out);
