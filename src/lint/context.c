@@ -18,7 +18,6 @@ void lint_ctx_init(struct lint_ctx *ctx, const struct lint_config *cfg)
 	ctx->cfg = cfg;
 	ctx->pg_version = cfg->pg_version;
 	ctx->in_tx = cfg->assume_in_transaction;
-	strlist_init(&ctx->pending_checks);
 }
 
 static void end_transaction(struct lint_ctx *ctx)
@@ -49,7 +48,7 @@ void lint_ctx_release(struct lint_ctx *ctx)
 	strset_release(&ctx->col_types);
 	strset_release(&ctx->indexed);
 	strset_release(&ctx->tx_not_valid);
-	strlist_release(&ctx->pending_checks);
+	strset_release(&ctx->pending_checks);
 	strlist_release(&ctx->new_fks);
 	strset_release(&ctx->new_objects);
 	free(ctx->prev_alter_rel);
@@ -167,10 +166,8 @@ static void record_constraint(struct lint_ctx *ctx, const char *rel, const cJSON
 		struct buf key = BUF_INIT;
 		buf_addf(&key, "%s.%s", rel, name);
 		strset_add(&ctx->tx_not_valid, key.data);
-		if (nn) {
-			buf_addf(&key, "\t%s", nn);
-			strlist_add(&ctx->pending_checks, key.data);
-		}
+		if (nn)
+			strset_put(&ctx->pending_checks, key.data, nn);
 		buf_release(&key);
 	}
 }
@@ -178,12 +175,10 @@ static void record_constraint(struct lint_ctx *ctx, const char *rel, const cJSON
 static void validate_constraint(struct lint_ctx *ctx, const char *rel, const char *name)
 {
 	struct buf key = BUF_INIT;
-	buf_addf(&key, "%s.%s\t", rel, name ? name : "");
-	for (size_t i = 0; i < ctx->pending_checks.n; i++) {
-		const char *p = ctx->pending_checks.items[i];
-		if (!strncmp(p, key.data, key.len))
-			add_col(&ctx->nn_checks, rel, p + key.len);
-	}
+	buf_addf(&key, "%s.%s", rel, name ? name : "");
+	const char *col = strset_get(&ctx->pending_checks, key.data);
+	if (col)
+		add_col(&ctx->nn_checks, rel, col);
 	buf_release(&key);
 }
 

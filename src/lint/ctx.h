@@ -69,7 +69,7 @@ struct lint_ctx {
 	struct strset null_cols;       /* "rel.col" added with nothing for existing rows (see coldef_fills_rows) */
 	struct strset col_types;       /* "rel.col" -> type set by ADD COLUMN / ALTER TYPE (coldef_type_string) */
 	struct strset indexed;         /* "rel(col1,col2,...)" indexes created in this unit */
-	struct strlist pending_checks; /* "rel.constraint\tcol" NOT VALID IS NOT NULL checks */
+	struct strset pending_checks; /* "rel.constraint" -> col of NOT VALID CHECK (col IS NOT NULL) */
 	/* Written by the constraints family, not the engine: foreign keys on tables new in this
 	 * unit, "offset\tlength\trel\tcol1,col2\tname\treferenced", judged at the unit's end
 	 * (columns "*": the table has indexes the unit does not show). */

@@ -29,7 +29,9 @@ static void add_str_or_null(cJSON *o, const char *key, const char *v)
 
 static void put_string(struct buf *b, const char *key, const char *v)
 {
-	buf_addf(b, "\"%s\":", key);
+	buf_addc(b, '"');
+	buf_adds(b, key);
+	buf_adds(b, "\":");
 	if (!v) {
 		buf_adds(b, "null,");
 		return;
