@@ -60,7 +60,7 @@ require-lock-timeout|r0002|versions/r0002.py|15|ACCESS EXCLUSIVE lock on "t" wit
 create-index-non-concurrent|r0002|versions/r0002.py|17|index "ix_t_a" on "t" is built without CONCURRENTLY: its SHARE lock blocks every write to the table until the build ends
 require-lock-timeout|r0002|versions/r0002.py|17|SHARE lock on "t" with no lock_timeout set: while it waits, every query on "t" queues behind it
 require-statement-timeout|r0002|versions/r0002.py|17|on "t", CREATE INDEX reads the whole table with no statement_timeout set: on a big table it holds its lock for minutes
-statement-after-access-exclusive|r0002|versions/r0002.py|17|"t" stays locked ACCESS EXCLUSIVE until COMMIT, so every query on it waits while this statement runs
+statement-after-access-exclusive|r0002|versions/r0002.py|17|"t" stays locked ACCESS EXCLUSIVE until COMMIT, so every query on it waits while this statement and the rest of the transaction run (reported once per transaction)
 EOF2
 expect_clean leaves_index
 mg_check leaves_index_driver -C "$FIXTURES/downgrade_leaves_index"
