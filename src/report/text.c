@@ -50,9 +50,11 @@ void report_write_text(const struct report *r, const struct report_options *o, F
 	for (size_t i = 0; i < r->notes.n; i++)
 		fprintf(out, "note: %s\n", r->notes.items[i]);
 	bool failed = report_count_at_least(r, o->fail_on) > 0;
-	fprintf(out, "%s%s%s: %zu error(s), %zu warning(s), %zu info in %zu file(s), %zu statement(s)",
+	/* check lints one unit per revision; lint one per file */
+	const char *units = o->command && !strcmp(o->command, "check") ? "revision(s)" : "file(s)";
+	fprintf(out, "%s%s%s: %zu error(s), %zu warning(s), %zu info in %zu %s, %zu statement(s)",
 	        sgr(o, failed ? "\033[1;31m" : "\033[1;32m"), failed ? "FAILED" : "passed", sgr(o, "\033[0m"),
-	        report_count(r, SEV_ERROR), report_count(r, SEV_WARNING), report_count(r, SEV_INFO), r->files,
+	        report_count(r, SEV_ERROR), report_count(r, SEV_WARNING), report_count(r, SEV_INFO), r->files, units,
 	        r->statements);
 	if (r->suppressed)
 		fprintf(out, ", %zu suppressed", r->suppressed);
