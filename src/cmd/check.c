@@ -196,11 +196,9 @@ static int lint_revision(struct check_run *run, const struct revision_outcome *o
 	size_t before = run->report.n;
 	struct lint_unit u = {o->file, NULL, 0, o->rev->id, stmts, n};
 	int rc = n ? lint_unit(&run->cfg->lint, &u, &run->report) : 0;
-	struct sourcemap *m = sourcemap_new(o->rev->path);
 	unsigned last_line = 0;
 	for (size_t i = before; i < run->report.n; i++)
-		map_to_revision(&run->report.items[i], o, stmts, n, m, &last_line);
-	sourcemap_free(m);
+		map_to_revision(&run->report.items[i], o, stmts, n, o->map, &last_line);
 	free(stmts);
 	strlist_release(&texts);
 	step_result_release(&offline);

@@ -71,6 +71,7 @@ void replay_result_release(struct replay_result *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->items[i].file);
+		sourcemap_free(r->items[i].map);
 		step_result_release(&r->items[i].first);
 		strlist_release(&r->items[i].rewritten);
 	}
@@ -102,17 +103,15 @@ static void add(struct replay_ctx *c, const struct revision_outcome *o, const st
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	struct sourcemap *m = sourcemap_new(o->rev->path);
 	f->rule = rule;
 	f->severity = sev;
 	f->message = buf_detach(&msg);
 	f->file = xstrdup(o->file);
 	f->revision = xstrdup(o->rev->id);
-	f->line = sourcemap_mention(m, func, name, &f->column);
+	f->line = sourcemap_mention(o->map, func, name, &f->column);
 	f->end_line = f->line;
 	f->end_column = f->column;
-	f->source_line = sourcemap_line(m, f->line);
-	sourcemap_free(m);
+	f->source_line = sourcemap_line(o->map, f->line);
 }
 
 /* The traceback's frame in the revision file is more precise than the def line. */
@@ -120,12 +119,10 @@ static void at_error_line(struct replay_ctx *c, const struct revision_outcome *o
 {
 	struct finding *f = &c->report->items[c->report->n - 1];
 	if (r->error_line > 0 && r->error_file && o->rev->path && !strcmp(r->error_file, o->rev->path)) {
-		struct sourcemap *m = sourcemap_new(o->rev->path);
 		f->line = f->end_line = (unsigned)r->error_line;
 		free(f->source_line);
-		f->source_line = sourcemap_line(m, f->line);
+		f->source_line = sourcemap_line(o->map, f->line);
 		f->column = f->end_column = (unsigned)strspn(f->source_line, " \t") + 1;
-		sourcemap_free(m);
 	}
 }
 
@@ -411,6 +408,7 @@ int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct r
 		memset(o, 0, sizeof(*o));
 		o->rev = rev_graph_find(c->graph, fresh->items[i]);
 		o->file = display_path(c, o->rev->path);
+		o->map = sourcemap_new(o->rev->path);
 		step_result_init(&o->first);
 		log_info("replay %zu/%zu %s %s", i + 1, fresh->n, o->rev->id, o->rev->doc ? o->rev->doc : "");
 		rc = replay_one(c, o, &carry, &have_carry);

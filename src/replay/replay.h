@@ -14,6 +14,7 @@
 #include "alembic/graph.h"
 #include "alembic/steps.h"
 #include "pg/snapshot.h"
+#include "replay/sourcemap.h"
 #include "report/finding.h"
 #include "util/strset.h"
 
@@ -29,10 +30,11 @@ struct replay_ctx {
 /* What happened to one revision, for the reports and the lint pass. */
 struct revision_outcome {
 	const struct rev *rev;
-	char *file;      /* the revision file as shown in findings */
-	bool upgraded;   /* first upgrade succeeded */
-	bool downgraded; /* downgrade succeeded */
-	bool reupgraded; /* second upgrade succeeded */
+	char *file;            /* the revision file as shown in findings */
+	struct sourcemap *map; /* the revision file, read once for every finding's line; NULL if unreadable */
+	bool upgraded;         /* first upgrade succeeded */
+	bool downgraded;       /* downgrade succeeded */
+	bool reupgraded;       /* second upgrade succeeded */
 	double up_ms, down_ms, up2_ms;
 	struct step_result first; /* the first upgrade's captured statements */
 	struct strlist rewritten; /* "kind\tname" of relations the upgrade rewrote */
