@@ -3,8 +3,13 @@
 #include "util/banned.h"
 
 #define COMMON_OPTIONS                                                                                                 \
-	"  -f, --format FMT        text (default), json, sarif, gitlab, junit or github\n"                             \
+	"  -f, --format FMT        text (default), json, sarif, gitlab, junit, github or markdown\n"                   \
 	"  -o, --output FILE       write the report to FILE instead of stdout\n"                                       \
+	"      --report-json FILE  also write the JSON report to FILE (each of these five can be combined)\n"          \
+	"      --sarif FILE        also write SARIF 2.1.0 (GitHub code scanning) to FILE\n"                            \
+	"      --codequality FILE  also write GitLab Code Quality JSON to FILE\n"                                      \
+	"      --junit FILE        also write JUnit XML (one testcase per revision or file) to FILE\n"                 \
+	"      --summary-md FILE   also write the Markdown summary (GitHub step summary, PR comment) to FILE\n"        \
 	"      --fail-on LEVEL     exit 1 on findings at or above error (default), warning, info; or never\n"          \
 	"  -c, --config FILE       read [migrate_gate] from FILE (default: ./alembic.ini when present)\n"              \
 	"      --color WHEN        auto (default), always or never; NO_COLOR also turns colour off\n"                  \

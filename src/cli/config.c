@@ -33,7 +33,7 @@ static int bad_value(const char *where, const char *value, const char *hint)
 static int set_format(struct gate_config *c, const char *v, const char *where)
 {
 	return report_format_parse(v, &c->format)
-	           ? bad_value(where, v, "use text, json, sarif, gitlab, junit or github")
+	           ? bad_value(where, v, "use text, json, sarif, gitlab, junit, github or markdown")
 	           : 0;
 }
 
@@ -113,6 +113,11 @@ STRING_FIELD(set_scratch_cache, scratch_cache)
 STRING_FIELD(set_production_url, production_url)
 STRING_FIELD(set_since, since)
 STRING_FIELD(set_base_ref, base_ref)
+STRING_FIELD(set_report_json, report_json)
+STRING_FIELD(set_sarif, sarif)
+STRING_FIELD(set_codequality, codequality)
+STRING_FIELD(set_junit, junit)
+STRING_FIELD(set_summary_md, summary_md)
 
 /* Flags that store a constant. */
 #define CONST_FIELD(name, field, value)                                                                                \
@@ -175,6 +180,11 @@ static const struct option_def options[] = {
     {"config", 'c', true, 0, set_config_file},
     {"quiet", 'q', false, 0, set_quiet},
     {"verbose", 'v', false, 0, set_verbose},
+    {"report-json", 0, true, 0, set_report_json},
+    {"sarif", 0, true, 0, set_sarif},
+    {"codequality", 0, true, 0, set_codequality},
+    {"junit", 0, true, 0, set_junit},
+    {"summary-md", 0, true, 0, set_summary_md},
     {"pg-version", 0, true, OPT_LINT, set_pg_version},
     {"assume-in-transaction", 0, true, OPT_LINT, set_assume_tx},
     {"no-assume-in-transaction", 0, false, OPT_LINT, set_no_assume_tx},
@@ -436,7 +446,8 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->x_args);
 	char **fields[] = {&cfg->project_dir, &cfg->alembic_name, &cfg->python,        &cfg->alembic_cmd,
 	                   &cfg->pg_bindir,   &cfg->scratch_url,  &cfg->scratch_cache, &cfg->production_url,
-	                   &cfg->since,       &cfg->base_ref};
+	                   &cfg->since,       &cfg->base_ref,     &cfg->report_json,   &cfg->sarif,
+	                   &cfg->codequality, &cfg->junit,        &cfg->summary_md};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);
 }

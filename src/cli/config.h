@@ -22,6 +22,12 @@ struct gate_config {
 	enum severity fail_on;
 	char *config_file;       /* explicit --config, or NULL */
 	bool github_annotations; /* also print ::error lines (GITHUB_ACTIONS=true) */
+	/* More reports of the same run, each to its own file, or NULL */
+	char *report_json; /* --report-json FILE */
+	char *sarif;       /* --sarif FILE */
+	char *codequality; /* --codequality FILE: GitLab Code Quality */
+	char *junit;       /* --junit FILE */
+	char *summary_md;  /* --summary-md FILE: the Markdown report */
 
 	/* lint */
 	struct strlist paths;

@@ -25,6 +25,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/progress.h"
 
 #include "util/banned.h"
 
@@ -193,6 +194,9 @@ static int lint_revision(struct check_run *run, const struct revision_outcome *o
 		stmts[n].autocommit = r->stmts[i].autocommit;
 		n++;
 	}
+	struct report_revision *rv = report_find_revision(&run->report, o->rev->id);
+	for (size_t i = 0; rv && i < texts.n; i++)
+		report_add_sql(rv, texts.items[i]);
 	size_t before = run->report.n;
 	struct lint_unit u = {o->file, NULL, 0, o->rev->id, stmts, n};
 	int rc = n ? lint_unit(&run->cfg->lint, &u, &run->report) : 0;
@@ -203,6 +207,31 @@ static int lint_revision(struct check_run *run, const struct revision_outcome *o
 	strlist_release(&texts);
 	step_result_release(&offline);
 	return rc;
+}
+
+/* Each step ran only when the one before it succeeded. */
+static void add_steps(struct report_revision *rv, const struct revision_outcome *o)
+{
+	report_add_step(rv, "upgrade", o->upgraded ? REPORT_STEP_OK : REPORT_STEP_FAILED, o->up_at, o->up_ms);
+	if (o->upgraded)
+		report_add_step(rv, "downgrade", o->downgraded ? REPORT_STEP_OK : REPORT_STEP_FAILED, o->down_at,
+		                o->down_ms);
+	if (o->downgraded)
+		report_add_step(rv, "second upgrade", o->reupgraded ? REPORT_STEP_OK : REPORT_STEP_FAILED, o->up2_at,
+		                o->up2_ms);
+}
+
+/* Every new revision gets a row, also those the replay never reached after a failure. */
+static void report_revisions(struct check_run *run)
+{
+	for (size_t i = 0; i < run->fresh.n; i++) {
+		const struct rev *rev = rev_graph_find(&run->graph, run->fresh.items[i]);
+		const struct revision_outcome *o = i < run->replay.n ? &run->replay.items[i] : NULL; /* same order */
+		struct report_revision *rv =
+		    report_add_revision(&run->report, run->fresh.items[i], rev ? rev->doc : NULL, o ? o->file : NULL);
+		if (o)
+			add_steps(rv, o);
+	}
 }
 
 static int replay_and_lint(struct check_run *run)
@@ -220,6 +249,8 @@ static int replay_and_lint(struct check_run *run)
 	if (!rc && run->cfg->replay_from_base)
 		rc = replay_whole(&ctx, &run->replay, &empty);
 	snapshot_release(&empty);
+	if (!rc)
+		report_revisions(run);
 	for (size_t i = 0; !rc && i < run->replay.n; i++)
 		rc = lint_revision(run, &run->replay.items[i]);
 	strlist_release(&baseline);
@@ -279,6 +310,7 @@ int cmd_check(const struct gate_config *cfg)
 	pg_register_dsn_secret(cfg->scratch_url);
 	run.project_dir = absolute(cfg->project_dir ? cfg->project_dir : ".");
 	run.config_path = cfg->config_file ? absolute(cfg->config_file) : NULL;
+	progress_clock_ms(); /* the timeline starts here */
 	report_init(&run.report);
 	rev_graph_init(&run.graph);
 	replay_result_init(&run.replay);

@@ -8,21 +8,43 @@
 
 #include "util/banned.h"
 
+/* Writes one report to path, or to stdout when path is NULL. */
+static int write_one(const struct report *r, enum report_format fmt, struct report_options *opt, const char *path)
+{
+	FILE *out = stdout;
+	if (path) {
+		out = fopen(path, "w");
+		if (!out)
+			return gate_error(EXIT_USAGE, "check that the folder exists and is writable",
+			                  "cannot write report '%s': %s", path, strerror(errno));
+	}
+	int rc = report_write(r, fmt, opt, out);
+	if (out != stdout && fclose(out) && !rc)
+		rc = gate_error(EXIT_USAGE, "check free disk space", "cannot write report '%s': %s", path,
+		                strerror(errno));
+	return rc;
+}
+
 int cmd_emit_report(const struct gate_config *cfg, const struct report *r)
 {
 	struct report_options opt = {false, cfg->command, cfg->fail_on};
-	FILE *out = stdout;
-	if (cfg->output) {
-		out = fopen(cfg->output, "w");
-		if (!out)
-			return gate_error(EXIT_USAGE, "check that the folder exists and is writable",
-			                  "cannot write report '%s': %s", cfg->output, strerror(errno));
-	}
-	opt.color = cfg->format == FMT_TEXT && log_color_enabled(cfg->color, out);
-	int rc = report_write(r, cfg->format, &opt, out);
-	if (out != stdout && fclose(out) && !rc)
-		rc = gate_error(EXIT_USAGE, "check free disk space", "cannot write report '%s': %s", cfg->output,
-		                strerror(errno));
+	/* A file is never a terminal: only --color=always colours it. */
+	opt.color = cfg->format == FMT_TEXT &&
+	            (cfg->output ? cfg->color == COLOR_ALWAYS : log_color_enabled(cfg->color, stdout));
+	int rc = write_one(r, cfg->format, &opt, cfg->output);
+	opt.color = false;
+	/* --report-json, --sarif, ...: the same run in more formats, each to its own file. */
+	const struct {
+		const char *path;
+		enum report_format fmt;
+	} extra[] = {{cfg->report_json, FMT_JSON},
+	             {cfg->sarif, FMT_SARIF},
+	             {cfg->codequality, FMT_GITLAB},
+	             {cfg->junit, FMT_JUNIT},
+	             {cfg->summary_md, FMT_MARKDOWN}};
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]) && !rc; i++)
+		if (extra[i].path)
+			rc = write_one(r, extra[i].fmt, &opt, extra[i].path);
 	/* Annotations go to stdout where the runner reads them, unless a machine-readable report is there. */
 	if (!rc && cfg->github_annotations && (cfg->output || cfg->format == FMT_TEXT))
 		rc = report_write(r, FMT_GITHUB, &opt, stdout);

@@ -53,8 +53,10 @@ int cmd_lint(const struct gate_config *cfg)
 	for (size_t i = 0; i < cfg->paths.n; i++)
 		input_errors |= fs_collect_sql(cfg->paths.items[i], &files);
 	/* A bad input is reported but does not stop the others from being linted. */
-	for (size_t i = 0; i < files.n; i++)
+	for (size_t i = 0; i < files.n; i++) {
+		strlist_add(&r.inputs, !strcmp(files.items[i], "-") ? "<stdin>" : files.items[i]);
 		input_errors |= lint_path(cfg, files.items[i], &r);
+	}
 	report_sort(&r);
 	int rc = cmd_emit_report(cfg, &r);
 	if (!rc && !input_errors)

@@ -16,6 +16,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/progress.h"
 
 #include "util/banned.h"
 
@@ -273,9 +274,11 @@ static void rewrite_findings(struct replay_ctx *c, const struct revision_outcome
 
 /* A step that could not run to an end (timeout, dead driver) stops everything: -1. */
 static int run_step(struct replay_ctx *c, struct revision_outcome *o, const char *step, bool up, struct step_result *r,
-                    double *ms)
+                    double *at, double *ms)
 {
+	*at = progress_begin("%s %s", step, o->rev->id);
 	int rc = up ? step_upgrade(c->steps, o->rev->id, r) : step_downgrade(c->steps, o->rev->id, NULL, r);
+	progress_end(!rc && r->status == STEP_OK);
 	*ms = r->duration_ms;
 	if (rc || env_failure(r))
 		return -1;
@@ -306,7 +309,7 @@ static int first_upgrade(struct replay_ctx *c, struct revision_outcome *o, struc
 {
 	if ((!have_s0 && snap(c, &s->s0)) || snapshot_relfilenodes(c->db, &s->nodes0))
 		return -1;
-	if (run_step(c, o, "upgrade", true, &o->first, &o->up_ms))
+	if (run_step(c, o, "upgrade", true, &o->first, &o->up_at, &o->up_ms))
 		return -1;
 	if (o->first.status != STEP_OK)
 		return 1;
@@ -324,7 +327,7 @@ static int round_trip(struct replay_ctx *c, struct revision_outcome *o, struct s
 	struct step_result down, up2;
 	step_result_init(&down);
 	step_result_init(&up2);
-	int rc = run_step(c, o, "downgrade", false, &down, &o->down_ms);
+	int rc = run_step(c, o, "downgrade", false, &down, &o->down_at, &o->down_ms);
 	if (rc || down.status != STEP_OK)
 		goto out; /* the failed downgrade rolled back: still at this revision */
 	o->downgraded = true;
@@ -338,7 +341,7 @@ static int round_trip(struct replay_ctx *c, struct revision_outcome *o, struct s
 	if (rc)
 		goto out;
 	bool restored = !diff_findings(c, o, &s->s0, &s->s2, true);
-	rc = run_step(c, o, "second upgrade", true, &up2, &o->up2_ms);
+	rc = run_step(c, o, "second upgrade", true, &up2, &o->up2_at, &o->up2_ms);
 	if (rc || up2.status != STEP_OK) {
 		rc = rc ? rc : 1;
 		goto out;

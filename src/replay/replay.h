@@ -36,8 +36,9 @@ struct revision_outcome {
 	bool downgraded;       /* downgrade succeeded */
 	bool reupgraded;       /* second upgrade succeeded */
 	double up_ms, down_ms, up2_ms;
-	struct step_result first; /* the first upgrade's captured statements */
-	struct strlist rewritten; /* "kind\tname" of relations the upgrade rewrote */
+	double up_at, down_at, up2_at; /* when each step started, on the run's clock (progress_clock_ms()) */
+	struct step_result first;      /* the first upgrade's captured statements */
+	struct strlist rewritten;      /* "kind\tname" of relations the upgrade rewrote */
 };
 
 struct replay_result {

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+#include "util/log.h"
 #include "util/mem.h"
 
 #include "util/banned.h"
@@ -33,6 +35,24 @@ void report_init(struct report *r)
 {
 	memset(r, 0, sizeof(*r));
 	strlist_init(&r->notes);
+	strlist_init(&r->inputs);
+}
+
+static void revision_release(struct report_revision *rv)
+{
+	free(rv->id);
+	free(rv->title);
+	free(rv->file);
+	strlist_release(&rv->sql);
+	free(rv->mode);
+	free(rv->mode_reason);
+}
+
+static void outcome_release(struct report_outcome *o)
+{
+	free(o->summary);
+	free(o->path);
+	memset(o, 0, sizeof(*o));
 }
 
 static void finding_release(struct finding *f)
@@ -49,6 +69,12 @@ void report_release(struct report *r)
 		finding_release(&r->items[i]);
 	free(r->items);
 	strlist_release(&r->notes);
+	strlist_release(&r->inputs);
+	for (size_t i = 0; i < r->n_revisions; i++)
+		revision_release(&r->revisions[i]);
+	free(r->revisions);
+	outcome_release(&r->backup);
+	outcome_release(&r->apply);
 	report_init(r);
 }
 
@@ -100,4 +126,68 @@ size_t report_count(const struct report *r, enum severity exactly)
 	for (size_t i = 0; i < r->n; i++)
 		n += r->items[i].severity == exactly;
 	return n;
+}
+
+bool report_passed(const struct report *r, enum severity fail_on)
+{
+	return !report_count_at_least(r, fail_on) && !(r->backup.ran && !r->backup.ok) &&
+	       !(r->apply.ran && !r->apply.ok);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct report_revision *report_add_revision(struct report *r, const char *id, const char *title, const char *file)
+{
+	XGROW(r->revisions, r->alloc_revisions, r->n_revisions + 1);
+	struct report_revision *rv = &r->revisions[r->n_revisions++];
+	memset(rv, 0, sizeof(*rv));
+	rv->id = xstrdup(id);
+	rv->title = dup_or_null(title);
+	rv->file = dup_or_null(file);
+	strlist_init(&rv->sql);
+	return rv;
+}
+
+struct report_revision *report_find_revision(const struct report *r, const char *id)
+{
+	for (size_t i = 0; id && i < r->n_revisions; i++)
+		if (!strcmp(r->revisions[i].id, id))
+			return &r->revisions[i];
+	return NULL;
+}
+
+void report_add_step(struct report_revision *rv, const char *name, enum report_step_state state, double start_ms,
+                     double duration_ms)
+{
+	if (rv->n_steps == REPORT_MAX_STEPS)
+		return;
+	struct report_step *s = &rv->steps[rv->n_steps++];
+	s->name = name;
+	s->state = state;
+	s->start_ms = start_ms;
+	s->duration_ms = duration_ms;
+}
+
+void report_add_sql(struct report_revision *rv, const char *sql)
+{
+	strlist_add_owned(&rv->sql, log_mask(sql));
+}
+
+void report_set_outcome(struct report_outcome *o, bool ok, const char *summary, const char *path)
+{
+	outcome_release(o);
+	o->ran = true;
+	o->ok = ok;
+	o->summary = summary ? log_mask(summary) : NULL;
+	o->path = dup_or_null(path);
+}
+
+char *report_rule_url(const struct rule_info *rule)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s/blob/main/docs/rules.md#%s", MIGRATE_GATE_REPO_URL, rule->id);
+	return buf_detach(&b);
 }

@@ -23,6 +23,7 @@ struct rule_info {
 	const char *summary;    /* one line: what is wrong */
 	const char *help;       /* one line: the safe alternative */
 	bool off_by_default;    /* opt in with --enable */
+	/* Its section in docs/rules.md is #<id>: SARIF's helpUri and the Markdown report link there. */
 };
 
 struct finding {
@@ -40,6 +41,39 @@ struct finding {
 	char *revision;    /* alembic revision, or NULL */
 };
 
+/* How one timed step of a revision ended. */
+enum report_step_state { REPORT_STEP_NOT_RUN = 0, REPORT_STEP_OK, REPORT_STEP_FAILED };
+
+/* One timed step of a revision (replay or apply), for the revision table and the timeline. */
+struct report_step {
+	const char *name; /* static text: "upgrade", "downgrade", "second upgrade", "apply" */
+	enum report_step_state state;
+	double start_ms; /* since the run started (progress_clock_ms()) */
+	double duration_ms;
+};
+
+#define REPORT_MAX_STEPS 4
+
+/* What a command did to one revision; check fills the replay, apply and plan add theirs. */
+struct report_revision {
+	char *id;
+	char *title; /* the revision's message, or NULL */
+	char *file;  /* the revision file as shown in findings, or NULL */
+	struct report_step steps[REPORT_MAX_STEPS];
+	size_t n_steps;
+	struct strlist sql; /* statements its upgrade executed, secrets masked */
+	char *mode;         /* deploy mode from plan ("additive", "breaking"), or NULL */
+	char *mode_reason;  /* one line on why, or NULL */
+};
+
+/* The result of a run's backup or apply, once those commands exist; ran == false: not part of this run. */
+struct report_outcome {
+	bool ran;
+	bool ok;
+	char *summary; /* one line for people, secrets masked */
+	char *path;    /* the archive (backup), or NULL */
+};
+
 struct report {
 	struct finding *items;
 	size_t n;
@@ -50,6 +84,12 @@ struct report {
 	struct strlist notes; /* things a reader must know, e.g. a file-wide ignore */
 	const struct rule_info *const *rules; /* every known rule, for SARIF */
 	size_t n_rules;
+	struct strlist inputs;             /* lint: every file examined, for one JUnit testcase per file */
+	struct report_revision *revisions; /* check, apply: in the order they ran */
+	size_t n_revisions;
+	size_t alloc_revisions;
+	struct report_outcome backup;
+	struct report_outcome apply;
 };
 
 void report_init(struct report *r);
@@ -61,5 +101,21 @@ void report_sort(struct report *r);
 /* How many findings have at least the given severity. */
 size_t report_count_at_least(const struct report *r, enum severity min);
 size_t report_count(const struct report *r, enum severity exactly);
+/* The verdict: no finding at or above fail_on, and no backup or apply that ran and failed. */
+bool report_passed(const struct report *r, enum severity fail_on);
+
+/* Appends a revision (copies of the strings; title and file may be NULL) and returns it. */
+struct report_revision *report_add_revision(struct report *r, const char *id, const char *title, const char *file);
+/* The revision with this id, or NULL. */
+struct report_revision *report_find_revision(const struct report *r, const char *id);
+/* Records a step; at most REPORT_MAX_STEPS per revision, later ones are dropped. */
+void report_add_step(struct report_revision *rv, const char *name, enum report_step_state state, double start_ms,
+                     double duration_ms);
+/* Appends an executed statement with every registered secret and DSN password masked. */
+void report_add_sql(struct report_revision *rv, const char *sql);
+/* Fills a backup or apply outcome (summary masked; path may be NULL). */
+void report_set_outcome(struct report_outcome *o, bool ok, const char *summary, const char *path);
+/* The URL of a rule's section in docs/rules.md, in the repository (MIGRATE_GATE_REPO_URL); the caller frees. */
+char *report_rule_url(const struct rule_info *rule);
 
 #endif

@@ -51,8 +51,8 @@ static void put_finding(const struct finding *f, struct buf *b)
 	put_string(b, "message", f->message ? f->message : "");
 	put_string(b, "help", f->rule->help ? f->rule->help : "");
 	put_string(b, "file", f->file);
-	buf_addf(b, "\"line\":%u,\"column\":%u,\"end_line\":%u,\"end_column\":%u,\"offset\":%zu,\"length\":%zu,", f->line,
-	         f->column, f->end_line, f->end_column, f->offset, f->length);
+	buf_addf(b, "\"line\":%u,\"column\":%u,\"end_line\":%u,\"end_column\":%u,\"offset\":%zu,\"length\":%zu,",
+	         f->line, f->column, f->end_line, f->end_column, f->offset, f->length);
 	put_string(b, "revision", f->revision);
 	b->data[b->len - 1] = '}';
 }
@@ -79,6 +79,59 @@ static void put_compact(cJSON *value, FILE *out)
 	cJSON_Delete(value);
 }
 
+static const char *step_state_name(enum report_step_state s)
+{
+	return s == REPORT_STEP_OK ? "ok" : s == REPORT_STEP_FAILED ? "failed" : "not_run";
+}
+
+static cJSON *revision_json(const struct report_revision *rv)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", rv->id);
+	add_str_or_null(o, "title", rv->title);
+	add_str_or_null(o, "file", rv->file);
+	add_str_or_null(o, "mode", rv->mode);
+	add_str_or_null(o, "mode_reason", rv->mode_reason);
+	cJSON *steps = cJSON_AddArrayToObject(o, "steps");
+	for (size_t k = 0; k < rv->n_steps; k++) {
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "name", rv->steps[k].name);
+		cJSON_AddStringToObject(s, "status", step_state_name(rv->steps[k].state));
+		cJSON_AddNumberToObject(s, "start_ms", (double)(long long)rv->steps[k].start_ms);
+		cJSON_AddNumberToObject(s, "duration_ms", (double)(long long)(rv->steps[k].duration_ms + 0.5));
+		cJSON_AddItemToArray(steps, s);
+	}
+	cJSON *sql = cJSON_AddArrayToObject(o, "sql");
+	for (size_t k = 0; k < rv->sql.n; k++)
+		cJSON_AddItemToArray(sql, cJSON_CreateString(rv->sql.items[k]));
+	return o;
+}
+
+static cJSON *outcome_json(const struct report_outcome *o)
+{
+	if (!o->ran)
+		return cJSON_CreateNull();
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddBoolToObject(j, "ok", o->ok);
+	add_str_or_null(j, "summary", o->summary);
+	add_str_or_null(j, "path", o->path);
+	return j;
+}
+
+/* Revisions, backup and apply follow the findings, one revision at a time. */
+static void put_run(const struct report *r, FILE *out)
+{
+	fputs(",\n\"revisions\": [", out);
+	for (size_t i = 0; i < r->n_revisions; i++) {
+		fputs(i ? ",\n  " : "\n  ", out);
+		put_compact(revision_json(&r->revisions[i]), out);
+	}
+	fputs(r->n_revisions ? "\n],\n\"backup\": " : "],\n\"backup\": ", out);
+	put_compact(outcome_json(&r->backup), out);
+	fputs(",\n\"apply\": ", out);
+	put_compact(outcome_json(&r->apply), out);
+}
+
 /*
  * The findings are streamed one at a time: a tree of every finding costs
  * more memory than the lint itself on a large corpus.
@@ -91,7 +144,7 @@ void report_write_json(const struct report *r, const struct report_options *o, F
 	cJSON_AddStringToObject(tool, "version", MIGRATE_GATE_VERSION);
 	cJSON_AddNumberToObject(head, "schema_version", 1);
 	add_str_or_null(head, "command", o->command);
-	cJSON_AddBoolToObject(head, "passed", report_count_at_least(r, o->fail_on) == 0);
+	cJSON_AddBoolToObject(head, "passed", report_passed(r, o->fail_on));
 	cJSON_AddStringToObject(head, "fail_on", o->fail_on == SEV_NONE ? "never" : severity_name(o->fail_on));
 	cJSON_AddItemToObject(head, "summary", summary_json(r));
 	cJSON *notes = cJSON_CreateArray();
@@ -111,5 +164,6 @@ void report_write_json(const struct report *r, const struct report_options *o, F
 	buf_release(&one);
 	fputs(r->n ? "\n],\n\"notes\": " : "],\n\"notes\": ", out);
 	put_compact(notes, out);
+	put_run(r, out);
 	fputs("}\n", out);
 }

@@ -13,7 +13,7 @@
 #include "util/banned.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
-#define INFORMATION_URI "https://github.com/migrate-gate/migrate-gate"
+#define INFORMATION_URI MIGRATE_GATE_REPO_URL "/blob/main/docs/rules.md"
 
 static const char *level(enum severity s)
 {
@@ -68,6 +68,9 @@ static cJSON *rule_json(const struct rule_info *rule)
 	cJSON_AddItemToObject(o, "shortDescription", message(rule->summary));
 	cJSON_AddItemToObject(o, "fullDescription", message(rule->summary));
 	cJSON_AddItemToObject(o, "help", message(rule->help));
+	char *url = report_rule_url(rule);
+	cJSON_AddStringToObject(o, "helpUri", url);
+	free(url);
 	cJSON *conf = cJSON_AddObjectToObject(o, "defaultConfiguration");
 	cJSON_AddStringToObject(conf, "level", level(rule->severity));
 	if (rule->off_by_default)

@@ -7,7 +7,7 @@
 
 #include "util/banned.h"
 
-static const char *const names[] = {"text", "json", "sarif", "gitlab", "junit", "github"};
+static const char *const names[] = {"text", "json", "sarif", "gitlab", "junit", "github", "markdown"};
 
 int report_format_parse(const char *name, enum report_format *out)
 {
@@ -28,8 +28,8 @@ const char *report_format_name(enum report_format fmt)
 int report_write(const struct report *r, enum report_format fmt, const struct report_options *opt, FILE *out)
 {
 	static void (*const writers[])(const struct report *, const struct report_options *, FILE *) = {
-	    report_write_text,   report_write_json,  report_write_sarif,
-	    report_write_gitlab, report_write_junit, report_write_github,
+	    report_write_text,  report_write_json,   report_write_sarif,    report_write_gitlab,
+	    report_write_junit, report_write_github, report_write_markdown,
 	};
 	errno = 0;
 	writers[fmt](r, opt, out);

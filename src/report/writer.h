@@ -7,7 +7,7 @@
 
 #include "report/finding.h"
 
-enum report_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_GITLAB, FMT_JUNIT, FMT_GITHUB };
+enum report_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_GITLAB, FMT_JUNIT, FMT_GITHUB, FMT_MARKDOWN };
 
 struct report_options {
 	bool color;            /* ANSI colours in text */
@@ -15,7 +15,7 @@ struct report_options {
 	enum severity fail_on; /* for the verdict line and JSON "passed" */
 };
 
-/* Parses text|json|sarif|gitlab|junit|github; returns -1 when unknown. */
+/* Parses text|json|sarif|gitlab|junit|github|markdown; returns -1 when unknown. */
 int report_format_parse(const char *name, enum report_format *out);
 const char *report_format_name(enum report_format fmt);
 
@@ -29,6 +29,7 @@ void report_write_sarif(const struct report *r, const struct report_options *opt
 void report_write_gitlab(const struct report *r, const struct report_options *opt, FILE *out);
 void report_write_junit(const struct report *r, const struct report_options *opt, FILE *out);
 void report_write_github(const struct report *r, const struct report_options *opt, FILE *out);
+void report_write_markdown(const struct report *r, const struct report_options *opt, FILE *out);
 
 struct cJSON;
 /* Prints a JSON document and a newline to out, then frees root; for the JSON-based writers. */

@@ -66,8 +66,8 @@ static size_t count_of(const char *hay, const char *needle)
 static void test_format_names(void **state)
 {
 	(void)state;
-	static const char *const names[] = {"text", "json", "sarif", "gitlab", "junit", "github"};
-	for (unsigned i = 0; i < 6; i++) {
+	static const char *const names[] = {"text", "json", "sarif", "gitlab", "junit", "github", "markdown"};
+	for (unsigned i = 0; i < 7; i++) {
 		enum report_format fmt = FMT_TEXT;
 		assert_int_equal(report_format_parse(names[i], &fmt), 0);
 		assert_int_equal(fmt, i);
@@ -202,19 +202,28 @@ static void test_junit_counts_and_escaping(void **state)
 	(void)state;
 	struct report r;
 	new_report(&r);
+	strlist_add(&r.inputs, "a<&>.sql");
+	strlist_add(&r.inputs, "b.sql");
+	strlist_add(&r.inputs, "clean.sql");
 	add(&r, &rule_a, SEV_ERROR, "a<&>.sql", 1, 1, "near \"x\" & 'y'\nline two");
 	add(&r, &rule_b, SEV_WARNING, "b.sql", 2, 1, "w");
 	add(&r, &rule_b, SEV_INFO, "b.sql", 3, 1, "i");
 	char *text = render(&r, FMT_JUNIT, SEV_WARNING);
+	/* One testcase per file, also the clean one; a file fails once, whatever its number of findings. */
 	assert_non_null(strstr(text, "<testsuite name=\"migrate-gate lint\" tests=\"3\" failures=\"2\""));
 	assert_int_equal(count_of(text, "<testcase "), 3);
 	assert_int_equal(count_of(text, "<failure "), 2);
-	assert_non_null(strstr(text, "classname=\"a&lt;&amp;&gt;.sql\""));
-	assert_non_null(strstr(text, "message=\"near &quot;x&quot; &amp; &apos;y&apos;&#10;line two\""));
+	assert_non_null(strstr(text, "name=\"a&lt;&amp;&gt;.sql\""));
+	assert_non_null(strstr(text, "message=\"1 finding(s) at or above warning; first: near &quot;x&quot; &amp; "
+	                             "&apos;y&apos;&#10;line two\""));
+	assert_non_null(strstr(text, "message=\"1 finding(s) at or above warning; first: w\""));
+	/* Findings below the level are in the failing testcase's text too. */
+	assert_non_null(strstr(text, "info [rule-b] i"));
 	assert_null(strstr(text, "a<&>"));
 	free(text);
 	text = render(&r, FMT_JUNIT, SEV_NONE);
 	assert_int_equal(count_of(text, "<failure "), 0);
+	assert_int_equal(count_of(text, "<system-out>"), 2);
 	assert_non_null(strstr(text, "failures=\"0\""));
 	free(text);
 	report_release(&r);
@@ -222,6 +231,32 @@ static void test_junit_counts_and_escaping(void **state)
 	text = render(&r, FMT_JUNIT, SEV_ERROR);
 	assert_int_equal(count_of(text, "<testcase "), 1); /* a clean run still shows one passing test */
 	assert_non_null(strstr(text, "tests=\"1\" failures=\"0\""));
+	free(text);
+	report_release(&r);
+}
+
+/* check: one testcase per revision, in replay order; one never replayed is skipped. */
+static void test_junit_per_revision(void **state)
+{
+	(void)state;
+	struct report r;
+	new_report(&r);
+	struct report_revision *a = report_add_revision(&r, "0002", "add & index", "versions/0002.py");
+	report_add_step(a, "upgrade", REPORT_STEP_OK, 10, 1500);
+	report_add_step(a, "downgrade", REPORT_STEP_OK, 1600, 500);
+	struct report_revision *b = report_add_revision(&r, "0001", NULL, "versions/0001.py");
+	report_add_step(b, "upgrade", REPORT_STEP_FAILED, 2200, 100);
+	report_add_revision(&r, "0003", "later", NULL);
+	add(&r, &rule_a, SEV_ERROR, "versions/0001.py", 3, 1, "boom")->revision = xstrdup("0001");
+	add(&r, &rule_b, SEV_WARNING, "versions/0002.py", 3, 1, "meh")->revision = xstrdup("0002");
+	report_sort(&r);
+	char *text = render(&r, FMT_JUNIT, SEV_ERROR);
+	assert_non_null(strstr(text, "tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""));
+	const char *t2 = strstr(text, "name=\"0002 add &amp; index\" file=\"versions/0002.py\" time=\"2.000\"");
+	const char *t1 = strstr(text, "name=\"0001\" file=\"versions/0001.py\" time=\"0.100\">\n      <failure");
+	const char *t3 = strstr(text, "name=\"0003 later\" time=\"0.000\">\n      <skipped");
+	assert_true(t2 && t1 && t3 && t2 < t1 && t1 < t3);
+	assert_non_null(strstr(text, "<system-out>warning [rule-b] meh"));
 	free(text);
 	report_release(&r);
 }
@@ -250,6 +285,11 @@ static void test_sarif_rules_and_uris(void **state)
 	assert_int_equal(cJSON_GetArraySize(rl), 3);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rl, 2), "id")->valuestring, "replay-check");
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rl, 2), "name")->valuestring, "ReplayCheck");
+	/* Each rule's help is its section of docs/rules.md in the repository. */
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rl, 2), "helpUri")->valuestring,
+	                    MIGRATE_GATE_REPO_URL "/blob/main/docs/rules.md#replay-check");
+	assert_string_equal(cJSON_GetObjectItem(driver, "informationUri")->valuestring,
+	                    MIGRATE_GATE_REPO_URL "/blob/main/docs/rules.md");
 	cJSON *conf = cJSON_GetObjectItem(cJSON_GetArrayItem(rl, 1), "defaultConfiguration");
 	assert_string_equal(cJSON_GetObjectItem(conf, "level")->valuestring, "warning");
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(conf, "enabled")));
@@ -298,6 +338,7 @@ int main(void)
 	    cmocka_unit_test(test_github_escaping),
 	    cmocka_unit_test(test_gitlab_fingerprints),
 	    cmocka_unit_test(test_junit_counts_and_escaping),
+	    cmocka_unit_test(test_junit_per_revision),
 	    cmocka_unit_test(test_sarif_rules_and_uris),
 	    cmocka_unit_test(test_write_failure_is_an_error),
 	};

@@ -49,7 +49,13 @@ def check_sarif(text, ref, args):
     rules = driver["rules"]
     ids = [r["id"] for r in rules]
     expect(len(ids) == len(set(ids)), "duplicate rule ids in tool.driver.rules")
+    # helpUri: the rule's section of docs/rules.md in the repository, which must exist.
+    with open(os.path.join(HERE, "..", "..", "..", "docs", "rules.md"), encoding="utf-8") as f:
+        sections = set(re.findall(r"^### ([a-z0-9-]+)$", f.read(), re.M))
+    expect(driver["informationUri"].endswith("/docs/rules.md"), "informationUri is not docs/rules.md")
     for r in rules:
+        expect(r["helpUri"] == driver["informationUri"] + "#" + r["id"], f"rule {r['id']} helpUri {r['helpUri']}")
+        expect(r["id"] in sections, f"docs/rules.md has no section for {r['id']}")
         expect(r["shortDescription"]["text"] and r["help"]["text"], f"rule {r['id']} lacks text")
         expect(r["defaultConfiguration"]["level"] in ("error", "warning", "note"), f"rule {r['id']} level")
         expect(re.fullmatch(r"[A-Z][A-Za-z0-9]*", r["name"]), f"rule {r['id']} name {r['name']} is not PascalCase")
@@ -91,6 +97,7 @@ def check_gitlab(text, ref, args):
 
 
 def check_junit(text, ref, args):
+    """One testcase per unit: a revision when the report has revisions (check), else a file (lint)."""
     root = ET.fromstring(text)
     expect(root.tag == "testsuites", "root is not <testsuites>")
     suites = root.findall("testsuite")
@@ -98,22 +105,39 @@ def check_junit(text, ref, args):
     suite = suites[0]
     cases = suite.findall("testcase")
     findings = ref["findings"]
-    failing = [f for f in findings if at_or_above(f["severity"], args.fail_on)]
-    expect(int(suite.get("tests")) == len(cases) == max(len(findings), 1), "tests count")
-    expect(int(suite.get("failures")) == len(failing) == len(suite.findall("testcase/failure")), "failures count")
-    expect(int(root.get("failures")) == len(failing), "testsuites failures count")
+    revisions = ref.get("revisions") or []
+    key = (lambda f: f["revision"] or f["file"]) if revisions else (lambda f: f["file"])
+    units = [r["id"] for r in revisions]
+    for f in findings:
+        if key(f) not in units:
+            units.append(key(f))
+    if not revisions:
+        expect(len(cases) == max(ref["summary"]["files"], 1), f"{len(cases)} testcases for {ref['summary']['files']} files")
+    else:
+        expect(len(cases) == len(units), f"{len(cases)} testcases for {len(units)} revisions")
+    names = [c.get("name").split(" ")[0] if revisions else c.get("name") for c in cases]
+    expect(names[: len(units)] == units or not revisions, f"testcase order {names} != {units}")
+    failing_units = {key(f) for f in findings if at_or_above(f["severity"], args.fail_on)}
+    expect(int(suite.get("tests")) == len(cases), "tests count")
+    expect(int(suite.get("failures")) == len(failing_units) == len(suite.findall("testcase/failure")), "failures count")
+    expect(int(root.get("failures")) == len(failing_units), "testsuites failures count")
     expect(suite.get("name").startswith("migrate-gate"), "suite name")
-    for case, f in zip(cases, findings):
-        expect(case.get("classname") == f["file"], f"classname {case.get('classname')} for {f['file']}")
-        expect(case.get("name") == f"{f['rule']} at {f['line']}:{f['column']}", f"testcase name {case.get('name')}")
+    by_name = dict(zip(names, cases))
+    for unit in units:
+        case = by_name.get(unit)
+        expect(case is not None, f"no testcase for {unit}")
+        mine = [f for f in findings if key(f) == unit]
         failure = case.find("failure")
-        expect((failure is not None) == at_or_above(f["severity"], args.fail_on), f"failure element of {f['rule']}")
+        expect((failure is not None) == (unit in failing_units), f"failure element of {unit}")
+        body = failure.text if failure is not None else (case.findtext("system-out") or "")
+        for f in mine:
+            expect(f"[{f['rule']}] {f['message']}" in body, f"{unit}: finding {f['rule']} not in its testcase")
         if failure is not None:
-            expect(failure.get("message") == f["message"], "failure message")
-            expect(failure.get("type") == f["rule"], "failure type")
-            expect(f["message"] in failure.text, "failure text")
-    if not findings:
-        expect(cases[0].find("failure") is None, "a clean run has a failing testcase")
+            first = next(f for f in mine if at_or_above(f["severity"], args.fail_on))
+            expect(failure.get("type") == first["rule"], "failure type")
+            expect(failure.get("message").endswith("first: " + first["message"]), "failure message")
+    if not findings and not revisions:
+        expect(all(c.find("failure") is None for c in cases), "a clean run has a failing testcase")
 
 
 def unescape_property(s):
