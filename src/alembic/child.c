@@ -23,6 +23,48 @@
  */
 #define TAIL_KEEP 65536
 
+/*
+ * The process groups of our running children. A signal that ends us (SIGINT,
+ * SIGTERM, SIGHUP) kills each whole group first: PR_SET_PDEATHSIG ends the
+ * driver itself, but not what revision code started in its group (a
+ * background `sleep 1000`), which would outlive the run.
+ */
+#define MAX_GROUPS 16
+static volatile sig_atomic_t groups[MAX_GROUPS];
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction previous[sizeof fatal_signals / sizeof *fatal_signals];
+static bool handlers_installed;
+
+/* Async-signal-safe: kill and sigaction only. Then whatever handled the signal before us runs. */
+static void on_fatal_signal(int sig)
+{
+	for (int i = 0; i < MAX_GROUPS; i++)
+		if (groups[i] > 0)
+			kill(-(pid_t)groups[i], SIGKILL);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+		if (fatal_signals[i] == sig)
+			sigaction(sig, &previous[i], NULL);
+	raise(sig);
+}
+
+static void track_group(pid_t pid, pid_t old)
+{
+	if (!handlers_installed) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_fatal_signal;
+		sigfillset(&sa.sa_mask);
+		for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+			sigaction(fatal_signals[i], &sa, &previous[i]);
+		handlers_installed = true;
+	}
+	for (int i = 0; i < MAX_GROUPS; i++)
+		if (groups[i] == old) {
+			groups[i] = pid;
+			return;
+		}
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -94,6 +136,7 @@ int child_start(struct child *c, const char *dir, char *const argv[], char *cons
 	}
 	setpgid(pid, pid); /* also here, so that a kill right after fork reaches the group */
 	c->pid = pid;
+	track_group(pid, 0);
 	return 0;
 }
 
@@ -198,6 +241,7 @@ void child_kill(struct child *c)
 	kill(c->pid, SIGKILL);
 	while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
 		;
+	track_group(0, c->pid);
 	c->pid = 0;
 }
 

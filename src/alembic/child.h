@@ -32,13 +32,19 @@ enum child_wait {
 
 /*
  * The environment every Alembic child (the driver, an `alembic` command) runs
- * with: ours, plus PYTHONDONTWRITEBYTECODE=1 (no __pycache__ in the project
- * from our runs), and, when db_url is not NULL, the URL in every variable
- * env.py may read it from: MIGRATE_GATE_DB_URL (the driver's), DATABASE_URI,
- * DATABASE_URL, and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE
- * taken apart from it as SQLAlchemy's make_url() does (the ones the URL lacks
- * are removed), the same as driver.py's set_url(). Appended to env,
- * NULL-terminated for child_start() (the NULL is not counted in env->n).
+ * with. Revision files are untrusted code, so it is ours minus every
+ * variable that could lead them to another database or to a secret:
+ * DATABASE_URI, DATABASE_URL, every PG* variable (libpq's, PGPASSWORD and
+ * PGSERVICE included), every MIGRATE_GATE_* setting (but the test knob
+ * MIGRATE_GATE_MAX_STATEMENTS), and any variable whose value holds a
+ * registered secret or a connection-string password (log_mask() changes it).
+ * Plus PYTHONDONTWRITEBYTECODE=1 (no __pycache__ in the project from our
+ * runs), and, when db_url is not NULL, that URL in every variable env.py may
+ * read it from: MIGRATE_GATE_DB_URL (the driver's), DATABASE_URI,
+ * DATABASE_URL, and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD and
+ * PGDATABASE taken apart from it as SQLAlchemy's make_url() does (the ones
+ * the URL lacks are absent), the same as driver.py's set_url(). Appended to
+ * env, NULL-terminated for child_start() (the NULL is not counted in env->n).
  */
 void child_env(const char *db_url, struct strlist *env);
 

@@ -14,6 +14,7 @@
 
 #include "alembic/child.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "util/mem.h"
 
 #include "util/banned.h"
@@ -155,19 +156,34 @@ static void set(struct strlist *env, const char *name, const char *value)
 	strlist_add_owned(env, buf_detach(&b));
 }
 
-static bool replaced(const char *entry, bool with_url)
+static bool name_is(const char *entry, size_t n, const char *name)
 {
-	static const char *const always[] = {"MIGRATE_GATE_DB_URL", "PYTHONDONTWRITEBYTECODE"};
-	static const char *const url_vars[] = {"DATABASE_URI", "DATABASE_URL", "PGHOST",    "PGPORT",
-	                                       "PGUSER",       "PGPASSWORD",   "PGDATABASE"};
+	return strlen(name) == n && !strncmp(entry, name, n);
+}
+
+/*
+ * Whether a variable of ours stays out of a child that runs project code:
+ * every way to name a database (DATABASE_URI, DATABASE_URL, libpq's PG*),
+ * migrate-gate's own settings (MIGRATE_GATE_*, which may hold the production
+ * URL), and any variable whose value holds a registered secret or a
+ * connection password (a --production-url-env of another name). The driver
+ * gets the URL chosen for it, and nothing else, from child_env() itself.
+ */
+static bool withheld(const char *entry)
+{
+	static const char *const keep[] = {"MIGRATE_GATE_MAX_STATEMENTS"}; /* a test knob, no secret */
 	size_t n = strcspn(entry, "=");
-	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
-		if (strlen(always[i]) == n && !strncmp(entry, always[i], n))
-			return true;
-	for (size_t i = 0; with_url && i < sizeof(url_vars) / sizeof(url_vars[0]); i++)
-		if (strlen(url_vars[i]) == n && !strncmp(entry, url_vars[i], n))
-			return true;
-	return false;
+	bool drop = name_is(entry, n, "DATABASE_URI") || name_is(entry, n, "DATABASE_URL") ||
+	            name_is(entry, n, "PYTHONDONTWRITEBYTECODE") || !strncmp(entry, "PG", 2) ||
+	            !strncmp(entry, "MIGRATE_GATE_", 13);
+	for (size_t i = 0; drop && i < sizeof(keep) / sizeof(keep[0]); i++)
+		drop = !name_is(entry, n, keep[i]);
+	if (!drop && entry[n]) {
+		char *masked = log_mask(entry + n + 1);
+		drop = strcmp(masked, entry + n + 1) != 0;
+		free(masked);
+	}
+	return drop;
 }
 
 void child_env(const char *db_url, struct strlist *env)
@@ -175,7 +191,7 @@ void child_env(const char *db_url, struct strlist *env)
 	struct url_parts u;
 	memset(&u, 0, sizeof(u));
 	for (char **e = environ; *e; e++)
-		if (!replaced(*e, db_url != NULL))
+		if (!withheld(*e))
 			strlist_add(env, *e);
 	strlist_add(env, "PYTHONDONTWRITEBYTECODE=1");
 	if (db_url) {

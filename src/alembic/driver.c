@@ -93,6 +93,7 @@ void step_result_release(struct step_result *r)
 	free(r->error_file);
 	for (size_t i = 0; i < r->n_stmts; i++) {
 		free(r->stmts[i].sql);
+		free(r->stmts[i].sent);
 		free(r->stmts[i].parameters);
 		free(r->stmts[i].revision);
 	}
@@ -124,8 +125,10 @@ static void add_stmt(struct step_result *r, const cJSON *s)
 {
 	XGROW(r->stmts, r->alloc_stmts, r->n_stmts + 1);
 	struct captured_stmt *c = &r->stmts[r->n_stmts++];
+	memset(c, 0, sizeof(*c));
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(s, "parameters");
 	c->sql = xstrdup(jstr(s, "sql") ? jstr(s, "sql") : "");
+	c->sent = jdup(s, "sent");
 	c->parameters = params && !cJSON_IsNull(params) ? cJSON_PrintUnformatted(params) : NULL;
 	c->revision = jdup(s, "revision");
 	c->duration_ms = jnum(s, "duration_ms");
@@ -154,6 +157,7 @@ static void fill_step(struct step_result *r, const cJSON *resp)
 	r->duration_ms = jnum(resp, "duration_ms");
 	r->transaction_per_migration = jtrue(resp, "transaction_per_migration");
 	r->n_dropped = (size_t)jnum(resp, "statements_dropped");
+	r->n_overflow = (size_t)jnum(resp, "statements_overflow");
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(resp, "statements")) add_stmt(r, s);
 }
 
@@ -210,6 +214,66 @@ static int send_request(struct driver *d, cJSON *req)
 	return ret;
 }
 
+/* What the driver wrote instead of a protocol message: its first 80 bytes, printable. */
+static void describe_garbage(const char *line, struct buf *out)
+{
+	size_t n = strlen(line);
+	buf_addc(out, '\'');
+	for (size_t i = 0; i < n && i < 80; i++) {
+		unsigned char ch = (unsigned char)line[i];
+		if (ch < 0x20 || ch == 0x7f || ch == '\'')
+			buf_addf(out, "\\x%02x", ch);
+		else
+			buf_addc(out, (char)ch);
+	}
+	buf_addf(out, "'%s", n > 80 ? "..." : "");
+}
+
+/* Kills a driver that broke the rules, records msg (consumed) as the error and as why it was lost. */
+static enum step_status give_up(struct driver *d, const char *hint, struct buf *msg)
+{
+	d->alive = false;
+	child_kill(&d->child);
+	gate_error(EXIT_ENV, hint, "%s", buf_str(msg));
+	free(d->last_error);
+	d->last_error = buf_detach(msg);
+	return STEP_DIED;
+}
+
+/* A driver that wrote something other than a JSON object on the protocol channel. */
+static enum step_status broke_protocol(struct driver *d, const char *line, const char *what)
+{
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, "the alembic driver broke the protocol during %s: it wrote ", what);
+	describe_garbage(line, &msg);
+	buf_adds(&msg, " where a JSON response belongs; the driver was killed");
+	return give_up(d,
+	               "revision code or env.py wrote to the driver's protocol channel (its original stdout); "
+	               "print to stderr instead",
+	               &msg);
+}
+
+/*
+ * The connection guard refused a target: env.py or a revision tried to reach
+ * a database other than the chosen one. The run stops (exit 3); nothing was
+ * sent there. Only host, port and database are named, never a password.
+ */
+static enum step_status refused(struct driver *d, const cJSON *resp, const char *what)
+{
+	const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "refused"), 0);
+	const char *port = jstr(r, "port") && *jstr(r, "port") ? jstr(r, "port") : "-";
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg,
+	         "during %s, env.py or a revision tried to connect to host '%s' port %s database '%s' (%s), "
+	         "which is not the database migrate-gate chose; the connection was refused and nothing ran there",
+	         what, jstr(r, "host") ? jstr(r, "host") : "?", port, jstr(r, "dbname") ? jstr(r, "dbname") : "?",
+	         jstr(r, "via") ? jstr(r, "via") : "?");
+	return give_up(d,
+	               "make env.py connect with config.get_main_option(\"sqlalchemy.url\") or DATABASE_URI, "
+	               "and revision code through op.get_bind(), never to a database of its own",
+	               &msg);
+}
+
 /*
  * Sends req (consumed) and waits for the response. Returns it, or NULL when
  * the driver is gone: then *status is STEP_TIMEOUT or STEP_DIED and an
@@ -229,9 +293,17 @@ static cJSON *call(struct driver *d, cJSON *req, const char *step, const char *r
 	} else {
 		if (send_request(d, req) == 0)
 			how = child_read_line(&d->child, d->timeout_s ? (int)(d->timeout_s * 1000) : -1, &line);
-		if (how == CHILD_LINE && !(resp = cJSON_Parse(line)))
-			how = CHILD_EOF; /* garbage on the protocol channel: a broken driver */
-		*status = resp ? STEP_OK : lose(d, how, buf_str(&what));
+		if (how == CHILD_LINE && !cJSON_IsObject(resp = cJSON_Parse(line))) {
+			cJSON_Delete(resp);
+			resp = NULL;
+			*status = broke_protocol(d, line, buf_str(&what));
+		} else if (resp && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(resp, "refused")) > 0) {
+			*status = refused(d, resp, buf_str(&what));
+			cJSON_Delete(resp);
+			resp = NULL;
+		} else {
+			*status = resp ? STEP_OK : lose(d, how, buf_str(&what));
+		}
 	}
 	cJSON_Delete(req);
 	buf_release(&what);

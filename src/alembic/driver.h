@@ -53,12 +53,14 @@ enum stmt_kind {
 
 struct captured_stmt {
 	char *sql;
+	char *sent;       /* the text the server received (parameters bound), NULL when it is sql or unknown */
 	char *parameters; /* JSON text of the bound parameters, NULL when none */
 	char *revision;   /* the revision whose migration ran it, NULL outside one */
 	double duration_ms;
 	enum stmt_kind kind;
 	bool autocommit; /* ran in autocommit: inside op.get_context().autocommit_block() */
 	bool failed;     /* the statement raised (it is the step's error) */
+	bool bypassed;   /* not captured: only the server's statement log has it (replay/capture_check) */
 };
 
 enum step_status {
@@ -77,7 +79,8 @@ struct step_result {
 	struct captured_stmt *stmts; /* in execution order, also on failure */
 	size_t n_stmts;
 	size_t alloc_stmts;
-	size_t n_dropped;               /* statements past the driver's cap (20000 per step), counted only */
+	size_t n_dropped;               /* past the first 20000 statements, repeats of a captured shape: counted only */
+	size_t n_overflow;              /* past 80000 captured, new shapes too: counted only, an error finding */
 	double duration_ms;             /* wall time of the whole step as the driver measured it */
 	bool transaction_per_migration; /* as env.py configured the context */
 };

@@ -10,6 +10,15 @@ The database URL comes in the environment variable MIGRATE_GATE_DB_URL (never
 on the command line, where `ps` would show its password), or later in a
 "url" request.
 
+Revision files are untrusted code. The gate starts this process with an
+environment that names no database but the one it chose (DATABASE_URI,
+DATABASE_URL and libpq's PG* point there, or are absent), and before env.py or
+any revision file is imported, a guard is installed on SQLAlchemy's Engine
+(do_connect) and on psycopg2's connect: a connection to any host, port or
+database but the chosen one (the URL of the last "url" request; none before
+it) raises ConnectionRefusedByGate and is listed under "refused" in the
+response, which the gate turns into an environment error (exit 3).
+
 Protocol: one JSON request per line on stdin, one JSON response per line on
 stdout. Every response has "ok"; a failure carries
     "error": {"type", "message", "file", "line"}
@@ -60,14 +69,86 @@ sys.stdout = sys.stderr
 sys.stdin = open(os.devnull, "r")
 
 MAX_PARAMS = 200  # executemany of a big data migration: keep the first ones
-# A data migration looping over rows: keep the first statements, count the rest.
+# A data migration looping over rows: past the first MAX_STMTS statements, a
+# statement of a shape already captured (same text once literals and
+# placeholders are blanked) is only counted; a new shape is still captured, so
+# a CREATE INDEX after 20,000 UPDATEs is linted. Past 4 * MAX_STMTS, new shapes
+# are counted as "overflow" too, which the gate reports as an error finding:
+# nothing is dropped silently, and memory stays bounded.
 MAX_STMTS = int(os.environ.pop("MIGRATE_GATE_MAX_STATEMENTS", "20000"))
+SHAPE_RE = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b|%\(\w+\)s|%s")
 
 CATALOG_RE = re.compile(
     r"\b(from|join)\s+(pg_catalog\.)?pg_\w+|\binformation_schema\.|^\s*show\s"
     r"|\bcurrent_schema\(\)|\bversion\(\)|'test (plain|unicode) returns'",
     re.I)
 ENV_RE = re.compile(r"^\s*(set|reset)\s", re.I)
+
+
+class ConnectionRefusedByGate(Exception):
+    """A connection to a database other than the one the gate chose for this step."""
+
+
+# libpq's built-in default when neither host nor PGHOST is given (Debian's build).
+DEFAULT_SOCKET_DIR = "/var/run/postgresql"
+
+
+def _norm_host(h):
+    h = (h or "").strip()
+    return os.path.normpath(h) if h.startswith("/") else h.lower()
+
+
+def effective_target(params):
+    """(hosts, port, dbname) libpq would connect to with these conninfo params."""
+    env = os.environ
+    if params.get("service") or env.get("PGSERVICE"):
+        raise ConnectionRefusedByGate("a service= definition cannot be checked")
+    addr = params.get("hostaddr") or env.get("PGHOSTADDR")
+    host = addr or params.get("host") or env.get("PGHOST") or DEFAULT_SOCKET_DIR
+    user = params.get("user") or env.get("PGUSER")
+    if not user:
+        import getpass
+        user = getpass.getuser()
+    hosts = tuple(_norm_host(h) or DEFAULT_SOCKET_DIR for h in str(host).split(","))
+    port = str(params.get("port") or env.get("PGPORT") or "5432").strip()
+    dbname = str(params.get("dbname") or params.get("database") or env.get("PGDATABASE") or user)
+    return hosts, port, dbname
+
+
+class Guard:
+    """Lets connections reach the chosen database only; remembers what it refused."""
+
+    def __init__(self):
+        self.allowed = None
+        self.refused = []
+
+    def allow_env(self):
+        """The target is where the environment (just set from the URL) points."""
+        self.allowed = effective_target({})
+
+    def check(self, params, via):
+        try:
+            target = effective_target(params)
+        except ConnectionRefusedByGate as exc:
+            self.refuse(params.get("host") or "", params.get("port") or "",
+                        params.get("dbname") or params.get("database") or "", via, str(exc))
+        if self.allowed is None:
+            self.refuse(",".join(target[0]), target[1], target[2], via,
+                        "no database is chosen before the first step")
+        if target[1:] != self.allowed[1:] or any(h not in self.allowed[0] for h in target[0]):
+            self.refuse(",".join(target[0]), target[1], target[2], via,
+                        "not the database the gate chose")
+
+    def refuse(self, host, port, dbname, via, reason):
+        item = {"host": str(host), "port": str(port), "dbname": str(dbname), "via": via,
+                "reason": reason}
+        self.refused.append(item)
+        raise ConnectionRefusedByGate(
+            "migrate-gate refused a connection to host '%s' port %s database '%s' (%s): %s"
+            % (item["host"], item["port"] or "-", item["dbname"], via, reason))
+
+
+GUARD = Guard()
 
 
 def send(obj):
@@ -94,6 +175,8 @@ class Capture:
     def __init__(self):
         self.stmts = None  # list while a request captures
         self.dropped = 0
+        self.overflow = 0
+        self.shapes = None
         self.revision = None  # revision whose migration function is running
         self.autocommit_block = 0
         self.context = None  # the MigrationContext of the current run
@@ -102,6 +185,8 @@ class Capture:
     def begin(self):
         self.stmts = []
         self.dropped = 0
+        self.overflow = 0
+        self.shapes = None  # shapes captured, once past MAX_STMTS
         self.revision = None
         self.autocommit_block = 0
         self.context = None
@@ -124,20 +209,37 @@ class Capture:
         if self.stmts is None or sql is None:
             return
         t0 = self.started.pop(id(cursor), None)
-        if len(self.stmts) >= MAX_STMTS and not failed:
-            self.dropped += 1
-            return
         dbapi_conn = getattr(cursor, "connection", None)
-        autocommit = bool(getattr(dbapi_conn, "autocommit", False))
+        autocommit = bool(getattr(dbapi_conn, "autocommit", False)) or self.autocommit_block > 0
+        kind = self.kind(sql)
+        if len(self.stmts) >= MAX_STMTS and not failed and self.seen_shape(sql, kind, autocommit):
+            return
+        sent = getattr(cursor, "query", None)  # psycopg2: the text the server received
         self.stmts.append({
             "sql": sql,
+            "sent": sent.decode("utf-8", "replace") if isinstance(sent, bytes) and sent != sql.encode() else None,
             "parameters": json_safe(params) if params else None,
             "duration_ms": (time.perf_counter() - t0) * 1000.0 if t0 else 0.0,
-            "kind": self.kind(sql),
+            "kind": kind,
             "revision": self.revision,
-            "autocommit": autocommit or self.autocommit_block > 0,
+            "autocommit": autocommit,
             "failed": failed,
         })
+
+    def seen_shape(self, sql, kind, autocommit):
+        """Past the cap: True (and counted) for a statement that needs no capture."""
+        if self.shapes is None:
+            self.shapes = {(SHAPE_RE.sub("?", st["sql"]), st["kind"], st["revision"], st["autocommit"])
+                           for st in self.stmts}
+        key = (SHAPE_RE.sub("?", sql), kind, self.revision, autocommit)
+        if key in self.shapes:
+            self.dropped += 1
+            return True
+        if len(self.stmts) >= 4 * MAX_STMTS:
+            self.overflow += 1
+            return True
+        self.shapes.add(key)
+        return False
 
 
 CAP = Capture()
@@ -206,6 +308,48 @@ def install_hooks():
     migration.MigrationContext.autocommit_block = autocommit_block
 
 
+def install_guard():
+    """The connection guard: on every Engine's connect, and on psycopg2's own connect."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "do_connect")
+    def _do_connect(dialect, conn_rec, cargs, cparams):
+        if dialect.name != "postgresql":
+            GUARD.refuse("(%s)" % dialect.name, "", cparams.get("database") or ":memory:",
+                         "sqlalchemy " + dialect.name,
+                         "not a PostgreSQL database")
+        params = dict(cparams)
+        if cargs and isinstance(cargs[0], str):
+            params = dict(_parse_dsn(cargs[0]), **params)
+        GUARD.check(params, "sqlalchemy engine")
+
+    try:
+        import psycopg2
+        import psycopg2._psycopg as _psycopg
+    except ImportError:
+        return
+    real = _psycopg._connect
+
+    def _connect(dsn, *args, **kw):
+        GUARD.check(_parse_dsn(dsn), "psycopg2.connect")
+        return real(dsn, *args, **kw)
+
+    psycopg2._connect = _connect  # what psycopg2.connect() calls
+    _psycopg._connect = _connect
+
+
+def _parse_dsn(dsn):
+    try:
+        from psycopg2.extensions import parse_dsn
+    except ImportError:
+        raise ConnectionRefusedByGate("cannot read the connection string")
+    try:
+        return parse_dsn(dsn or "")
+    except Exception:
+        raise ConnectionRefusedByGate("cannot read the connection string")
+
+
 def set_url(config, url):
     """Makes url reach env.py every way projects look for it."""
     from sqlalchemy.engine.url import make_url
@@ -225,6 +369,9 @@ def set_url(config, url):
             os.environ[var] = str(val)
         else:
             os.environ.pop(var, None)
+    for var in ("PGHOSTADDR", "PGSERVICE"):
+        os.environ.pop(var, None)
+    GUARD.allow_env()
 
 
 def error_frame(exc, script):
@@ -373,6 +520,7 @@ class Driver:
             return {"ok": False, "error": {"type": "ProtocolError", "file": None, "line": 0,
                                            "message": "unknown request %r" % req.get("op")}}
         CAP.begin()
+        GUARD.refused = []
         t0 = time.perf_counter()
         try:
             resp = method(req)
@@ -385,6 +533,8 @@ class Driver:
         resp["duration_ms"] = (time.perf_counter() - t0) * 1000.0
         resp["statements"] = CAP.stmts
         resp["statements_dropped"] = CAP.dropped
+        resp["statements_overflow"] = CAP.overflow
+        resp["refused"] = GUARD.refused
         ctx = CAP.context
         resp["transaction_per_migration"] = bool(
             getattr(ctx, "_transaction_per_migration", False))
@@ -432,6 +582,7 @@ def main(argv):
     args = parse_args(argv)
     if not greet(args):
         return 3
+    install_guard()
     install_hooks()
     driver = Driver(args)
     url = os.environ.pop("MIGRATE_GATE_DB_URL", None)

@@ -78,7 +78,7 @@ const struct command_spec spec_check = {
     "      --scratch-cache DIR keep an initdb'd template in DIR for faster starts\n"
     "      --keep-scratch      leave the scratch database running and print how to connect\n"
     "Replay:\n"
-    "      --step-timeout SECS kill a step that runs longer (default 600; 0: no limit)\n"
+    "      --step-timeout SECS kill a step that runs longer (default 120; 0: no limit)\n"
     "      --downgrade-not-implemented LEVEL  level of a downgrade raising NotImplementedError (warning)\n"
     "Lint of the executed SQL:\n" LINT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
     OPT_LINT | OPT_CHECK,

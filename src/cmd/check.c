@@ -82,6 +82,8 @@ static int start_scratch(struct check_run *run, int production_major)
 	warn_version_mismatch(run, production_major);
 	if (pg_connect(scratch_conninfo(run->scratch), false, &run->db))
 		return -1;
+	if (!run->cli && scratch_log_attach(run->scratch, run->db))
+		return -1;
 	if (run->cli)
 		cli_steps_set_url(run->cli, scratch_sqlalchemy_url(run->scratch));
 	return driver_set_url(run->driver, scratch_sqlalchemy_url(run->scratch));
@@ -188,7 +190,9 @@ static int lint_revision(struct check_run *run, const struct revision_outcome *o
 	for (size_t i = 0; i < r->n_stmts; i++) {
 		if (r->stmts[i].kind != STMT_MIGRATION && r->stmts[i].kind != STMT_ENV)
 			continue;
-		strlist_add_owned(&texts, run->cli ? xstrdup(r->stmts[i].sql) : unformat_sql(r->stmts[i].sql));
+		/* the server's log (bypassed) and offline SQL hold the text as the server sees it */
+		strlist_add_owned(&texts, run->cli || r->stmts[i].bypassed ? xstrdup(r->stmts[i].sql)
+		                                                           : unformat_sql(r->stmts[i].sql));
 		stmts[n].sql = texts.items[texts.n - 1];
 		stmts[n].len = strlen(stmts[n].sql);
 		stmts[n].autocommit = r->stmts[i].autocommit;
@@ -237,8 +241,13 @@ static void report_revisions(struct check_run *run)
 static int replay_and_lint(struct check_run *run)
 {
 	struct strlist baseline = STRLIST_INIT;
-	struct replay_ctx ctx = {&run->steps, run->db, &run->graph, run->project_dir, run->cfg->not_implemented,
-	                         &run->report};
+	struct replay_ctx ctx = {&run->steps,
+	                         run->db,
+	                         &run->graph,
+	                         run->project_dir,
+	                         run->cfg->not_implemented,
+	                         &run->report,
+	                         run->cli ? NULL : run->scratch};
 	struct snapshot empty = SNAPSHOT_INIT;
 	rev_graph_baseline(&run->graph, &run->fresh, &baseline);
 	int rc = run->cfg->replay_from_base ? replay_snapshot(&ctx, &empty) : 0;

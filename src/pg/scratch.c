@@ -236,8 +236,8 @@ static int write_settings(struct scratch *s)
 	fprintf(f,
 	        "listen_addresses = ''\nunix_socket_directories = '%s'\nport = %d\n"
 	        "fsync = off\nfull_page_writes = off\nsynchronous_commit = off\n"
-	        "autovacuum = off\nwal_level = minimal\nmax_wal_senders = 0\n",
-	        s->dir, s->port);
+	        "autovacuum = off\nwal_level = minimal\nmax_wal_senders = 0\n%s",
+	        s->dir, s->port, scratch_log_settings);
 	if (fclose(f) != 0 || (s->user.drop && chown(buf_str(&path), s->user.uid, s->user.gid) < 0))
 		ret = gate_error(EXIT_ENV, NULL, "cannot write '%s': %s", buf_str(&path), strerror(errno));
 out:
@@ -319,6 +319,8 @@ static void set_local_target(struct scratch *s)
 	s->conninfo = buf_detach(&b);
 	buf_addf(&b, "postgresql://postgres@/postgres?host=%s&port=%d", s->dir, s->port);
 	s->sa_url = buf_detach(&b);
+	buf_addf(&b, "%s/log/statements.csv", s->datadir);
+	s->stmt_log = buf_detach(&b);
 }
 
 static int start_local(struct scratch *s, const struct scratch_options *opts)
@@ -423,5 +425,6 @@ void scratch_free(struct scratch *s)
 	free(s->t_dbname);
 	free(s->url);
 	free(s->admin_dsn);
+	free(s->stmt_log);
 	free(s);
 }

@@ -25,6 +25,7 @@
 #ifndef GATE_PG_SCRATCH_H
 #define GATE_PG_SCRATCH_H
 
+#include <libpq-fe.h>
 #include <stdbool.h>
 
 struct scratch_options {
@@ -66,6 +67,29 @@ const struct scratch_target *scratch_target(const struct scratch *s);
 const char *scratch_bindir(const struct scratch *s);
 /* The private dir of a local cluster (data dir is <dir>/data, log <dir>/server.log), NULL with --scratch-url. */
 const char *scratch_dir(const struct scratch *s);
+
+/*
+ * The server's own record of what ran, on a local cluster (log_statement =
+ * all as CSV through the logging collector; --scratch-url has none): what
+ * revision code cannot hide from, for the cross-check of the driver's capture
+ * (replay/capture_check.h).
+ */
+bool scratch_has_statement_log(const struct scratch *s);
+/*
+ * Keeps db (the gate's own connection to s: snapshots) out of the statement
+ * log, and skips everything logged so far. Does nothing without a log.
+ * Returns 0, or -1 with a recorded EXIT_ENV error.
+ */
+int scratch_log_attach(struct scratch *s, PGconn *db);
+/*
+ * Calls fn, in log order, with the text of every statement the server logged
+ * since the last call (or scratch_log_attach()) from a backend other than
+ * db's. It first has db log a mark and reads up to it, so everything the
+ * server received before the call is seen; when the mark does not show up
+ * within 10 s, it warns and returns what it read. Does nothing without a log.
+ * Returns 0, or -1 with a recorded EXIT_ENV error.
+ */
+int scratch_log_statements(struct scratch *s, PGconn *db, void (*fn)(void *arg, const char *sql), void *arg);
 
 /*
  * Stops the server and removes its dir, or drops the scratch database. With

@@ -31,7 +31,15 @@ struct scratch {
 	char *url;       /* the server's URL as given */
 	char *admin_dsn; /* conninfo of the maintenance database, for the DROP */
 	struct cleanup *url_cleanup;
+
+	/* the statement log of a local cluster (scratch_log.c) */
+	char *stmt_log;       /* <datadir>/log/statements.csv, NULL with --scratch-url */
+	long long log_offset; /* where the next scratch_log_statements() starts reading */
+	unsigned log_marks;   /* marks written so far */
 };
+
+/* The postgresql.auto.conf lines that make a local cluster log every statement (scratch_log.c). */
+extern const char scratch_log_settings[];
 
 /*
  * Copies the cached template data dir into s->datadir. Returns 1 when it did,

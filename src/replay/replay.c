@@ -11,6 +11,7 @@
 
 #include "pg/conn.h"
 #include "pg/diff.h"
+#include "replay/capture_check.h"
 #include "replay/sourcemap.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -52,9 +53,17 @@ static const struct rule_info rule_rewrite = {
     "table-rewrite", SEV_INFO, "the upgrade rewrote a relation that existed before (new relfilenode)",
     "on a large table the rewrite holds ACCESS EXCLUSIVE for its whole duration; plan a window or avoid it", false};
 
+static const struct rule_info rule_bypassed = {
+    "capture-bypassed", SEV_INFO, "the scratch server ran a statement that the driver's capture missed",
+    "run SQL through op.execute() or op.get_bind(); the statement was linted from the server's own log", false};
+static const struct rule_info rule_capture_full = {
+    "capture-incomplete", SEV_ERROR, "a step ran more statements of new shapes than the capture keeps",
+    "they were not linted: split the data migration, or move the loop into one set-based statement", false};
+
 static const struct rule_info *const rules[] = {
-    &rule_step_failed,     &rule_leftover,        &rule_removes,      &rule_changes,      &rule_not_repeatable,
-    &rule_empty_downgrade, &rule_not_implemented, &rule_concurrently, &rule_version_lost, &rule_rewrite,
+    &rule_step_failed,    &rule_leftover,        &rule_removes,         &rule_changes,
+    &rule_not_repeatable, &rule_empty_downgrade, &rule_not_implemented, &rule_concurrently,
+    &rule_version_lost,   &rule_rewrite,         &rule_bypassed,        &rule_capture_full,
 };
 
 const struct rule_info *const *replay_rules(size_t *n)
@@ -272,6 +281,37 @@ static void rewrite_findings(struct replay_ctx *c, const struct revision_outcome
 	}
 }
 
+/*
+ * Adds to r what the scratch server logged for the step but the capture
+ * missed (replay/capture_check.h), with a finding for each when o is given.
+ */
+static int cross_check(struct replay_ctx *c, const struct revision_outcome *o, const char *step, struct step_result *r)
+{
+	const char *func = strstr(step, "downgrade") ? "downgrade" : "upgrade";
+	size_t before = r->n_stmts;
+	if (!c->scratch)
+		return 0;
+	if (capture_check(c->scratch, c->db, o ? o->rev->id : NULL, r) < 0)
+		return -1;
+	for (size_t i = 0; o && i < r->n_stmts; i++) {
+		const char *sql = r->stmts[i].sql + strspn(r->stmts[i].sql, " \t\r\n");
+		size_t n = strcspn(sql, "\r\n");
+		/* The one way around the cross-check: turning the log off. That statement is logged first. */
+		bool silences = strcasestr(sql, "log_statement") || strcasestr(sql, "alter system");
+		if (i >= before || silences)
+			add(c, o, &rule_bypassed, silences ? SEV_ERROR : SEV_INFO, func, NULL,
+			    "%s of %s: %s: %.*s%s", step, o->rev->id,
+			    silences ? "a statement changes the server's statement log, which the capture cross-check reads"
+			             : "the server ran a statement the capture missed, linted from its log",
+			    (int)(n > 120 ? 120 : n), sql, n > 120 || sql[n] ? "..." : "");
+	}
+	if (o && r->n_overflow)
+		add(c, o, &rule_capture_full, SEV_ERROR, func, NULL,
+		    "%s of %s ran %zu statements of new shapes past the capture's limit; they were not linted", step,
+		    o->rev->id, r->n_overflow);
+	return 0;
+}
+
 /* A step that could not run to an end (timeout, dead driver) stops everything: -1. */
 static int run_step(struct replay_ctx *c, struct revision_outcome *o, const char *step, bool up, struct step_result *r,
                     double *at, double *ms)
@@ -280,7 +320,7 @@ static int run_step(struct replay_ctx *c, struct revision_outcome *o, const char
 	int rc = up ? step_upgrade(c->steps, o->rev->id, r) : step_downgrade(c->steps, o->rev->id, NULL, r);
 	progress_end(!rc && r->status == STEP_OK);
 	*ms = r->duration_ms;
-	if (rc || env_failure(r))
+	if (rc || cross_check(c, o, step, r) || env_failure(r))
 		return -1;
 	if (r->status != STEP_OK)
 		add_step_failure(c, o, step, r);
@@ -429,6 +469,8 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
 		log_info("baseline: upgrade to %s", targets->items[i]);
 		int rc = step_upgrade(c->steps, targets->items[i], &r);
 		if (!rc)
+			rc = cross_check(c, NULL, "baseline upgrade", &r);
+		if (!rc)
 			rc = env_failure(&r);
 		if (!rc && r.status != STEP_OK)
 			rc = gate_error(EXIT_FAIL,
@@ -463,6 +505,8 @@ static int whole_step(struct replay_ctx *c, const struct revision_outcome *head,
 	struct step_result r;
 	step_result_init(&r);
 	int rc = up ? step_upgrade(c->steps, "heads", &r) : step_downgrade(c->steps, head->rev->id, "base", &r);
+	if (!rc)
+		rc = cross_check(c, NULL, up ? "upgrade base->heads" : "downgrade heads->base", &r);
 	if (!rc && r.status != STEP_OK)
 		add_step_failure(c, head, up ? "upgrade base->heads" : "downgrade heads->base", &r);
 	if (!rc && r.status == STEP_OK)

@@ -13,6 +13,7 @@
 #include "alembic/driver.h"
 #include "alembic/graph.h"
 #include "alembic/steps.h"
+#include "pg/scratch.h"
 #include "pg/snapshot.h"
 #include "replay/sourcemap.h"
 #include "report/finding.h"
@@ -25,6 +26,7 @@ struct replay_ctx {
 	const char *project_dir;       /* revision paths are shown relative to it */
 	enum severity not_implemented; /* level of a downgrade raising NotImplementedError; SEV_NONE: off */
 	struct report *report;
+	struct scratch *scratch; /* its statement log cross-checks each step's capture; NULL: no cross-check */
 };
 
 /* What happened to one revision, for the reports and the lint pass. */

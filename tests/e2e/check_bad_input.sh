@@ -38,9 +38,9 @@ mg_check env_raises -C "$FIXTURES/env_raises"
 expect_bad_input env_raises 2 "env.py raised RuntimeError: env.py cannot find its settings module"
 expect_err env_raises "env.py', line 4)"
 
-# env.py connects elsewhere (sqlite): every step succeeds, the scratch database stays empty.
+# env.py connects elsewhere (sqlite): the connection guard refuses it (issue 6, item 6).
 mg_check env_ignores -C "$FIXTURES/env_ignores_url"
-expect_bad_input env_ignores 3 "env.py did not migrate the scratch database"
+expect_bad_input env_ignores 3 "tried to connect to host '(sqlite)' port - database ':memory:' (sqlalchemy sqlite)"
 
 # The driver is killed (SIGKILL from r0002's upgrade) after r0001 replayed.
 proj=$(private_copy killed_driver)

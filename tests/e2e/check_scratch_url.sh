@@ -66,7 +66,7 @@ no_secret scratch_fail
 expect_clean scratch_fail
 log_mark
 mg_check scratch_env -C "$FIXTURES/env_ignores_url" --scratch-url "$(url "$pw_url" postgres)"
-expect_bad_input scratch_env 3 "env.py did not migrate the scratch database"
+expect_bad_input scratch_env 3 "tried to connect to host '(sqlite)' port - database ':memory:' (sqlalchemy sqlite)"
 created_and_dropped scratch_env
 no_secret scratch_env
 

@@ -434,9 +434,10 @@ static void test_capture_kinds_and_current(void **state)
 	driver_free(d);
 }
 
-static void test_statement_cap_counts_the_rest(void **state)
+static void test_statement_cap_keeps_new_shapes(void **state)
 {
 	(void)state;
+	/* Past the cap (2 here), a statement of a new shape is still captured: nothing is dropped silently. */
 	setenv("MIGRATE_GATE_MAX_STATEMENTS", "2", 1);
 	struct driver *d = start("good");
 	unsetenv("MIGRATE_GATE_MAX_STATEMENTS");
@@ -445,8 +446,9 @@ static void test_statement_cap_counts_the_rest(void **state)
 	/* good is at r0002 after test_capture_kinds_and_current: r0003 runs 4 statements or more. */
 	assert_int_equal(driver_upgrade(d, "r0003", &r), 0);
 	assert_int_equal(r.status, STEP_OK);
-	assert_int_equal(r.n_stmts, 2);
-	assert_true(r.n_dropped >= 2);
+	assert_true(r.n_stmts >= 4);
+	assert_non_null(find_stmt(&r, "CREATE TABLE posts"));
+	assert_int_equal(r.n_overflow, 0);
 	step_result_release(&r);
 	driver_free(d);
 }
@@ -610,16 +612,19 @@ static void test_merge_downgrade_one_revision(void **state)
 	driver_free(d);
 }
 
-static void test_env_ignoring_the_url_still_runs(void **state)
+static void test_env_ignoring_the_url_is_refused(void **state)
 {
 	(void)state;
-	/* The driver cannot tell; the e2e script checks that the database stayed empty. */
+	/* The connection guard refuses sqlite://; the e2e script checks that the database stayed empty. */
 	struct driver *d = start("env_ignores_url");
 	struct step_result r;
 	step_result_init(&r);
-	assert_int_equal(driver_upgrade(d, "r0001", &r), 0);
-	assert_int_equal(r.status, STEP_OK);
-	assert_non_null(find_stmt(&r, "CREATE TABLE t"));
+	assert_int_equal(driver_upgrade(d, "r0001", &r), -1);
+	assert_int_equal(r.status, STEP_DIED);
+	assert_null(find_stmt(&r, "CREATE TABLE t"));
+	expect_error_containing(gate_error_count() - 1, "tried to connect to host '(sqlite)'");
+	gate_error_flush();
+	assert_false(driver_alive(d));
 	step_result_release(&r);
 	driver_free(d);
 }
@@ -705,7 +710,7 @@ int main(void)
 	};
 	const struct CMUnitTest online[] = {
 	    cmocka_unit_test(test_capture_kinds_and_current),
-	    cmocka_unit_test(test_statement_cap_counts_the_rest),
+	    cmocka_unit_test(test_statement_cap_keeps_new_shapes),
 	    cmocka_unit_test(test_autocommit_block_is_flagged),
 	    cmocka_unit_test(test_concurrently_outside_autocommit_fails),
 	    cmocka_unit_test(test_downgrade_raises),
@@ -713,7 +718,7 @@ int main(void)
 	    cmocka_unit_test(test_transaction_per_migration_is_reported),
 	    cmocka_unit_test(test_data_migration_reads_rows_online),
 	    cmocka_unit_test(test_merge_downgrade_one_revision),
-	    cmocka_unit_test(test_env_ignoring_the_url_still_runs),
+	    cmocka_unit_test(test_env_ignoring_the_url_is_refused),
 	    cmocka_unit_test(test_url_reaches_env_py_every_way),
 	    cmocka_unit_test(test_hanging_revision_is_killed),
 	};

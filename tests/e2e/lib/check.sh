@@ -53,7 +53,7 @@ mg_check() {
 	CHECK_RC=0
 	(cd "${CHECK_CWD:-.}" && set -f && exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD \
 		-u DATABASE_URI -u DATABASE_URL ${CHECK_ENV:-} TMPDIR="$CHECK_TMP" \
-		timeout -s KILL 180 "$MIGRATE_GATE_BIN" check --format json ${CHECK_ARGS[@]+"${CHECK_ARGS[@]}"} "$@") \
+		timeout -s KILL "${CHECK_KILL_AFTER:-180}" "$MIGRATE_GATE_BIN" check --format json ${CHECK_ARGS[@]+"${CHECK_ARGS[@]}"} "$@") \
 		>"$CHECK_WORK/$name.json" 2>"$CHECK_WORK/$name.err" || CHECK_RC=$?
 	CHECK_SECS=$((($(date +%s%N) - start) / 1000000000))
 }
