@@ -299,10 +299,11 @@ static int cross_check(struct replay_ctx *c, const struct revision_outcome *o, c
 		/* The one way around the cross-check: turning the log off. That statement is logged first. */
 		bool silences = strcasestr(sql, "log_statement") || strcasestr(sql, "alter system");
 		if (i >= before || silences)
-			add(c, o, &rule_bypassed, silences ? SEV_ERROR : SEV_INFO, func, NULL,
-			    "%s of %s: %s: %.*s%s", step, o->rev->id,
-			    silences ? "a statement changes the server's statement log, which the capture cross-check reads"
-			             : "the server ran a statement the capture missed, linted from its log",
+			add(c, o, &rule_bypassed, silences ? SEV_ERROR : SEV_INFO, func, NULL, "%s of %s: %s: %.*s%s",
+			    step, o->rev->id,
+			    silences
+			        ? "a statement changes the server's statement log, which the capture cross-check reads"
+			        : "the server ran a statement the capture missed, linted from its log",
 			    (int)(n > 120 ? 120 : n), sql, n > 120 || sql[n] ? "..." : "");
 	}
 	if (o && r->n_overflow)
