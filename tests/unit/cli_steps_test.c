@@ -187,9 +187,10 @@ static void test_environment(void **state)
 	setenv("PGHOST", "stale", 1);
 	setenv("MIGRATE_GATE_DB_URL", "stale", 1);
 	c = start(NULL, NULL, 0);
-	/* without a URL ours is passed on, minus the driver's private variable */
+	/* without a URL no database variable of ours reaches project code (issue 6, item 5) */
 	const char *env = env_for(c, NULL);
-	expect_env(env, "PGHOST", "stale");
+	expect_env(env, "PGHOST", NULL);
+	expect_env(env, "PGPASSWORD", NULL);
 	expect_env(env, "MIGRATE_GATE_DB_URL", NULL);
 	expect_env(env, "PYTHONDONTWRITEBYTECODE", "1");
 
