@@ -202,7 +202,7 @@ static int lint_revision(struct check_run *run, const struct revision_outcome *o
 	for (size_t i = 0; rv && i < texts.n; i++)
 		report_add_sql(rv, texts.items[i]);
 	size_t before = run->report.n;
-	struct lint_unit u = {o->file, NULL, 0, o->rev->id, stmts, n};
+	struct lint_unit u = {o->file, NULL, 0, o->rev->id, stmts, n, &o->catalog};
 	int rc = n ? lint_unit(&run->cfg->lint, &u, &run->report) : 0;
 	unsigned last_line = 0;
 	for (size_t i = before; i < run->report.n; i++)
@@ -260,8 +260,12 @@ static int replay_and_lint(struct check_run *run)
 	snapshot_release(&empty);
 	if (!rc)
 		report_revisions(run);
-	for (size_t i = 0; !rc && i < run->replay.n; i++)
+	for (size_t i = 0; !rc && i < run->replay.n; i++) {
+		size_t lint_first = run->report.n;
 		rc = lint_revision(run, &run->replay.items[i]);
+		if (!rc)
+			replay_rewrite_findings(&ctx, &run->replay.items[i], lint_first);
+	}
 	strlist_release(&baseline);
 	return rc;
 }

@@ -27,7 +27,7 @@ static int lint_path(const struct gate_config *cfg, const char *path, struct rep
 	if (!rc) {
 		if (strspn(text.data, " \t\r\n") == text.len) /* a NUL inside is binary, not empty */
 			log_warn("'%s' is empty: nothing to lint", path);
-		struct lint_unit u = {!strcmp(path, "-") ? "<stdin>" : path, text.data, text.len, NULL, NULL, 0};
+		struct lint_unit u = {!strcmp(path, "-") ? "<stdin>" : path, text.data, text.len, NULL, NULL, 0, NULL};
 		rc = lint_unit(&cfg->lint, &u, r);
 	}
 	buf_release(&text);

@@ -30,6 +30,7 @@ static void end_transaction(struct lint_ctx *ctx)
 	free(ctx->tx_exclusive_rel);
 	ctx->tx_exclusive_rel = NULL;
 	strset_clear(&ctx->tx_reported);
+	strset_clear(&ctx->tx_findings);
 	free(ctx->tx_ddl_rel);
 	ctx->tx_ddl_rel = NULL;
 	free(ctx->tx_dml_rel);
@@ -40,6 +41,7 @@ void lint_ctx_release(struct lint_ctx *ctx)
 {
 	end_transaction(ctx);
 	strset_release(&ctx->tx_reported);
+	strset_release(&ctx->tx_findings);
 	strset_release(&ctx->new_rels);
 	strset_release(&ctx->new_cols);
 	strset_release(&ctx->backfilled);

@@ -62,19 +62,20 @@ struct lint_ctx {
 	int pg_version;
 
 	/* Unit scope: objects created in this unit are invisible to others. */
-	struct strset new_rels;        /* tables, indexes, views, sequences: "rel" */
-	struct strset new_cols;        /* "rel.col" */
-	struct strset backfilled;      /* "rel.col" seen as an UPDATE target */
-	struct strset nn_checks;       /* "rel.col" with a validated CHECK (col IS NOT NULL) */
-	struct strset null_cols;       /* "rel.col" added with nothing for existing rows (see coldef_fills_rows) */
-	struct strset col_types;       /* "rel.col" -> type set by ADD COLUMN / ALTER TYPE (coldef_type_string) */
-	struct strset indexed;         /* "rel(col1,col2,...)" indexes created in this unit */
+	struct strset new_rels;       /* tables, indexes, views, sequences: "rel" */
+	struct strset new_cols;       /* "rel.col" */
+	struct strset backfilled;     /* "rel.col" seen as an UPDATE target */
+	struct strset nn_checks;      /* "rel.col" with a validated CHECK (col IS NOT NULL) */
+	struct strset null_cols;      /* "rel.col" added with nothing for existing rows (see coldef_fills_rows) */
+	struct strset col_types;      /* "rel.col" -> type set by ADD COLUMN / ALTER TYPE (coldef_type_string) */
+	struct strset indexed;        /* "rel(col1,col2,...)" indexes created in this unit */
 	struct strset pending_checks; /* "rel.constraint" -> col of NOT VALID CHECK (col IS NOT NULL) */
 	/* Written by the constraints family, not the engine: foreign keys on tables new in this
 	 * unit, "offset\tlength\trel\tcol1,col2\tname\treferenced", judged at the unit's end
 	 * (columns "*": the table has indexes the unit does not show). */
 	struct strlist new_fks;
 	struct strset new_objects; /* "schema NAME", "type NAME" (last name), "constraint REL.NAME" */
+	bool catalog_known;        /* seeded from the database's catalog: col_types and indexed cover existing tables */
 	bool saw_ddl;              /* some DDL ran earlier in this unit */
 	bool saw_dml;              /* some UPDATE/DELETE ran earlier in this unit */
 
@@ -89,6 +90,7 @@ struct lint_ctx {
 	struct strset tx_not_valid; /* "rel.constraint" added NOT VALID in this transaction */
 	char *tx_exclusive_rel;     /* existing relation locked ACCESS EXCLUSIVE in this transaction */
 	struct strset tx_reported;  /* ids of rules that report once per transaction and did */
+	struct strset tx_findings;  /* rule id -> index + 1 in the report of its finding for this transaction */
 	char *tx_ddl_rel;     /* existing relation a non-DML statement locked SHARE or stronger in this transaction */
 	char *tx_dml_rel;     /* existing relation an UPDATE/DELETE changed in this transaction */
 	char *prev_alter_rel; /* relation of the previous statement when it was ALTER TABLE */
@@ -107,6 +109,16 @@ bool lint_statement_timeout_set(const struct lint_ctx *ctx);
  * asked for rule in the current transaction, false after that.
  */
 bool lint_first_in_tx(struct lint_ctx *ctx, const struct rule_info *rule);
+/*
+ * For rules that name every statement of a transaction in one finding: the
+ * first statement reports as lint_report() does (at its start); later ones in
+ * the same transaction append "; also " and `also` to that finding's message.
+ * Outside a transaction (or in an autocommit block) each statement reports.
+ */
+void lint_report_tx(struct lint_ctx *ctx, const struct lint_stmt *st, const struct rule_info *rule, const char *also,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The statement's text for a message: blanks collapsed, cut after max bytes with "...". Newly allocated. */
+char *lint_stmt_excerpt(const struct lint_stmt *st, size_t max);
 /* The relation (a RangeVar body) was created earlier in this unit. */
 bool lint_rel_is_new(const struct lint_ctx *ctx, const cJSON *rangevar);
 bool lint_key_is_new(const struct lint_ctx *ctx, const char *rel_key);

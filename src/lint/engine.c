@@ -7,6 +7,7 @@
 #include <pg_query/pg_query.pb-c.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,58 @@ void lint_report(struct lint_ctx *ctx, const struct lint_stmt *st, const struct 
 	va_start(ap, fmt);
 	report_at(ctx->engine, rule, offset, end, fmt, ap);
 	va_end(ap);
+}
+
+void lint_report_tx(struct lint_ctx *ctx, const struct lint_stmt *st, const struct rule_info *rule, const char *also,
+                    const char *fmt, ...)
+{
+	struct report *out = ctx->engine->out;
+	bool grouped = ctx->in_tx && !st->autocommit;
+	const char *slot = grouped ? strset_get(&ctx->tx_findings, rule->id) : NULL;
+	size_t at = slot ? (size_t)strtoul(slot, NULL, 10) : 0;
+	/* The transaction's finding was suppressed: it stands for this statement too. */
+	if (slot && !at)
+		return;
+	if (at && at <= out->n && out->items[at - 1].rule == rule) {
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "%s; also %s", out->items[at - 1].message, also);
+		free(out->items[at - 1].message);
+		out->items[at - 1].message = buf_detach(&msg);
+		return;
+	}
+	size_t before = out->n, hidden = out->suppressed;
+	size_t offset = st->offset, end = st->offset + st->length;
+	va_list ap;
+	va_start(ap, fmt);
+	report_at(ctx->engine, rule, offset > ctx->engine->src.len ? 0 : offset, end, fmt, ap);
+	va_end(ap);
+	if (grouped && (out->n > before || out->suppressed > hidden)) {
+		char index[32];
+		snprintf(index, sizeof index, "%zu", out->n > before ? out->n : 0);
+		strset_put(&ctx->tx_findings, rule->id, index);
+	}
+}
+
+char *lint_stmt_excerpt(const struct lint_stmt *st, size_t max)
+{
+	struct buf b = BUF_INIT;
+	/* A top-level statement's text is its span of the file, which starts at base. */
+	if (st->base == SIZE_MAX || st->origin != ORIGIN_TOP || st->offset < st->base)
+		return xstrdup("");
+	const char *p = st->text + (st->offset - st->base), *end = p + st->length;
+	/* Never cut inside a UTF-8 sequence: the text goes into JSON. */
+	for (; p < end && (b.len < max || ((unsigned char)*p & 0xC0) == 0x80); p++) {
+		bool blank = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+		if (!blank)
+			buf_addc(&b, *p);
+		else if (b.len && b.data[b.len - 1] != ' ')
+			buf_addc(&b, ' ');
+	}
+	while (b.len && b.data[b.len - 1] == ' ')
+		b.data[--b.len] = '\0';
+	if (p < end)
+		buf_adds(&b, "...");
+	return buf_detach(&b);
 }
 
 /* Skips blanks and comments to the statement's first token. */
@@ -485,6 +538,7 @@ int lint_unit(const struct lint_config *cfg, const struct lint_unit *unit, struc
 	source_init(&e.src, text, len);
 	suppressions_init(&e.sup);
 	lint_ctx_init(&ctx, cfg);
+	lint_ctx_seed_catalog(&ctx, unit->catalog);
 	ctx.engine = &e;
 	out->files++;
 	run(&e, &ctx, spans, n);

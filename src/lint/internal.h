@@ -6,6 +6,12 @@
 
 void lint_ctx_init(struct lint_ctx *ctx, const struct lint_config *cfg);
 void lint_ctx_release(struct lint_ctx *ctx);
+/*
+ * Seeds the context with what the database held before the unit ran (catalog
+ * snapshot lines, pg/snapshot.h): column types, index keys, validated
+ * CHECK (col IS NOT NULL). NULL lines: nothing known (plain .sql files).
+ */
+void lint_ctx_seed_catalog(struct lint_ctx *ctx, const struct strlist *lines);
 /* Records what a statement changed: objects created, settings, transaction state. */
 void lint_ctx_after(struct lint_ctx *ctx, const struct lint_stmt *st);
 

@@ -33,6 +33,12 @@ struct lint_unit {
 	const char *revision;                /* Alembic revision, or NULL */
 	const struct lint_input_stmt *stmts; /* executed statements, or NULL */
 	size_t n_stmts;
+	/*
+	 * The database's catalog before the unit ran (snapshot lines, see
+	 * pg/snapshot.h), or NULL: with it the rules know existing columns' types,
+	 * indexes and validated NOT NULL checks instead of assuming the worst.
+	 */
+	const struct strlist *catalog;
 };
 
 /* Validates rule names and levels in cfg. Records an error and returns -1 when one is unknown. */

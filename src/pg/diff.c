@@ -33,6 +33,7 @@ static const struct field_names {
     {"grant", {"privileges"}},
     {"policy", {"command", "permissive", "roles", "using", "with check"}},
     {"collation", {"provider", "lc_collate", "lc_ctype"}},
+    {"column order", {"order"}},
 };
 
 void diff_init(struct diff *d)
@@ -90,6 +91,115 @@ static void add_entry(struct diff *d, const char *line, enum diff_change change,
 	e->after = after ? xstrdup(fields_of(after)) : NULL;
 }
 
+/* The column's field that holds its position (see snapshot.h). */
+#define COLUMN_POSITION_FIELD 6
+
+static const char *nth_field(const char *s, size_t i, size_t *len);
+static size_t count_fields(const char *s);
+static const char *owner_dot(const char *identity);
+
+/* A column whose position is the only field that differs. */
+static bool only_position_differs(const struct diff_entry *e)
+{
+	if (e->change != DIFF_CHANGED || strcmp(e->kind, "column"))
+		return false;
+	size_t n = count_fields(e->before);
+	if (n != count_fields(e->after) || n <= COLUMN_POSITION_FIELD)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		size_t xn, yn;
+		const char *x = nth_field(e->before, i, &xn), *y = nth_field(e->after, i, &yn);
+		if (i != COLUMN_POSITION_FIELD && (xn != yn || memcmp(x, y, xn)))
+			return false;
+	}
+	return true;
+}
+
+static long position_of(const char *fields)
+{
+	size_t n;
+	const char *p = nth_field(fields, COLUMN_POSITION_FIELD, &n);
+	return strtol(p, NULL, 10);
+}
+
+struct moved_column {
+	const char *name;
+	long before, after;
+};
+
+static int by_before(const void *a, const void *b)
+{
+	const struct moved_column *x = a, *y = b;
+	return (x->before > y->before) - (x->before < y->before);
+}
+
+static int by_after(const void *a, const void *b)
+{
+	const struct moved_column *x = a, *y = b;
+	return (x->after > y->after) - (x->after < y->after);
+}
+
+static char *join_names(struct moved_column *m, size_t n, int (*order)(const void *, const void *))
+{
+	struct buf b = BUF_INIT;
+	qsort(m, n, sizeof(*m), order);
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", m[i].name);
+	return buf_detach(&b);
+}
+
+/*
+ * One dropped and re-added column shifts every later one: reporting each
+ * would bury the one change that matters. Position-only changes of one table
+ * become a single "column order" entry listing the moved columns in their old
+ * and new order.
+ */
+static void fold_table_order(struct diff *d, size_t first, size_t end, size_t *out)
+{
+	struct moved_column *m = xcalloc(end - first, sizeof(*m));
+	const char *id = d->items[first].identity, *dot = owner_dot(id);
+	for (size_t i = first; i < end; i++) {
+		const char *col = d->items[i].identity + (dot - id) + 1;
+		m[i - first] =
+		    (struct moved_column){col, position_of(d->items[i].before), position_of(d->items[i].after)};
+	}
+	struct diff_entry e = {xstrdup("column order"), xstrndup(id, (size_t)(dot - id)), DIFF_CHANGED,
+	                       join_names(m, end - first, by_before), join_names(m, end - first, by_after)};
+	free(m);
+	for (size_t i = first; i < end; i++) {
+		free(d->items[i].kind);
+		free(d->items[i].identity);
+		free(d->items[i].before);
+		free(d->items[i].after);
+	}
+	d->items[(*out)++] = e;
+}
+
+static bool same_table(const struct diff_entry *a, const struct diff_entry *b)
+{
+	const char *da = owner_dot(a->identity), *db = owner_dot(b->identity);
+	return da && db && da - a->identity == db - b->identity &&
+	       !memcmp(a->identity, b->identity, (size_t)(da - a->identity));
+}
+
+static void fold_column_order(struct diff *d)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < d->n;) {
+		size_t end = i;
+		while (end < d->n && only_position_differs(&d->items[end]) && owner_dot(d->items[end].identity) &&
+		       same_table(&d->items[i], &d->items[end]))
+			end++;
+		if (end > i) {
+			fold_table_order(d, i, end, &out);
+			i = end;
+		} else {
+			d->items[out++] = d->items[i++];
+		}
+	}
+	d->n = out;
+}
+
 /* Lines are sorted, and a key is always followed by a tab or the end, so key order is line order. */
 size_t diff_snapshots(const struct snapshot *a, const struct snapshot *b, struct diff *d)
 {
@@ -107,6 +217,7 @@ size_t diff_snapshots(const struct snapshot *a, const struct snapshot *b, struct
 		i += c <= 0;
 		j += c >= 0;
 	}
+	fold_column_order(d);
 	return d->n;
 }
 
@@ -143,7 +254,10 @@ char *diff_entry_subject(const struct diff_entry *e)
 {
 	struct buf b = BUF_INIT;
 	const char *id = e->identity, *dot = owner_dot(id);
-	if (!strcmp(e->kind, "comment") || !strcmp(e->kind, "grant")) {
+	if (!strcmp(e->kind, "column order")) {
+		buf_adds(&b, "columns of ");
+		add_name(&b, id, strlen(id));
+	} else if (!strcmp(e->kind, "comment") || !strcmp(e->kind, "grant")) {
 		buf_addf(&b, "%s on %s", !strcmp(e->kind, "grant") ? "grants" : "comment", id);
 	} else if (has_owner_table(e->kind) && dot) {
 		buf_addf(&b, "%s ", e->kind);
@@ -250,7 +364,9 @@ char *diff_entry_detail(const struct diff_entry *e)
 	for (size_t i = 0; i < (nx > ny ? nx : ny); i++) {
 		size_t xn, yn;
 		const char *x = nth_field(e->before, i, &xn), *y = nth_field(e->after, i, &yn);
-		if (xn != yn || memcmp(x, y, xn))
+		/* A moved column shows in its table's "column order" entry. */
+		bool position = i == COLUMN_POSITION_FIELD && !strcmp(e->kind, "column");
+		if ((xn != yn || memcmp(x, y, xn)) && !position)
 			add_field_change(&b, field_name(e->kind, i), x, xn, y, yn);
 	}
 	return buf_detach(&b);

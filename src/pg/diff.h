@@ -38,7 +38,14 @@ struct diff {
 void diff_init(struct diff *d);
 void diff_release(struct diff *d);
 
-/* Fills d (released first) with what changed from a to b. Returns the number of entries. */
+/*
+ * Fills d (released first) with what changed from a to b. Returns the number
+ * of entries. Columns of one table whose position is all that changed are
+ * folded into one entry of kind "column order", identity the table, with the
+ * moved columns' names in their old (before) and new (after) order, joined
+ * by ", ": a column dropped and re-added gives one entry, not one per later
+ * column. A column's detail never mentions its position.
+ */
 size_t diff_snapshots(const struct snapshot *a, const struct snapshot *b, struct diff *d);
 
 /* The object in words: `index "ix_a" on "t"`, `column "t.c"`, `enum "mood"`. Newly allocated. */

@@ -50,7 +50,7 @@ static const struct rule_info rule_version_lost = {
     "version-stamp-lost", SEV_ERROR, "alembic_version does not hold the expected revision after a step",
     "do not write to alembic_version in migrations; let Alembic stamp it", false};
 static const struct rule_info rule_rewrite = {
-    "table-rewrite", SEV_INFO, "the upgrade rewrote a relation that existed before (new relfilenode)",
+    "table-rewrite", SEV_WARNING, "the upgrade rewrote a table that existed before (new relfilenode)",
     "on a large table the rewrite holds ACCESS EXCLUSIVE for its whole duration; plan a window or avoid it", false};
 
 static const struct rule_info rule_bypassed = {
@@ -59,11 +59,16 @@ static const struct rule_info rule_bypassed = {
 static const struct rule_info rule_capture_full = {
     "capture-incomplete", SEV_ERROR, "a step ran more statements of new shapes than the capture keeps",
     "they were not linted: split the data migration, or move the loop into one set-based statement", false};
+static const struct rule_info rule_column_order = {
+    "column-order-changed", SEV_INFO, "a table's columns are in another order after the round trip",
+    "harmless unless code relies on SELECT * or COPY without a column list: a dropped and re-added column "
+    "goes last",
+    false};
 
 static const struct rule_info *const rules[] = {
     &rule_step_failed,    &rule_leftover,        &rule_removes,         &rule_changes,
     &rule_not_repeatable, &rule_empty_downgrade, &rule_not_implemented, &rule_concurrently,
-    &rule_version_lost,   &rule_rewrite,         &rule_bypassed,        &rule_capture_full,
+    &rule_version_lost,   &rule_rewrite,         &rule_bypassed,        &rule_capture_full, &rule_column_order,
 };
 
 const struct rule_info *const *replay_rules(size_t *n)
@@ -84,6 +89,7 @@ void replay_result_release(struct replay_result *r)
 		sourcemap_free(r->items[i].map);
 		step_result_release(&r->items[i].first);
 		strlist_release(&r->items[i].rewritten);
+		strlist_release(&r->items[i].catalog);
 	}
 	free(r->items);
 	replay_result_init(r);
@@ -190,6 +196,11 @@ static size_t parts(const struct diff *d, const struct diff_entry *e, bool *is_p
 	return n;
 }
 
+static bool is_column_order(const struct diff_entry *e)
+{
+	return !strcmp(e->kind, "column order");
+}
+
 static void diff_finding(struct replay_ctx *c, const struct revision_outcome *o, const struct diff_entry *e,
                          bool after_downgrade, size_t n_parts)
 {
@@ -197,7 +208,11 @@ static void diff_finding(struct replay_ctx *c, const struct revision_outcome *o,
 	struct buf with = BUF_INIT;
 	if (n_parts)
 		buf_addf(&with, " (with its %zu columns, constraints, indexes and sequences)", n_parts);
-	if (!after_downgrade)
+	if (is_column_order(e))
+		add(c, o, &rule_column_order, SEV_INFO, "downgrade", name,
+		    "%s are reordered after %s of %s: %s became %s", subject,
+		    after_downgrade ? "downgrade" : "downgrade and re-upgrade", o->rev->id, e->before, e->after);
+	else if (!after_downgrade)
 		add(c, o, &rule_not_repeatable, SEV_ERROR, "downgrade", name,
 		    "%s %s after downgrade and re-upgrade of %s%s", subject, detail, o->rev->id, buf_str(&with));
 	else if (e->change == DIFF_ADDED)
@@ -215,7 +230,7 @@ static void diff_finding(struct replay_ctx *c, const struct revision_outcome *o,
 	free(name);
 }
 
-/* Returns the number of differences. */
+/* Returns the number of differences, column order aside: that alone does not break the round trip. */
 static size_t diff_findings(struct replay_ctx *c, const struct revision_outcome *o, const struct snapshot *a,
                             const struct snapshot *b, bool after_downgrade)
 {
@@ -224,6 +239,7 @@ static size_t diff_findings(struct replay_ctx *c, const struct revision_outcome 
 	for (size_t i = 0; i < d.n; i++) {
 		bool is_part;
 		size_t n = parts(&d, &d.items[i], &is_part);
+		n_diff -= is_column_order(&d.items[i]);
 		if (!is_part)
 			diff_finding(c, o, &d.items[i], after_downgrade, n);
 	}
@@ -271,12 +287,67 @@ static int env_failure(const struct step_result *r)
 	                  r->error_type ? ": " : "", (int)strcspn(msg, "\n"), msg, r->error_file, r->error_line);
 }
 
-static void rewrite_findings(struct replay_ctx *c, const struct revision_outcome *o)
+/* Lint rules that predict a rewrite: their finding on the table is the one to keep. */
+static const char *const rewrite_rules[] = {"alter-column-type", "add-column-rewrite", "add-column-volatile-default",
+                                            "set-access-method", "set-logged-unlogged", "vacuum-full",
+                                            "cluster"};
+
+static bool predicts_rewrite(const struct finding *f, const char *quoted)
+{
+	for (size_t i = 0; i < sizeof rewrite_rules / sizeof *rewrite_rules; i++)
+		if (f->rule && !strcmp(f->rule->id, rewrite_rules[i]))
+			return f->message && strstr(f->message, quoted);
+	return false;
+}
+
+/* Appends the observation to every lint finding that predicted this table's rewrite; how many there were. */
+static size_t confirm_lint(struct report *r, size_t first, const char *table)
+{
+	struct buf quoted = BUF_INIT;
+	size_t n = 0;
+	buf_addf(&quoted, "\"%s\"", table);
+	for (size_t i = first; i < r->n; i++) {
+		if (!predicts_rewrite(&r->items[i], quoted.data))
+			continue;
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "%s (observed: the scratch database rewrote %s)", r->items[i].message, quoted.data);
+		free(r->items[i].message);
+		r->items[i].message = buf_detach(&msg);
+		n++;
+	}
+	buf_release(&quoted);
+	return n;
+}
+
+static bool rewrote(const struct revision_outcome *o, const char *kind_name)
+{
+	return strlist_has(&o->rewritten, kind_name);
+}
+
+/* An index rebuilt because its table was rewritten ("t.ix": table "t") is part of that rewrite. */
+static bool rebuilt_with_table(const struct revision_outcome *o, const char *index)
+{
+	const char *dot = strrchr(index, '.');
+	struct buf key = BUF_INIT;
+	buf_addf(&key, "table\t%.*s", dot ? (int)(dot - index) : 0, index);
+	bool with = dot && rewrote(o, key.data);
+	buf_release(&key);
+	return with;
+}
+
+void replay_rewrite_findings(struct replay_ctx *c, const struct revision_outcome *o, size_t lint_first)
 {
 	for (size_t i = 0; i < o->rewritten.n; i++) {
-		char *name = object_name(strchr(o->rewritten.items[i], '\t') + 1);
-		add(c, o, &rule_rewrite, SEV_INFO, "upgrade", name, "upgrade of %s rewrote %s \"%s\"", o->rev->id,
-		    strncmp(o->rewritten.items[i], "index", 5) ? "table" : "index", name);
+		const char *id = strchr(o->rewritten.items[i], '\t') + 1;
+		bool index = !strncmp(o->rewritten.items[i], "index", 5);
+		char *name = object_name(id);
+		if (index && !rebuilt_with_table(o, id))
+			add(c, o, &rule_rewrite, SEV_INFO, "upgrade", name, "upgrade of %s rebuilt index \"%s\"", o->rev->id,
+			    name);
+		else if (!index && !confirm_lint(c->report, lint_first, id))
+			add(c, o, &rule_rewrite, rule_rewrite.severity, "upgrade", name,
+			    "upgrade of %s rewrote table \"%s\": every row was copied under an ACCESS EXCLUSIVE lock",
+			    o->rev->id, name);
 		free(name);
 	}
 }
@@ -345,11 +416,22 @@ int replay_snapshot(struct replay_ctx *c, struct snapshot *out)
 	return snap(c, out);
 }
 
+/* The lines the lint needs to know the schema a revision starts from (see lint_unit.catalog). */
+static void keep_catalog(const struct snapshot *s0, struct strlist *out)
+{
+	static const char *const kinds[] = {"column\t", "constraint\t", "index\t"};
+	for (size_t i = 0; i < s0->lines.n; i++)
+		for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+			if (!strncmp(s0->lines.items[i], kinds[k], strlen(kinds[k])))
+				strlist_add(out, s0->lines.items[i]);
+}
+
 /* Upgrade, snapshot; returns 1 when the replay of this revision cannot go on, -1 on environment errors. */
 static int first_upgrade(struct replay_ctx *c, struct revision_outcome *o, struct snapshots *s, bool have_s0)
 {
 	if ((!have_s0 && snap(c, &s->s0)) || snapshot_relfilenodes(c->db, &s->nodes0))
 		return -1;
+	keep_catalog(&s->s0, &o->catalog);
 	if (run_step(c, o, "upgrade", true, &o->first, &o->up_at, &o->up_ms))
 		return -1;
 	if (o->first.status != STEP_OK)
@@ -358,7 +440,6 @@ static int first_upgrade(struct replay_ctx *c, struct revision_outcome *o, struc
 	if (check_stamp(c, o, true, "upgrade") || snap(c, &s->s1) || snapshot_relfilenodes(c->db, &s->nodes1))
 		return -1;
 	snapshot_rewritten(&s->nodes0, &s->nodes1, &o->rewritten);
-	rewrite_findings(c, o);
 	return 0;
 }
 
@@ -493,8 +574,10 @@ static void whole_diff(struct replay_ctx *c, const struct revision_outcome *head
 	diff_snapshots(a, b, &d);
 	for (size_t i = 0; i < d.n; i++) {
 		char *what = diff_entry_describe(&d.items[i]), *name = object_name(d.items[i].identity);
-		add(c, head, d.items[i].change == DIFF_ADDED ? &rule_leftover : &rule_not_repeatable, SEV_ERROR,
-		    "downgrade", name, "%s %s", what, when);
+		const struct rule_info *rule = is_column_order(&d.items[i])      ? &rule_column_order
+		                               : d.items[i].change == DIFF_ADDED ? &rule_leftover
+		                                                                 : &rule_not_repeatable;
+		add(c, head, rule, rule->severity, "downgrade", name, "%s %s", what, when);
 		free(what);
 		free(name);
 	}

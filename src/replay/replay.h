@@ -41,6 +41,7 @@ struct revision_outcome {
 	double up_at, down_at, up2_at; /* when each step started, on the run's clock (progress_clock_ms()) */
 	struct step_result first;      /* the first upgrade's captured statements */
 	struct strlist rewritten;      /* "kind\tname" of relations the upgrade rewrote */
+	struct strlist catalog;        /* S0's column, constraint and index lines: what the upgrade started from, for the lint */
 };
 
 struct replay_result {
@@ -49,6 +50,16 @@ struct replay_result {
 	size_t alloc;
 	bool stopped; /* a failure left the scratch database in a state no later revision can build on */
 };
+
+/*
+ * The rewrites the scratch database observed during o's first upgrade, once
+ * the lint findings of o are in the report (from index lint_first): a lint
+ * finding that predicted the rewrite of a table (alter-column-type and the
+ * like) gets "(observed: ...)" appended and stands for it; a table rewrite no
+ * rule predicted is a table-rewrite warning; an index rebuilt with its table
+ * is part of that, and one rebuilt alone is an info.
+ */
+void replay_rewrite_findings(struct replay_ctx *c, const struct revision_outcome *o, size_t lint_first);
 
 void replay_result_init(struct replay_result *r);
 void replay_result_release(struct replay_result *r);

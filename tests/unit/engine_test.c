@@ -41,7 +41,7 @@ static const struct lint_config plain = {15, false, NULL, NULL, NULL};
 
 static int lint_text_cfg(const struct lint_config *cfg, const char *text)
 {
-	struct lint_unit u = {"m.sql", text, strlen(text), NULL, NULL, 0};
+	struct lint_unit u = {"m.sql", text, strlen(text), NULL, NULL, 0, NULL};
 	return lint_unit(cfg, &u, &rep);
 }
 
@@ -178,7 +178,7 @@ static void test_not_text(void **state)
 {
 	(void)state;
 	const char bin[] = "SELECT 1;\0\x01\x02";
-	struct lint_unit u = {"blob.sql", bin, sizeof(bin) - 1, NULL, NULL, 0};
+	struct lint_unit u = {"blob.sql", bin, sizeof(bin) - 1, NULL, NULL, 0, NULL};
 	assert_int_equal(lint_unit(&plain, &u, &rep), -1);
 	assert_int_equal(gate_error_code(), EXIT_USAGE);
 	assert_non_null(strstr(gate_error_message(0), "'blob.sql'"));
@@ -276,7 +276,7 @@ static void test_executed_statements(void **state)
 	    {"CREATE TABLE (", 14, false},
 	    {"SELECT 1", 8, true},
 	};
-	struct lint_unit u = {"versions/abc.py", NULL, 0, "abc123", stmts, 3};
+	struct lint_unit u = {"versions/abc.py", NULL, 0, "abc123", stmts, 3, NULL};
 	assert_int_equal(lint_unit(&plain, &u, &rep), 0);
 	assert_int_equal(rep.statements, 2);
 	const struct finding *f = nth_of("syntax-error", 0);
@@ -284,7 +284,7 @@ static void test_executed_statements(void **state)
 	assert_string_equal(f->file, "versions/abc.py");
 	assert_string_equal(f->revision, "abc123");
 	const struct lint_input_stmt bad[] = {{"SELECT '\xff'", 11, false}};
-	struct lint_unit ub = {"versions/bad.py", NULL, 0, "bad", bad, 1};
+	struct lint_unit ub = {"versions/bad.py", NULL, 0, "bad", bad, 1, NULL};
 	assert_int_equal(lint_unit(&plain, &ub, &rep), -1);
 }
 

@@ -36,7 +36,7 @@ static int done(void **state)
 
 static void lint_stmts(const struct lint_input_stmt *stmts, size_t n)
 {
-	struct lint_unit u = {"versions/0004.py", NULL, 0, "0004", stmts, n};
+	struct lint_unit u = {"versions/0004.py", NULL, 0, "0004", stmts, n, NULL};
 	assert_int_equal(lint_unit(&in_tx, &u, &rep), 0);
 }
 

@@ -152,7 +152,7 @@ static size_t clause_offset(const struct lint_stmt *st, const cJSON *body)
 	return st->base + (size_t)loc;
 }
 
-/* Remembers a foreign key of a table new in this unit; finish() looks for its index. */
+/* Remembers a foreign key of a table new in this unit (of any table when the catalog is known); finish() looks for its index. */
 static void note_new_fk(struct lint_ctx *ctx, const struct lint_stmt *st, const char *rel, const cJSON *con,
                         const char *col)
 {
@@ -178,18 +178,19 @@ static void each_constraint(struct lint_ctx *ctx, const struct lint_stmt *st, co
                             bool is_new)
 {
 	const cJSON *col = node_as(elt, "ColumnDef"), *con;
+	/* With the catalog known, an existing table's indexes are known too, so its new keys are judged. */
 	if (!col) {
-		if (is_new)
+		if (is_new || ctx->catalog_known)
 			note_new_fk(ctx, st, rel, node_as(elt, "Constraint"), NULL);
-		else
+		if (!is_new)
 			check_added(ctx, st, rel, node_as(elt, "Constraint"), NULL);
 		return;
 	}
 	cJSON_ArrayForEach(con, node_field(col, "constraints"))
 	{
-		if (is_new)
+		if (is_new || ctx->catalog_known)
 			note_new_fk(ctx, st, rel, node_as(con, "Constraint"), node_str(col, "colname"));
-		else
+		if (!is_new)
 			check_added(ctx, st, rel, node_as(con, "Constraint"), node_str(col, "colname"));
 	}
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lint/rules/rules.h"
+#include "util/buf.h"
 
 #include "util/banned.h"
 
@@ -59,10 +60,15 @@ static void check_lock_timeout(struct lint_ctx *ctx, const struct lint_stmt *st)
 	enum lock_mode mode = lint_strongest_existing_lock(st, &which);
 	if (mode < LOCK_SHARE || lint_lock_timeout_set(ctx))
 		return;
-	lint_report(ctx, st, &rule_require_lock_timeout, -1,
-	            "%s lock on \"%s\" with no lock_timeout set: while it waits, every query on \"%s\" queues "
-	            "behind it",
-	            lock_mode_name(mode), which->rel, which->rel);
+	struct buf also = BUF_INIT;
+	char *sql = lint_stmt_excerpt(st, 60);
+	buf_addf(&also, "%s on \"%s\"%s%s%s", lock_mode_name(mode), which->rel, *sql ? " (" : "", sql, *sql ? ")" : "");
+	lint_report_tx(ctx, st, &rule_require_lock_timeout, also.data,
+	               "%s lock on \"%s\" with no lock_timeout set: while it waits, every query on \"%s\" queues "
+	               "behind it",
+	               lock_mode_name(mode), which->rel, which->rel);
+	free(sql);
+	buf_release(&also);
 }
 
 /* Target types that an ALTER COLUMN TYPE may reach without a rewrite (varchar(n) to text, wider numeric). */
@@ -181,17 +187,22 @@ static void check_statement_timeout(struct lint_ctx *ctx, const struct lint_stmt
 	const char *why = slow_reason(ctx, st, &rv);
 	if (!why)
 		return;
-	if (!rv) {
-		lint_report(ctx, st, &rule_require_statement_timeout, -1,
-		            "%s with no statement_timeout set: it holds ACCESS EXCLUSIVE locks for as long as it runs",
-		            why);
-		return;
-	}
-	char *rel = node_relation_key(rv);
-	lint_report(ctx, st, &rule_require_statement_timeout, -1,
-	            "on \"%s\", %s with no statement_timeout set: on a big table it holds its lock for minutes", rel,
-	            why);
+	char *rel = rv ? node_relation_key(rv) : NULL, *sql = lint_stmt_excerpt(st, 60);
+	struct buf also = BUF_INIT;
+	buf_addf(&also, "%s%s%s%s%s", rel ? "on \"" : "", rel ? rel : "", rel ? "\", " : "", why, *sql ? " (" : "");
+	buf_addf(&also, "%s%s", sql, *sql ? ")" : "");
+	if (!rv)
+		lint_report_tx(
+		    ctx, st, &rule_require_statement_timeout, also.data,
+		    "%s with no statement_timeout set: it holds ACCESS EXCLUSIVE locks for as long as it runs", why);
+	else
+		lint_report_tx(
+		    ctx, st, &rule_require_statement_timeout, also.data,
+		    "on \"%s\", %s with no statement_timeout set: on a big table it holds its lock for minutes", rel,
+		    why);
 	free(rel);
+	free(sql);
+	buf_release(&also);
 }
 
 /* Alembic's own INSERT or UPDATE of alembic_version, which no migration can avoid. */

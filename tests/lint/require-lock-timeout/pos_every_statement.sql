@@ -1,6 +1,5 @@
--- expect: require-lock-timeout 4:1
--- expect: require-lock-timeout 5:1
--- expect: require-lock-timeout 6:1
+-- expect: require-lock-timeout 3:1
+-- one finding per transaction: the later statements are named in its message
 ALTER TABLE users ADD COLUMN a text;
 DROP TABLE legacy_tokens;
 TRUNCATE sessions;

@@ -1,5 +1,5 @@
 -- expect: require-lock-timeout 6:1
--- expect: require-lock-timeout 8:1
+-- one finding per transaction: the later statements are named in its message
 SET lock_timeout = '2s';
 ALTER TABLE users ADD COLUMN a text;
 SET lock_timeout = 0;

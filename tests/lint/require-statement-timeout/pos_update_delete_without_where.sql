@@ -1,4 +1,4 @@
 -- expect: require-statement-timeout 3:1
--- expect: require-statement-timeout 4:1
+-- one finding per transaction: the later statements are named in its message
 UPDATE users SET newsletter = false;
 DELETE FROM sessions;
