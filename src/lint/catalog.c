@@ -17,12 +17,21 @@
 
 /* format_type() spellings and the parser's names for them. */
 static const char *const sql_names[][2] = {
-    {"character varying", "varchar"}, {"character", "bpchar"}, {"integer", "int4"},   {"smallint", "int2"},
-    {"bigint", "int8"},               {"boolean", "bool"},     {"real", "float4"},    {"double precision", "float8"},
-    {"bit varying", "varbit"},        {"timestamp", "timestamp"}, {"time", "time"},
+    {"character varying", "varchar"},
+    {"character", "bpchar"},
+    {"integer", "int4"},
+    {"smallint", "int2"},
+    {"bigint", "int8"},
+    {"boolean", "bool"},
+    {"real", "float4"},
+    {"double precision", "float8"},
+    {"bit varying", "varbit"},
+    {"timestamp", "timestamp"},
+    {"time", "time"},
 };
 
-/* "character varying(20)" -> "varchar(20)", "timestamp(3) with time zone" -> "timestamptz(3)", "integer[]" -> "int4[]". */
+/* "character varying(20)" -> "varchar(20)", "timestamp(3) with time zone" -> "timestamptz(3)", "integer[]" -> "int4[]".
+ */
 static char *parser_type(const char *s)
 {
 	struct buf name = BUF_INIT, out = BUF_INIT;

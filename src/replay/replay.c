@@ -288,8 +288,12 @@ static int env_failure(const struct step_result *r)
 }
 
 /* Lint rules that predict a rewrite: their finding on the table is the one to keep. */
-static const char *const rewrite_rules[] = {"alter-column-type", "add-column-rewrite", "add-column-volatile-default",
-                                            "set-access-method", "set-logged-unlogged", "vacuum-full",
+static const char *const rewrite_rules[] = {"alter-column-type",
+                                            "add-column-rewrite",
+                                            "add-column-volatile-default",
+                                            "set-access-method",
+                                            "set-logged-unlogged",
+                                            "vacuum-full",
                                             "cluster"};
 
 static bool predicts_rewrite(const struct finding *f, const char *quoted)
@@ -342,8 +346,8 @@ void replay_rewrite_findings(struct replay_ctx *c, const struct revision_outcome
 		bool index = !strncmp(o->rewritten.items[i], "index", 5);
 		char *name = object_name(id);
 		if (index && !rebuilt_with_table(o, id))
-			add(c, o, &rule_rewrite, SEV_INFO, "upgrade", name, "upgrade of %s rebuilt index \"%s\"", o->rev->id,
-			    name);
+			add(c, o, &rule_rewrite, SEV_INFO, "upgrade", name, "upgrade of %s rebuilt index \"%s\"",
+			    o->rev->id, name);
 		else if (!index && !confirm_lint(c->report, lint_first, id))
 			add(c, o, &rule_rewrite, rule_rewrite.severity, "upgrade", name,
 			    "upgrade of %s rewrote table \"%s\": every row was copied under an ACCESS EXCLUSIVE lock",

@@ -1,7 +1,10 @@
 /* The terminal format: each finding with its source line and a caret, then a summary. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/writer.h"
+#include "util/log.h"
+#include "util/mem.h"
 
 #include "util/banned.h"
 
@@ -43,10 +46,62 @@ static void finding(const struct finding *f, const struct report_options *o, FIL
 	fputc('\n', out);
 }
 
+static bool same_group(const struct finding *a, const struct finding *b)
+{
+	const char *x = a->revision ? a->revision : a->file, *y = b->revision ? b->revision : b->file;
+	return x == y || (x && y && !strcmp(x, y));
+}
+
+/* One severity's findings, each revision's under a heading, in report order; how many there were. */
+static size_t by_revision(const struct report *r, enum severity sev, const struct report_options *o, FILE *out)
+{
+	size_t shown = 0;
+	bool *done = xcalloc(r->n + 1, sizeof(*done));
+	for (size_t i = 0; i < r->n; i++) {
+		if (done[i] || r->items[i].severity != sev)
+			continue;
+		const struct finding *head = &r->items[i];
+		const char *what = sev == SEV_ERROR ? "errors" : sev == SEV_WARNING ? "warnings" : "infos";
+		if (head->revision)
+			fprintf(out, "%s== %s of revision %s (%s) ==%s\n\n", sgr(o, severity_sgr(sev)), what,
+			        head->revision, head->file ? head->file : "?", sgr(o, "\033[0m"));
+		else
+			fprintf(out, "%s== %s in %s ==%s\n\n", sgr(o, severity_sgr(sev)), what,
+			        head->file ? head->file : "<input>", sgr(o, "\033[0m"));
+		for (size_t j = i; j < r->n; j++)
+			if (!done[j] && r->items[j].severity == sev && same_group(head, &r->items[j])) {
+				finding(&r->items[j], o, out);
+				done[j] = true;
+				shown++;
+			}
+	}
+	free(done);
+	return shown;
+}
+
+/*
+ * check's layout for a long history: what blocks the deploy first. Errors,
+ * grouped by revision, then warnings the same way; infos only with
+ * --verbose, else counted in one line.
+ */
+static void check_layout(const struct report *r, const struct report_options *o, FILE *out)
+{
+	by_revision(r, SEV_ERROR, o, out);
+	by_revision(r, SEV_WARNING, o, out);
+	size_t infos = report_count(r, SEV_INFO);
+	if (log_verbosity() >= LOG_VERBOSE)
+		by_revision(r, SEV_INFO, o, out);
+	else if (infos)
+		fprintf(out, "%zu info finding(s) not shown: --verbose shows them\n\n", infos);
+}
+
 void report_write_text(const struct report *r, const struct report_options *o, FILE *out)
 {
-	for (size_t i = 0; i < r->n; i++)
-		finding(&r->items[i], o, out);
+	if (o->command && !strcmp(o->command, "check"))
+		check_layout(r, o, out);
+	else
+		for (size_t i = 0; i < r->n; i++)
+			finding(&r->items[i], o, out);
 	for (size_t i = 0; i < r->notes.n; i++)
 		fprintf(out, "note: %s\n", r->notes.items[i]);
 	bool failed = report_count_at_least(r, o->fail_on) > 0;

@@ -34,4 +34,20 @@ expect_json types 'not [f for f in r["findings"] if f.get("revision") == "r0003"
 expect_json types '[f["severity"] for f in r["findings"] if f["rule"] == "table-rewrite"] == ["warning"]'
 expect_clean types
 
+# The text report of check puts what blocks the deploy first: errors grouped by revision, then
+# warnings, and the infos only as a count (all of them with --verbose).
+mg_check types_text -C "$FIXTURES/schema_aware_types" --format text
+expect_rc types_text 1
+text=$CHECK_WORK/types_text.json
+[ "$(head -n 1 "$text")" = "== errors of revision r0002 (versions/r0002.py) ==" ] ||
+	fail "types_text: the report does not start with r0002's errors: $(head -n 1 "$text")"
+first_warning=$(grep -n '^== warnings' "$text" | head -n 1 | cut -d: -f1)
+last_error=$(grep -n ': error \[' "$text" | tail -n 1 | cut -d: -f1)
+[ -n "$first_warning" ] && [ "$last_error" -lt "$first_warning" ] || fail "types_text: a warning before an error"
+grep -q '\[prefer-text\]' "$text" && fail "types_text: an info is shown without --verbose"
+grep -qx '3 info finding(s) not shown: --verbose shows them' "$text" || fail "types_text: no count of the infos"
+mg_check types_verbose -C "$FIXTURES/schema_aware_types" --format text --verbose
+[ "$(grep -c '\[prefer-text\]' "$CHECK_WORK/types_verbose.json")" = 3 ] || fail "types_verbose: infos not shown"
+expect_clean types_text
+
 check_done noise

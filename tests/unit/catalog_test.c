@@ -96,16 +96,18 @@ static void test_foreign_key_on_existing_table(void **state)
 	(void)state;
 	const char *rule = "foreign-key-without-index";
 	/* owner_id leads ix_t_owner; team_id has no index, and an expression index does not count. */
-	assert_int_equal(count("ALTER TABLE t ADD CONSTRAINT fk_owner FOREIGN KEY (owner_id) REFERENCES u (id) NOT VALID",
-	                       rule, true),
-	                 0);
 	assert_int_equal(
-	    count("ALTER TABLE t ADD CONSTRAINT fk_team FOREIGN KEY (team_id) REFERENCES u (id) NOT VALID", rule, true), 1);
-	assert_int_equal(count("ALTER TABLE t ADD CONSTRAINT fk_n FOREIGN KEY (n) REFERENCES u (id) NOT VALID", rule, true),
-	                 0);
-	assert_int_equal(
-	    count("ALTER TABLE t ADD CONSTRAINT fk_team FOREIGN KEY (team_id) REFERENCES u (id) NOT VALID", rule, false),
+	    count("ALTER TABLE t ADD CONSTRAINT fk_owner FOREIGN KEY (owner_id) REFERENCES u (id) NOT VALID", rule,
+	          true),
 	    0);
+	assert_int_equal(
+	    count("ALTER TABLE t ADD CONSTRAINT fk_team FOREIGN KEY (team_id) REFERENCES u (id) NOT VALID", rule, true),
+	    1);
+	assert_int_equal(
+	    count("ALTER TABLE t ADD CONSTRAINT fk_n FOREIGN KEY (n) REFERENCES u (id) NOT VALID", rule, true), 0);
+	assert_int_equal(count("ALTER TABLE t ADD CONSTRAINT fk_team FOREIGN KEY (team_id) REFERENCES u (id) NOT VALID",
+	                       rule, false),
+	                 0);
 }
 
 static void test_validated_not_null_check(void **state)
