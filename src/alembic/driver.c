@@ -648,3 +648,21 @@ int driver_offline_sql(struct driver *d, const char *range, struct buf *out, str
 	step_result_release(&local);
 	return ret;
 }
+
+int driver_model_drift(struct driver *d, bool *has_metadata, struct strlist *summaries, struct strlist *code,
+                       struct step_result *result)
+{
+	cJSON *resp = step_call(d, request("model-drift"), "model comparison", "heads", result);
+	const cJSON *diff, *diffs = NULL;
+	*has_metadata = resp && jtrue(resp, "has_metadata");
+	if (resp && result->status == STEP_OK)
+		diffs = cJSON_GetObjectItemCaseSensitive(resp, "diffs");
+	cJSON_ArrayForEach(diff, diffs)
+	{
+		strlist_add(summaries, jstr(diff, "summary") ? jstr(diff, "summary") : "?");
+		strlist_add(code, jstr(diff, "code") ? jstr(diff, "code") : "");
+	}
+	int ret = resp ? 0 : -1;
+	cJSON_Delete(resp);
+	return ret;
+}

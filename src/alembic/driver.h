@@ -144,4 +144,15 @@ int driver_current(struct driver *d, struct strlist *rows);
  */
 int driver_offline_sql(struct driver *d, const char *range, struct buf *out, struct step_result *result);
 
+/*
+ * Compares env.py's target_metadata with the database at its current
+ * revision, with Alembic's autogenerate (env.py's include_object and
+ * include_name apply). *has_metadata is false when env.py configures none.
+ * Each difference appends a stable one-line summary to summaries and the
+ * op.* code autogenerate would write to code (same index). A comparison that
+ * raises is a failed step in result; -1 only when the driver is gone.
+ */
+int driver_model_drift(struct driver *d, bool *has_metadata, struct strlist *summaries, struct strlist *code,
+                       struct step_result *result);
+
 #endif

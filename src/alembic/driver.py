@@ -32,6 +32,8 @@ inside env.py, else the last frame. Requests ("op"):
                  alembic downgrade TARGET (e.g. one parent of a merge)
     current      the alembic_version rows, read through env.py
     offline-sql  {"range": "FROM:TO"}: alembic upgrade FROM:TO --sql
+    model-drift  autogenerate's comparison of env.py's target_metadata with
+                 the database: {"has_metadata", "diffs": [{"summary", "code"}]}
 The first line written is a greeting: {"ok": true, "hello": {...}}, or an
 error of type ModuleNotFoundError / ConfigNotFound.
 
@@ -502,6 +504,40 @@ class Driver:
         self.run_env(read, dont_mutate=True)
         return {"rows": sorted(rows)}
 
+    def op_model_drift(self, req):
+        """Autogenerate's comparison of env.py's target_metadata with the database.
+
+        Runs through env.py like `alembic check` would, so include_object,
+        include_name and compare_type settings apply; nothing is written.
+        """
+        from alembic.autogenerate import produce_migrations, render_python_code
+        from alembic.operations import ops
+
+        out = {"has_metadata": False, "diffs": []}
+
+        def compare(heads, ctx):
+            metadata = ctx.opts.get("target_metadata")
+            if metadata is None:
+                return []
+            out["has_metadata"] = True
+            script = produce_migrations(ctx, metadata)
+            for op in script.upgrade_ops.ops:
+                code = render_python_code(ops.UpgradeOps(ops=[op]))
+                calls = []  # one line per op.* call, however autogenerate wrapped it
+                for ln in code.splitlines():
+                    ln = ln.strip()
+                    if not ln or ln.startswith("#"):
+                        continue
+                    if ln.startswith("op.") or not calls:
+                        calls.append(ln)
+                    else:
+                        calls[-1] += ("" if calls[-1].endswith("(") else " ") + ln
+                out["diffs"].append({"summary": _describe_op(op), "code": "\n".join(calls)})
+            return []
+
+        self.run_env(compare, dont_mutate=True)
+        return out
+
     def op_offline_sql(self, req):
         start, _, dest = req["range"].rpartition(":")
         out = io.StringIO()
@@ -540,6 +576,26 @@ class Driver:
             getattr(ctx, "_transaction_per_migration", False))
         CAP.stmts = None
         return resp
+
+
+def _describe_op(op):
+    """A stable one-line summary of an autogenerate operation: kind and object names only."""
+    name = type(op).__name__
+    table = getattr(op, "table_name", None)
+    inner = getattr(op, "ops", None)
+    if inner is not None:  # ModifyTableOps: what changes on one table
+        parts = sorted(_describe_op(o) for o in inner)
+        return "table %s: %s" % (table, "; ".join(parts))
+    kind = re.sub(r"Op$", "", name)
+    kind = re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()
+    obj = (getattr(op, "column_name", None) or getattr(op, "index_name", None)
+           or getattr(op, "constraint_name", None)
+           or getattr(getattr(op, "column", None), "name", None))
+    if obj is None and kind in ("create table", "drop table"):
+        obj = table
+        table = None
+    where = " on %s" % table if table and obj and obj != table else ""
+    return "%s %s%s" % (kind, obj or table or "", where)
 
 
 def _as_tuple(value):

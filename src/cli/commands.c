@@ -80,6 +80,7 @@ const struct command_spec spec_check = {
     "Replay:\n"
     "      --step-timeout SECS kill a step that runs longer (default 120; 0: no limit)\n"
     "      --downgrade-not-implemented LEVEL  level of a downgrade raising NotImplementedError (warning)\n"
+    "      --no-model-drift    do not compare env.py's target_metadata with the migrated schema\n"
     "Lint of the executed SQL:\n" LINT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
     OPT_LINT | OPT_CHECK,
 };

@@ -133,6 +133,7 @@ CONST_FIELD(set_no_assume_tx, lint.assume_in_transaction, false)
 CONST_FIELD(set_keep_scratch, keep_scratch, true)
 CONST_FIELD(set_heads, allow_heads, true)
 CONST_FIELD(set_replay_from_base, replay_from_base, true)
+CONST_FIELD(set_no_model_drift, no_model_drift, true)
 CONST_FIELD(set_list_rules, list_rules, true)
 CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
 CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
@@ -208,6 +209,7 @@ static const struct option_def options[] = {
     {"step-timeout", 0, true, OPT_CHECK, set_step_timeout},
     {"replay-from-base", 0, false, OPT_CHECK, set_replay_from_base},
     {"downgrade-not-implemented", 0, true, OPT_CHECK, set_not_implemented},
+    {"no-model-drift", 0, false, OPT_CHECK, set_no_model_drift},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -54,6 +54,7 @@ struct gate_config {
 	unsigned step_timeout_s;       /* --step-timeout, 0 = none */
 	bool replay_from_base;         /* --replay-from-base */
 	enum severity not_implemented; /* --downgrade-not-implemented LEVEL */
+	bool no_model_drift;           /* --no-model-drift: do not compare target_metadata with the heads */
 };
 
 /* Which options a subcommand takes, and its --help text. */

@@ -19,6 +19,7 @@
 #include "pg/conn.h"
 #include "pg/scratch.h"
 #include "pg/secret.h"
+#include "replay/drift.h"
 #include "replay/replay.h"
 #include "replay/sourcemap.h"
 #include "util/buf.h"
@@ -266,6 +267,9 @@ static int replay_and_lint(struct check_run *run)
 		if (!rc)
 			replay_rewrite_findings(&ctx, &run->replay.items[i], lint_first);
 	}
+	/* The models are compared with the heads the replay ends at; a stopped replay never got there. */
+	if (!rc && !run->cfg->no_model_drift && run->replay.n && !run->replay.stopped)
+		rc = drift_check(run->driver, &run->replay.items[run->replay.n - 1], &run->report);
 	strlist_release(&baseline);
 	return rc;
 }
@@ -275,11 +279,12 @@ static void collect_rules(struct check_run *run)
 	size_t nl, nr;
 	const struct rule_info *const *lint = lint_rules(&nl);
 	const struct rule_info *const *replay = replay_rules(&nr);
-	run->rules = xcalloc(nl + nr, sizeof(*run->rules));
+	run->rules = xcalloc(nl + nr + 1, sizeof(*run->rules));
 	memcpy(run->rules, lint, nl * sizeof(*lint));
 	memcpy(run->rules + nl, replay, nr * sizeof(*replay));
+	run->rules[nl + nr] = drift_rule();
 	run->report.rules = run->rules;
-	run->report.n_rules = nl + nr;
+	run->report.n_rules = nl + nr + 1;
 }
 
 static int run_check(struct check_run *run)

@@ -23,7 +23,7 @@ CHECK_FAILED=0
 # The replay's own rules; every other rule id is a lint rule.
 REPLAY_RULES="replay-step-failed downgrade-leaves-object downgrade-removes-object downgrade-changes-object
 upgrade-not-repeatable empty-downgrade downgrade-not-implemented concurrently-outside-autocommit
-version-stamp-lost table-rewrite capture-bypassed capture-incomplete column-order-changed"
+version-stamp-lost table-rewrite capture-bypassed capture-incomplete column-order-changed model-drift"
 
 _check_on_exit() {
 	local status=$1
