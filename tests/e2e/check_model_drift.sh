@@ -18,9 +18,9 @@ expect_clean drift
 mg_check drift_again -C "$FIXTURES/model_drift"
 diff <(findings drift all) <(findings drift_again all) > /dev/null || fail "drift_again: the findings differ between two runs"
 
-# As an error, for teams that gate on it.
-mg_check drift_error -C "$FIXTURES/model_drift" --severity model-drift=error
-expect_rc drift_error 1
+# A gate on warnings fails on it.
+mg_check drift_gate -C "$FIXTURES/model_drift" --fail-on warning
+expect_rc drift_gate 1
 
 mg_check match -C "$FIXTURES/models_match"
 expect_rc match 0
