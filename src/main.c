@@ -17,6 +17,7 @@ struct command {
 static const struct command commands[] = {
     {&spec_lint, cmd_lint},
     {&spec_check, cmd_check},
+    {&spec_comment, cmd_comment},
 };
 
 static const struct command *find(const char *name)

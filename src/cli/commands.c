@@ -52,6 +52,13 @@ const struct command_spec spec_lint = {
 	"      --disable RULES     switch off rules (comma list)\n"                                                    \
 	"      --severity R=LEVEL  change a rule's level: error, warning, info or off (repeatable)\n"
 
+#define COMMENT_OPTIONS                                                                                                \
+	"Pull/merge request comment (tokens from GITHUB_TOKEN, GITLAB_TOKEN or CI_JOB_TOKEN only):\n"                  \
+	"      --comment           post the Markdown report as one sticky comment; a failure only warns\n"             \
+	"      --comment-key KEY   the project's key in the comment (default: the project folder's name)\n"            \
+	"      --provider NAME     github or gitlab (default: the CI this runs in)\n"                                  \
+	"      --pr N              the pull request number or merge request iid (default: from the CI)\n"
+
 const struct command_spec spec_check = {
     "check",
     "replay new revisions on a scratch PostgreSQL (upgrade, downgrade, upgrade) and lint their SQL",
@@ -81,8 +88,30 @@ const struct command_spec spec_check = {
     "      --step-timeout SECS kill a step that runs longer (default 120; 0: no limit)\n"
     "      --downgrade-not-implemented LEVEL  level of a downgrade raising NotImplementedError (warning)\n"
     "      --no-model-drift    do not compare env.py's target_metadata with the migrated schema\n"
-    "Lint of the executed SQL:\n" LINT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
-    OPT_LINT | OPT_CHECK,
+    "Lint of the executed SQL:\n" LINT_OPTIONS COMMENT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
+    OPT_LINT | OPT_CHECK | OPT_COMMENT,
+};
+
+const struct command_spec spec_comment = {
+    "comment",
+    "post a Markdown report as the sticky pull or merge request comment",
+    "usage: migrate-gate comment [options] FILE|-\n"
+    "\n"
+    "Posts FILE (the --summary-md report of check or deploy) as one comment on the pull request\n"
+    "(GitHub) or merge request (GitLab) of this CI run, and updates that comment on later runs\n"
+    "instead of adding another. An unchanged report is not posted again. Tokens come from the\n"
+    "environment only: GITHUB_TOKEN; GITLAB_TOKEN, else CI_JOB_TOKEN.\n"
+    "\n"
+    "Options:\n"
+    "      --comment-key KEY   the project's key in the comment's hidden marker (default: default)\n"
+    "      --provider NAME     github or gitlab (default: the CI this runs in)\n"
+    "      --pr N              the pull request number or merge request iid (default: from the CI)\n"
+    "  -q, --quiet             only errors on stderr\n"
+    "  -h, --help              this text\n"
+    "\n"
+    "Exit status: 0 posted or unchanged, 2 usage error or not a pull/merge request run,\n"
+    "3 the API refused or could not be reached.\n",
+    OPT_COMMENT,
 };
 
 const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [options]\n"
@@ -92,5 +121,6 @@ const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [opt
                           "Commands:\n"
                           "  lint      lint SQL files for operations that are unsafe on a live database\n"
                           "  check     replay new revisions on a scratch PostgreSQL and lint the SQL they run\n"
+                          "  comment   post a Markdown report as the sticky pull or merge request comment\n"
                           "  help      show the help of a command: migrate-gate help lint\n"
                           "\n" EXIT_CODES;

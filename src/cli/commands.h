@@ -6,6 +6,7 @@
 
 extern const struct command_spec spec_lint;
 extern const struct command_spec spec_check;
+extern const struct command_spec spec_comment;
 
 /* The top-level usage text. */
 extern const char usage_main[];

@@ -118,6 +118,8 @@ STRING_FIELD(set_sarif, sarif)
 STRING_FIELD(set_codequality, codequality)
 STRING_FIELD(set_junit, junit)
 STRING_FIELD(set_summary_md, summary_md)
+STRING_FIELD(set_comment_key, comment_key)
+STRING_FIELD(set_provider, provider)
 
 /* Flags that store a constant. */
 #define CONST_FIELD(name, field, value)                                                                                \
@@ -137,6 +139,7 @@ CONST_FIELD(set_no_model_drift, no_model_drift, true)
 CONST_FIELD(set_list_rules, list_rules, true)
 CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
 CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
+CONST_FIELD(set_comment, comment, true)
 
 /* Repeatable options that collect comma-separated values. */
 #define LIST_FIELD(name, field)                                                                                        \
@@ -173,6 +176,23 @@ static int set_not_implemented(struct gate_config *c, const char *v, const char 
 	return severity_parse(v, &c->not_implemented) ? bad_value(where, v, "use error, warning, info or off") : 0;
 }
 
+static int set_provider_checked(struct gate_config *c, const char *v, const char *where)
+{
+	if (strcmp(v, "github") && strcmp(v, "gitlab"))
+		return bad_value(where, v, "use github or gitlab");
+	return set_provider(c, v, where);
+}
+
+static int set_pr(struct gate_config *c, const char *v, const char *where)
+{
+	long n;
+	if (parse_long(v, 1, 2147483647L, &n))
+		return bad_value(where, v, "give the pull request number or merge request iid, e.g. 42");
+	free(c->pr);
+	c->pr = xstrdup(v);
+	return 0;
+}
+
 static const struct option_def options[] = {
     {"format", 'f', true, 0, set_format},
     {"output", 'o', true, 0, set_output},
@@ -186,6 +206,10 @@ static const struct option_def options[] = {
     {"codequality", 0, true, 0, set_codequality},
     {"junit", 0, true, 0, set_junit},
     {"summary-md", 0, true, 0, set_summary_md},
+    {"comment", 0, false, OPT_COMMENT, set_comment},
+    {"comment-key", 0, true, OPT_COMMENT, set_comment_key},
+    {"provider", 0, true, OPT_COMMENT, set_provider_checked},
+    {"pr", 0, true, OPT_COMMENT, set_pr},
     {"pg-version", 0, true, OPT_LINT, set_pg_version},
     {"assume-in-transaction", 0, true, OPT_LINT, set_assume_tx},
     {"no-assume-in-transaction", 0, false, OPT_LINT, set_no_assume_tx},
@@ -446,10 +470,12 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
 	strlist_release(&cfg->x_args);
-	char **fields[] = {&cfg->project_dir, &cfg->alembic_name, &cfg->python,        &cfg->alembic_cmd,
-	                   &cfg->pg_bindir,   &cfg->scratch_url,  &cfg->scratch_cache, &cfg->production_url,
-	                   &cfg->since,       &cfg->base_ref,     &cfg->report_json,   &cfg->sarif,
-	                   &cfg->codequality, &cfg->junit,        &cfg->summary_md};
+	char **fields[] = {&cfg->project_dir,   &cfg->alembic_name,   &cfg->python,
+	                   &cfg->alembic_cmd,   &cfg->pg_bindir,      &cfg->scratch_url,
+	                   &cfg->scratch_cache, &cfg->production_url, &cfg->since,
+	                   &cfg->base_ref,      &cfg->report_json,    &cfg->sarif,
+	                   &cfg->codequality,   &cfg->junit,          &cfg->summary_md,
+	                   &cfg->comment_key,   &cfg->provider,       &cfg->pr};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);
 }

@@ -29,6 +29,12 @@ struct gate_config {
 	char *junit;       /* --junit FILE */
 	char *summary_md;  /* --summary-md FILE: the Markdown report */
 
+	/* the sticky pull/merge request comment (tokens come from the environment only) */
+	bool comment;      /* --comment: post the report (check, deploy) */
+	char *comment_key; /* --comment-key: the project key in the comment's marker */
+	char *provider;    /* --provider github|gitlab, NULL: the CI's own */
+	char *pr;          /* --pr N: the pull request number or merge request iid */
+
 	/* lint */
 	struct strlist paths;
 	struct strlist enable;
@@ -65,8 +71,9 @@ struct command_spec {
 	unsigned options;  /* OPT_* bits */
 };
 
-#define OPT_LINT 0x1u  /* lint rule options: lint and check */
-#define OPT_CHECK 0x2u /* Alembic project and scratch options */
+#define OPT_LINT 0x1u      /* lint rule options: lint and check */
+#define OPT_CHECK 0x2u     /* Alembic project and scratch options */
+#define OPT_COMMENT 0x100u /* the sticky comment: comment, check, deploy */
 
 /*
  * Fills cfg for the subcommand from argv (argv[0] is the subcommand), the

@@ -16,6 +16,7 @@
 #include "cmd/cmd.h"
 #include "cmd/select.h"
 #include "lint/lint.h"
+#include "net/forge.h"
 #include "pg/conn.h"
 #include "pg/scratch.h"
 #include "pg/secret.h"
@@ -324,6 +325,7 @@ int cmd_check(const struct gate_config *cfg)
 	run.cfg = cfg;
 	if (lint_config_check(&cfg->lint))
 		return -1;
+	forge_register_tokens(); /* before any child starts: a child's environment never holds a secret */
 	pg_register_dsn_secret(cfg->production_url);
 	pg_register_dsn_secret(cfg->scratch_url);
 	run.project_dir = absolute(cfg->project_dir ? cfg->project_dir : ".");
@@ -338,6 +340,8 @@ int cmd_check(const struct gate_config *cfg)
 		report_sort(&run.report);
 		rc = cmd_emit_report(cfg, &run.report);
 	}
+	if (!rc && cfg->comment)
+		cmd_post_comment(cfg, &run.report);
 	if (!rc)
 		rc = report_count_at_least(&run.report, cfg->fail_on) ? EXIT_FAIL : EXIT_PASS;
 	run_release(&run);

@@ -31,6 +31,17 @@ void report_write_junit(const struct report *r, const struct report_options *opt
 void report_write_github(const struct report *r, const struct report_options *opt, FILE *out);
 void report_write_markdown(const struct report *r, const struct report_options *opt, FILE *out);
 
+/*
+ * The body of a sticky pull/merge request comment (report/comment.c): a hidden
+ * marker "<!-- migrate-gate:KEY sha256:HASH -->" naming the project key and
+ * the sha256 of the rest, then the Markdown report, cut at a line break so that
+ * the whole body fits in max_bytes, with open code fences and <details> closed
+ * and a link to job_url (may be NULL). The caller frees.
+ */
+char *report_comment_body(const char *markdown, const char *key, size_t max_bytes, const char *job_url);
+/* Whether a comment body carries key's marker; *hash (when hash is not NULL) gets the hash it records. */
+bool report_comment_marker(const char *body, const char *key, char **hash);
+
 struct cJSON;
 /* Prints a JSON document and a newline to out, then frees root; for the JSON-based writers. */
 void report_put_json(struct cJSON *root, FILE *out);

@@ -91,3 +91,20 @@ void gate_error_flush(void)
 	n_errors = 0;
 	n_dropped = 0;
 }
+
+void gate_error_warn_since(unsigned first)
+{
+	for (unsigned i = first; i < n_errors; i++) {
+		log_warn("%s", errors[i].message);
+		if (errors[i].hint)
+			log_hint("%s", errors[i].hint);
+		free(errors[i].message);
+		free(errors[i].hint);
+	}
+	if (first < n_errors)
+		n_errors = first;
+	worst = EXIT_PASS;
+	for (unsigned i = 0; i < n_errors; i++)
+		if (rank(errors[i].code) > rank(worst))
+			worst = errors[i].code;
+}

@@ -27,6 +27,12 @@ enum gate_exit gate_error_code(void);
 unsigned gate_error_count(void);
 /* Prints every recorded error (and its hint) to stderr and forgets them. */
 void gate_error_flush(void);
+/*
+ * Turns the errors recorded since gate_error_count() returned `first` into
+ * warnings: prints them (and their hints) as warnings and forgets them, so they
+ * do not change the exit status. For side tasks that must never fail the gate.
+ */
+void gate_error_warn_since(unsigned first);
 /* The message of the i-th recorded error, for tests. */
 const char *gate_error_message(unsigned i);
 

@@ -206,6 +206,38 @@ static void test_outcomes_and_modes(void **state)
 	report_release(&r);
 }
 
+/* The comment body: a marker with the key and the hash of the rest; a long report cut with its blocks closed. */
+static void test_comment_body(void **state)
+{
+	(void)state;
+	char *a = report_comment_body("### report\n", "api v2", 1000, NULL);
+	char *b = report_comment_body("### report\n", "api v2", 1000, NULL);
+	char *c = report_comment_body("### other\n", "api v2", 1000, NULL);
+	char *hash = NULL;
+	assert_true(!strncmp(a, "<!-- migrate-gate:api-v2 sha256:", 32)); /* the key is made safe */
+	assert_true(report_comment_marker(a, "api v2", &hash));
+	assert_int_equal(strlen(hash), 64);
+	assert_false(report_comment_marker(a, "api", NULL));
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	free(hash);
+	struct buf md = BUF_INIT;
+	buf_adds(&md, "### r\n<details><summary>x</summary>\n\n````sql\n");
+	for (int i = 0; i < 500; i++)
+		buf_addf(&md, "SELECT %d;\n", i);
+	buf_adds(&md, "````\n</details>\n");
+	char *cut = report_comment_body(md.data, "k", 4000, "https://ci.example/job/1");
+	assert_true(strlen(cut) <= 4000);
+	assert_non_null(strstr(cut, "\n````\n\n</details>\n\n---\n**The report is cut here"));
+	assert_non_null(strstr(cut, "[the job's summary](https://ci.example/job/1)"));
+	assert_null(strstr(cut, "SELECT 499;"));
+	free(cut);
+	buf_release(&md);
+	free(a);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +247,7 @@ int main(void)
 	    cmocka_unit_test(test_sql_is_masked),
 	    cmocka_unit_test(test_caps),
 	    cmocka_unit_test(test_outcomes_and_modes),
+	    cmocka_unit_test(test_comment_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
