@@ -82,7 +82,7 @@ const struct command_spec spec_check = {
     "Scratch database:\n"
     "      --scratch-url URL   create a throwaway database on this server instead of a local cluster\n"
     "      --pg-bindir DIR     PostgreSQL server binaries (default: pg_config --bindir, /usr/lib/postgresql/*/bin)\n"
-    "      --scratch-cache DIR keep an initdb'd template in DIR for faster starts\n"
+    "      --scratch-cache DIR keep an initdb'd template in DIR (yours alone, mode 0700) for faster starts\n"
     "      --keep-scratch      leave the scratch database running and print how to connect\n"
     "Replay:\n"
     "      --step-timeout SECS kill a step that runs longer (default 120; 0: no limit)\n"
