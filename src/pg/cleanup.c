@@ -13,16 +13,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pg/watchdog.h"
 #include "util/error.h"
 #include "util/mem.h"
 
 #include "util/banned.h"
 
-#define MAX_CLEANUPS 16
+#define MAX_CLEANUPS WATCHDOG_SLOTS
 #define MAX_ARGS 16
 
 struct cleanup {
 	volatile sig_atomic_t active;
+	bool used;
 	pid_t owner; /* a forked child inherits the registry, but the cleanup is its parent's to run */
 	volatile pid_t postmaster;
 	volatile pid_t tool;
@@ -100,8 +102,8 @@ static bool process_gone(pid_t pid)
 	return paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
 }
 
-/* Async-signal-safe: the postmaster is not our child (pg_ctl started it), so poll until it is gone. */
-static void stop_postmaster(pid_t pid)
+/* Async-signal-safe: after the gate died the postmaster is nobody's child here, so poll until it is gone. */
+void cleanup_stop_server(pid_t pid)
 {
 	kill(pid, SIGQUIT); /* immediate shutdown: the data is thrown away anyway */
 	for (int i = 0; i < 2000; i++) {
@@ -130,6 +132,72 @@ static void spawn_and_wait(char *const argv[], char *const envp[])
 		wait_child(pid);
 }
 
+static const char *rm_path(void)
+{
+	return access("/bin/rm", X_OK) == 0 ? "/bin/rm" : "/usr/bin/rm";
+}
+
+void cleanup_remove_dir(const char *dir)
+{
+	char *argv[] = {xstrdup(rm_path()), xstrdup("-rf"), xstrdup("--"), xstrdup(dir), NULL};
+	spawn_and_wait(argv, NULL);
+	for (int i = 0; argv[i]; i++)
+		free(argv[i]);
+}
+
+int cleanup_process_in_dir(pid_t pid, const char *dir)
+{
+	char link[64], cwd[4096], *real = realpath(dir, NULL);
+	snprintf(link, sizeof link, "/proc/%ld/cwd", (long)pid);
+	ssize_t n = readlink(link, cwd, sizeof cwd - 1);
+	int ret = 0;
+	if (n < 0) {
+		ret = errno == EACCES || errno == EPERM ? -1 : 0;
+	} else if (real) {
+		size_t len = strlen(real);
+		cwd[n] = '\0';
+		ret = !strncmp(cwd, real, len) && (cwd[len] == '\0' || cwd[len] == '/');
+	}
+	free(real);
+	return ret;
+}
+
+/* The pid on the first line of <dir>/data/postmaster.pid, or 0. */
+static pid_t pid_file_pid(const char *dir)
+{
+	char path[4200], line[32] = "";
+	snprintf(path, sizeof path, "%s/data/postmaster.pid", dir);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, line, sizeof line - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	line[n] = '\0';
+	char *end;
+	long v = strtol(line, &end, 10);
+	return *end == '\n' && v > 0 && v <= 0x3fffffff ? (pid_t)v : 0;
+}
+
+int cleanup_stop_cluster(const char *dir, pid_t known)
+{
+	pid_t pids[2] = {known, pid_file_pid(dir)};
+	int ret = 0;
+	for (int i = 0; i < 2; i++) {
+		int in = pids[i] > 0 ? cleanup_process_in_dir(pids[i], dir) : 0;
+		if (in == 1)
+			cleanup_stop_server(pids[i]);
+		else if (in < 0)
+			ret = -1;
+	}
+	return ret;
+}
+
+static int slot_index(const struct cleanup *c)
+{
+	return (int)(c - slots);
+}
+
 static void run_slot(struct cleanup *c)
 {
 	pid_t tool = c->tool, pm = c->postmaster;
@@ -141,11 +209,12 @@ static void run_slot(struct cleanup *c)
 		waitpid(tool, NULL, 0);
 	}
 	if (pm > 0)
-		stop_postmaster(pm);
+		cleanup_stop_server(pm);
 	if (c->rm_argv[0])
 		spawn_and_wait(c->rm_argv, NULL);
 	if (c->argv[0])
 		spawn_and_wait(c->argv, c->envp);
+	watchdog_forget(slot_index(c));
 }
 
 /* Cleans up, then hands the signal to whatever handled it before us (by default: the process ends). */
@@ -157,6 +226,7 @@ static void on_fatal_signal(int sig)
 	for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
 		if (fatal_signals[i] == sig)
 			sigaction(sig, &previous[i], NULL);
+	watchdog_finish();
 	raise(sig);
 }
 
@@ -165,6 +235,7 @@ static void at_exit(void)
 	for (int i = 0; i < MAX_CLEANUPS; i++)
 		if (slots[i].active)
 			run_slot(&slots[i]);
+	watchdog_finish();
 }
 
 static void install_hooks(void)
@@ -191,6 +262,9 @@ static void free_vec(char **v)
 
 static void release_slot(struct cleanup *c)
 {
+	if (c->used)
+		watchdog_forget(slot_index(c));
+	c->used = false;
 	c->active = 0;
 	c->postmaster = 0;
 	c->tool = 0;
@@ -199,18 +273,19 @@ static void release_slot(struct cleanup *c)
 	free_vec(c->envp);
 }
 
+/* Also starts the watchdog, which covers what the hooks cannot: a SIGKILL of the gate. */
 static struct cleanup *new_slot(void)
 {
 	install_hooks();
-	for (int i = 0; i < MAX_CLEANUPS; i++)
-		if (!slots[i].active && !slots[i].rm_argv[0] && !slots[i].argv[0])
+	watchdog_start();
+	for (int i = 0; i < MAX_CLEANUPS; i++) {
+		if (!slots[i].used) {
+			slots[i].used = true;
+			slots[i].owner = getpid();
 			return &slots[i];
+		}
+	}
 	return NULL;
-}
-
-static const char *rm_path(void)
-{
-	return access("/bin/rm", X_OK) == 0 ? "/bin/rm" : "/usr/bin/rm";
 }
 
 struct cleanup *cleanup_register_dir(const char *dir)
@@ -222,8 +297,8 @@ struct cleanup *cleanup_register_dir(const char *dir)
 	c->rm_argv[1] = xstrdup("-rf");
 	c->rm_argv[2] = xstrdup("--");
 	c->rm_argv[3] = xstrdup(dir);
-	c->owner = getpid();
 	c->active = 1;
+	watchdog_dir(slot_index(c), dir);
 	return c;
 }
 
@@ -233,22 +308,25 @@ static void copy_vec(char **dst, const char *const src[])
 		dst[i] = xstrdup(src[i]);
 }
 
-struct cleanup *cleanup_register_cmd(const char *const argv[], const char *const envp[])
+struct cleanup *cleanup_register_drop(const char *const argv[], const char *const envp[], const char *conninfo,
+                                      const char *sql, const char *dbname)
 {
 	struct cleanup *c = new_slot();
 	if (!c)
 		return NULL;
 	copy_vec(c->argv, argv);
 	copy_vec(c->envp, envp);
-	c->owner = getpid();
 	c->active = 1;
+	watchdog_drop(slot_index(c), conninfo, sql, dbname);
 	return c;
 }
 
 void cleanup_set_postmaster(struct cleanup *c, pid_t pid)
 {
-	if (c)
-		c->postmaster = pid;
+	if (!c)
+		return;
+	c->postmaster = pid;
+	watchdog_postmaster(slot_index(c), pid);
 }
 
 void cleanup_run(struct cleanup *c)
@@ -312,10 +390,14 @@ int cleanup_run_tool(struct cleanup *c, const struct run_user *u, const char *co
 		return -1;
 	if (pid == 0)
 		exec_tool(u, argv, dir, log);
-	if (c)
+	if (c) {
 		c->tool = pid;
+		watchdog_tool(slot_index(c), pid);
+	}
 	int status = wait_child(pid);
-	if (c)
+	if (c) {
 		c->tool = 0;
+		watchdog_tool(slot_index(c), 0);
+	}
 	return status;
 }

@@ -31,10 +31,13 @@ struct cleanup;
  */
 struct cleanup *cleanup_register_dir(const char *dir);
 /*
- * Registers a command that undoes a --scratch-url database: argv and envp are
- * copied now, so the signal handler only forks and execs.
+ * Registers the undo of a --scratch-url database. For the signal handler, a
+ * command (argv, envp; NULL when there is none): copied now, so the handler
+ * only forks and execs. For the watchdog, conninfo (of a maintenance
+ * database, password included), the DROP statement and the database's name.
  */
-struct cleanup *cleanup_register_cmd(const char *const argv[], const char *const envp[]);
+struct cleanup *cleanup_register_drop(const char *const argv[], const char *const envp[], const char *conninfo,
+                                      const char *sql, const char *dbname);
 /* The postmaster to kill (SIGQUIT, then SIGKILL after 5 s) before the dir is removed. */
 void cleanup_set_postmaster(struct cleanup *c, pid_t pid);
 /* Runs the cleanup now: kills the postmaster and any running tool, removes the dir, runs the command. */
@@ -58,6 +61,24 @@ int cleanup_run_tool(struct cleanup *c, const struct run_user *u, const char *co
  */
 pid_t cleanup_spawn_server(struct cleanup *c, const struct run_user *u, const char *const argv[], const char *dir,
                            const char *log);
+/*
+ * For the watchdog and the sweep of leftovers, which find servers that are
+ * nobody's child:
+ * - cleanup_process_in_dir: 1 when process pid works in dir or below it (its
+ *   /proc/PID/cwd), 0 when not or when it is gone, -1 when that cannot be read.
+ *   A pid read from a file may have been reused since; this tells.
+ * - cleanup_stop_server: SIGQUIT (immediate shutdown), SIGKILL after 5 s, and
+ *   polls until pid is gone. Async-signal-safe.
+ * - cleanup_stop_cluster: stops the postmaster known (0: none) and the one
+ *   <dir>/data/postmaster.pid names, each only when it runs in dir. Returns 0,
+ *   or -1 when a process could not be checked (it may still run).
+ * - cleanup_remove_dir: rm -rf -- dir (which does not follow symlinks).
+ */
+int cleanup_process_in_dir(pid_t pid, const char *dir);
+void cleanup_stop_server(pid_t pid);
+int cleanup_stop_cluster(const char *dir, pid_t known);
+void cleanup_remove_dir(const char *dir);
+
 /* Whether our child pid has exited, without blocking: 1 with its status (128+N for signal N), else 0. */
 int cleanup_exited(pid_t pid, int *status);
 

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "pg/cleanup.h"
 #include "pg/conn.h"
+#include "pg/leftovers.h"
 #include "pg/scratch_internal.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -158,6 +160,9 @@ static int make_private_dir(struct scratch *s)
 		                  strerror(err));
 	}
 	s->cleanup = cleanup_register_dir(s->dir);
+	/* Before the chown: the record is ours, and the sweep of a later run trusts only ours. */
+	if (leftovers_write_owner(s->dir) < 0)
+		log_debug("cannot write the owner record in '%s': %s", s->dir, strerror(errno));
 	if (s->user.drop && chown(s->dir, s->user.uid, s->user.gid) < 0)
 		return gate_error(EXIT_ENV, NULL, "cannot hand '%s' to the postgres user: %s", s->dir, strerror(errno));
 	buf_addf(&path, "%s/data", s->dir);
@@ -226,9 +231,13 @@ static int write_settings(struct scratch *s)
 {
 	struct buf path = BUF_INIT;
 	buf_addf(&path, "%s/postgresql.auto.conf", s->datadir);
-	FILE *f = fopen(buf_str(&path), "w");
+	/* Never through a symlink: a data dir copied from a cache could hold one. */
+	int fd = open(buf_str(&path), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	int ret = 0;
 	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		ret = gate_error(EXIT_ENV, NULL, "cannot write '%s': %s", buf_str(&path), strerror(errno));
 		goto out;
 	}
@@ -238,7 +247,8 @@ static int write_settings(struct scratch *s)
 	        "fsync = off\nfull_page_writes = off\nsynchronous_commit = off\n"
 	        "autovacuum = off\nwal_level = minimal\nmax_wal_senders = 0\n%s",
 	        s->dir, s->port, scratch_log_settings);
-	if (fclose(f) != 0 || (s->user.drop && chown(buf_str(&path), s->user.uid, s->user.gid) < 0))
+	bool chown_failed = s->user.drop && fchown(fd, s->user.uid, s->user.gid) < 0;
+	if (fclose(f) != 0 || chown_failed)
 		ret = gate_error(EXIT_ENV, NULL, "cannot write '%s': %s", buf_str(&path), strerror(errno));
 out:
 	buf_release(&path);
@@ -326,7 +336,10 @@ static void set_local_target(struct scratch *s)
 static int start_local(struct scratch *s, const struct scratch_options *opts)
 {
 	s->bindir = scratch_find_bindir(opts->bindir);
-	if (!s->bindir || run_user_lookup(&s->user) < 0 || make_private_dir(s) < 0)
+	if (!s->bindir || run_user_lookup(&s->user) < 0)
+		return -1;
+	leftovers_sweep_dirs(s->user.uid);
+	if (make_private_dir(s) < 0)
 		return -1;
 	int got = opts->cache_dir ? scratch_cache_copy(s, opts->cache_dir) : 0;
 	if (got < 0 || (!got && run_initdb(s) < 0))
@@ -358,6 +371,8 @@ int scratch_start(const struct scratch_options *opts, struct scratch **out)
 	s->target.dbname = s->t_dbname;
 	if (s->keep) {
 		/* Kept even when a signal ends the run: that is when one wants to look inside. */
+		if (!s->url)
+			leftovers_mark_kept(s->dir);
 		cleanup_forget(s->cleanup);
 		cleanup_forget(s->url_cleanup);
 		s->cleanup = s->url_cleanup = NULL;

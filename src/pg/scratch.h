@@ -14,13 +14,17 @@
  * exit(), and when the process gets SIGINT, SIGTERM or SIGHUP: the first
  * scratch_start() installs handlers that kill the postmaster, remove the dir,
  * then restore the handler that was there before and re-raise the signal.
- * Install your own handlers before scratch_start(), not after.
+ * Install your own handlers before scratch_start(), not after. A SIGKILL of
+ * the process is covered by the watchdog (pg/watchdog.h), and what even that
+ * missed is swept by the next start (pg/leftovers.h).
  *
  * --scratch-url: a database named migrate_gate_<pid>_<random> is created on
  * that server and dropped (WITH (FORCE) on 13+) by scratch_free().
  *
  * --scratch-cache DIR: an initdb'd template data dir is kept in DIR (one per
- * server version and user) and copied instead of running initdb.
+ * server version and user) and copied instead of running initdb. A cache that
+ * is not ours alone, or a template holding anything but our plain dirs and
+ * files, is refused with EXIT_USAGE (scratch_cache.c says what is checked).
  */
 #ifndef GATE_PG_SCRATCH_H
 #define GATE_PG_SCRATCH_H

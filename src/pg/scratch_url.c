@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "pg/conn.h"
+#include "pg/leftovers.h"
 #include "pg/scratch_internal.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -90,11 +91,11 @@ static const char *option(const PQconninfoOption *opts, const char *key)
 	return NULL;
 }
 
-static char *drop_sql(const struct scratch *s)
+static char *drop_sql(const char *dbname, int major)
 {
-	char *q = pg_quote_ident(s->t_dbname);
+	char *q = pg_quote_ident(dbname);
 	struct buf b = BUF_INIT;
-	buf_addf(&b, s->major >= 13 ? "DROP DATABASE IF EXISTS %s WITH (FORCE)" : "DROP DATABASE IF EXISTS %s", q);
+	buf_addf(&b, major >= 13 ? "DROP DATABASE IF EXISTS %s WITH (FORCE)" : "DROP DATABASE IF EXISTS %s", q);
 	free(q);
 	return buf_detach(&b);
 }
@@ -119,30 +120,80 @@ static char *find_psql(void)
 
 /*
  * A signal handler cannot use libpq, so the DROP it runs on SIGINT/SIGTERM is
- * a psql command prepared now. Without psql, the database is only dropped on
- * a normal exit.
+ * a psql command prepared now (without psql, the watchdog drops it). The
+ * watchdog, for a SIGKILL, gets the conninfo libpq really used (password
+ * included, from wherever it came) over its socket.
  */
-static void register_signal_drop(struct scratch *s, const PQconninfoOption *opts)
+static void register_signal_drop(struct scratch *s, PGconn *admin, const PQconninfoOption *opts)
 {
 	char *psql = find_psql();
-	if (!psql) {
-		log_debug("no psql on PATH: scratch database \"%s\" is not dropped if a signal ends the run",
-		          s->t_dbname);
-		return;
-	}
 	const char *admin_db = option(opts, "dbname");
 	char *dsn = conninfo_for(opts, admin_db ? admin_db : "postgres", false);
-	char *sql = drop_sql(s);
+	char *sql = drop_sql(s->t_dbname, s->major);
+	PQconninfoOption *used = PQconninfo(admin);
+	char *resolved = used ? conninfo_for(used, PQdb(admin), true) : xstrdup("");
 	struct buf pw = BUF_INIT;
 	if (s->t_password)
 		buf_addf(&pw, "PGPASSWORD=%s", s->t_password);
 	const char *argv[] = {psql, "-X", "-q", "-w", "-d", dsn, "-c", sql, NULL};
 	const char *envp[] = {s->t_password ? buf_str(&pw) : NULL, NULL};
-	s->url_cleanup = cleanup_register_cmd(argv, envp);
+	if (!psql)
+		log_debug("no psql on PATH: a signal leaves the drop of \"%s\" to the watchdog", s->t_dbname);
+	s->url_cleanup = cleanup_register_drop(psql ? argv : NULL, psql ? envp : NULL, resolved, sql, s->t_dbname);
 	free(psql);
 	free(dsn);
 	free(sql);
+	free(resolved);
+	PQconninfoFree(used);
 	buf_release(&pw);
+}
+
+/* Records who made the database, for the sweep of a later run (leftovers.h). */
+static int comment_owner(PGconn *admin, const char *dbname)
+{
+	char *q = pg_quote_ident(dbname), *rec = leftovers_owner_record(), *lit = pg_quote_literal(rec);
+	struct buf sql = BUF_INIT;
+	buf_addf(&sql, "COMMENT ON DATABASE %s IS %s", q, lit);
+	int ret = pg_exec(admin, "recording the owner of the scratch database", buf_str(&sql));
+	free(q);
+	free(rec);
+	free(lit);
+	buf_release(&sql);
+	return ret;
+}
+
+/* Quietly: a database in use by another session, or not ours to drop, is left for later. */
+static bool drop_quietly(PGconn *admin, const char *dbname, int major)
+{
+	char *sql = drop_sql(dbname, major);
+	PGresult *r = PQexec(admin, sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		log_debug("could not drop the stale scratch database \"%s\": %s", dbname, PQresultErrorMessage(r));
+	PQclear(r);
+	free(sql);
+	return ok;
+}
+
+/*
+ * Scratch databases of earlier runs that ended without dropping theirs (the
+ * gate and its watchdog killed): those whose recorded owner is gone. Only
+ * those we may drop (owned by one of our roles); never fails the run.
+ */
+static void sweep_databases(PGconn *admin, int major)
+{
+	PGresult *r = PQexec(admin, "SELECT d.datname, shobj_description(d.oid, 'pg_database') FROM pg_database d "
+	                            "WHERE d.datname LIKE 'migrate\\_gate\\_%' AND pg_has_role(d.datdba, 'USAGE') "
+	                            "AND shobj_description(d.oid, 'pg_database') LIKE 'migrate-gate owner %'");
+	for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++) {
+		const char *name = PQgetvalue(r, i, 0);
+		char *why = NULL;
+		if (leftovers_owner_gone(PQgetvalue(r, i, 1), LEFTOVERS_MAX_AGE_S, &why) &&
+		    drop_quietly(admin, name, major))
+			log_info("dropped \"%s\", the scratch database of an earlier run: %s", name, why);
+		free(why);
+	}
+	PQclear(r);
 }
 
 static void fill_target(struct scratch *s, PGconn *admin, const char *dbname)
@@ -166,7 +217,8 @@ static int create_database(struct scratch *s, PGconn *admin, const PQconninfoOpt
 	if (ret == 0) {
 		const char *admin_db = option(opts, "dbname");
 		s->admin_dsn = conninfo_for(opts, admin_db ? admin_db : PQdb(admin), true);
-		register_signal_drop(s, opts);
+		register_signal_drop(s, admin, opts);
+		ret = comment_owner(admin, s->t_dbname);
 	}
 	free(q);
 	buf_release(&sql);
@@ -192,6 +244,7 @@ int scratch_start_url(struct scratch *s, const char *url)
 		goto out;
 	dbname = unique_dbname();
 	fill_target(s, admin, dbname);
+	sweep_databases(admin, s->major);
 	if (create_database(s, admin, opts) < 0)
 		goto out;
 	s->conninfo = conninfo_for(opts, dbname, true);
@@ -210,7 +263,7 @@ void scratch_drop_url(struct scratch *s)
 	PGconn *admin = NULL;
 	if (!s->admin_dsn)
 		return;
-	char *sql = drop_sql(s);
+	char *sql = drop_sql(s->t_dbname, s->major);
 	if (pg_connect(s->admin_dsn, false, &admin) < 0 || pg_exec(admin, "dropping the scratch database", sql) < 0) {
 		gate_error(EXIT_ENV, "drop it by hand once the server is reachable",
 		           "the scratch database \"%s\" was not dropped", s->t_dbname);
