@@ -9,25 +9,9 @@
 set -euo pipefail
 . "$MIGRATE_GATE_SRC/tests/e2e/lib/check.sh"
 set -m # background jobs in groups of their own, as from a terminal
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 use_scratch_cache
 mg_check warm -C "$FIXTURES/clean_pass" # fills the cache: every hanging run below starts from it
 expect_rc warm 0
-
-# The scratch dir whose server runs the query holding MARKER, or nothing.
-server_running() {
-	local d sock
-	for d in "$CHECK_TMP"/migrate-gate-* /tmp/migrate-gate-* /dev/shm/migrate-gate-*; do
-		for sock in "$d"/.s.PGSQL.*; do
-			[ -S "$sock" ] || continue
-			if [ "$("$PG_BIN/psql" -X -At -h "$d" -p "${sock##*.}" -U postgres -d postgres -c \
-				"SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%$1%' AND pid <> pg_backend_pid()" 2>/dev/null)" = 1 ]; then
-				echo "$d"
-				return
-			fi
-		done
-	done
-}
 
 # hang NAME [TMPDIR]: a check of a private copy of hangs in the background ("" for no TMPDIR).
 # Sets HANG_PID, HANG_PROJ, HANG_MARK and, once its pg_sleep runs, HANG_DIR and HANG_PM.

@@ -5,22 +5,6 @@
 set -euo pipefail
 . "$MIGRATE_GATE_SRC/tests/e2e/lib/check.sh"
 set -m # background jobs get SIGINT delivered, as from a terminal
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-
-# The scratch server (its dir) whose backend runs the query holding MARKER, or nothing.
-server_running() {
-	local d sock
-	for d in "${CHECK_TMP}"/migrate-gate-* /tmp/migrate-gate-* /dev/shm/migrate-gate-*; do
-		for sock in "$d"/.s.PGSQL.*; do
-			[ -S "$sock" ] || continue
-			if [ "$("$PG_BIN/psql" -X -At -h "$d" -p "${sock##*.}" -U postgres -d postgres -c \
-				"SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%$1%' AND pid <> pg_backend_pid()" 2>/dev/null)" = 1 ]; then
-				echo "$d"
-				return
-			fi
-		done
-	done
-}
 
 # interrupt NAME SIGNAL [TMPDIR]: starts a check of a private copy of hangs whose pg_sleep carries
 # a marker, waits until the scratch server runs it, sends SIGNAL, and checks what is left.

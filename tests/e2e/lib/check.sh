@@ -151,6 +151,23 @@ procs_under() {
 	} | cut -d/ -f3 | grep -vx -e "$$" -e "$BASHPID" | sort -u || true
 }
 
+# server_running MARKER: the scratch dir (in $CHECK_TMP, /tmp or /dev/shm) whose server runs a query
+# holding MARKER, or nothing: how a test knows a revision is running before it interrupts it.
+server_running() {
+	local d sock psql
+	psql=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql
+	for d in "$CHECK_TMP"/migrate-gate-* /tmp/migrate-gate-* /dev/shm/migrate-gate-*; do
+		for sock in "$d"/.s.PGSQL.*; do
+			[ -S "$sock" ] || continue
+			if [ "$("$psql" -X -At -h "$d" -p "${sock##*.}" -U postgres -d postgres -c \
+				"SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%$1%' AND pid <> pg_backend_pid()" 2>/dev/null)" = 1 ]; then
+				echo "$d"
+				return
+			fi
+		done
+	done
+}
+
 # expect_clean NAME [PROJECT_DIR]: no scratch dir in $CHECK_TMP, no process of it (postgres, and
 # the driver when the project dir is private to the test).
 expect_clean() {
