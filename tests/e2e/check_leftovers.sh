@@ -10,8 +10,27 @@ set -euo pipefail
 . "$MIGRATE_GATE_SRC/tests/e2e/lib/check.sh"
 set -m # background jobs in groups of their own, as from a terminal
 use_scratch_cache
-mg_check warm -C "$FIXTURES/clean_pass" # fills the cache: every hanging run below starts from it
-expect_rc warm 0
+
+# A normal run (it fills the cache the hanging runs below start from): when it has exited, nothing
+# of it runs on, the watchdog included. It runs under a subreaper, which inherits every orphan.
+left=$(cd "$FIXTURES/clean_pass" && env -u PGHOST -u PGPORT -u DATABASE_URI TMPDIR="$CHECK_TMP" python3 - "$MIGRATE_GATE_BIN" check --format json \
+	--scratch-cache "$CHECK_WORK/cache" 2>"$CHECK_WORK/warm.err" <<'PY'
+import ctypes, os, subprocess, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+me = str(os.getpid())
+kids = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        stat = open("/proc/%s/stat" % pid).read()
+    except OSError:
+        continue
+    if stat.rsplit(")", 1)[1].split()[1] == me:
+        kids.append("%s %s" % (pid, open("/proc/%s/cmdline" % pid).read().replace("\0", " ")))
+print("exit %d; still running: %s" % (rc, "; ".join(kids) or "none"))
+PY
+)
+[ "$left" = "exit 0; still running: none" ] || fail "warm: $left"
 
 # hang NAME [TMPDIR]: a check of a private copy of hangs in the background ("" for no TMPDIR).
 # Sets HANG_PID, HANG_PROJ, HANG_MARK and, once its pg_sleep runs, HANG_DIR and HANG_PM.
