@@ -107,9 +107,11 @@ void cleanup_stop_server(pid_t pid)
 {
 	kill(pid, SIGQUIT); /* immediate shutdown: the data is thrown away anyway */
 	for (int i = 0; i < 2000; i++) {
-		waitpid(pid, NULL, WNOHANG); /* reaps it when we are its subreaper */
-		if (process_gone(pid))
+		waitpid(pid, NULL, WNOHANG); /* reaps it when it is our child */
+		if (process_gone(pid)) {
+			waitpid(pid, NULL, WNOHANG); /* it may have become a zombie since the call above */
 			return;
+		}
 		if (i == 1000)
 			kill(pid, SIGKILL);
 		sleep_ms(5);

@@ -11,26 +11,50 @@ set -euo pipefail
 set -m # background jobs in groups of their own, as from a terminal
 use_scratch_cache
 
-# A normal run (it fills the cache the hanging runs below start from): when it has exited, nothing
-# of it runs on, the watchdog included. It runs under a subreaper, which inherits every orphan.
-left=$(cd "$FIXTURES/clean_pass" && env -u PGHOST -u PGPORT -u DATABASE_URI TMPDIR="$CHECK_TMP" python3 - "$MIGRATE_GATE_BIN" check --format json \
-	--scratch-cache "$CHECK_WORK/cache" 2>"$CHECK_WORK/warm.err" <<'PY'
-import ctypes, os, subprocess, sys
+# A normal run (it fills the cache the hanging runs below start from). A CI job waits until every
+# holder of the job's output pipe has closed it: the watchdog must be gone when the gate is (its
+# stderr reaches EOF at most 2 s after the gate's exit), and nothing of the run may run on (checked
+# under a subreaper, which inherits every orphan; a postgres logger may take a moment to exit).
+left=$(cd "$FIXTURES/clean_pass" && env -u PGHOST -u PGPORT -u DATABASE_URI TMPDIR="$CHECK_TMP" python3 - \
+	"$MIGRATE_GATE_BIN" check --format json --scratch-cache "$CHECK_WORK/cache" 2>"$CHECK_WORK/warm.err" <<'PY'
+import ctypes, os, subprocess, sys, threading, time
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
-me = str(os.getpid())
-kids = []
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        stat = open("/proc/%s/stat" % pid).read()
-    except OSError:
-        continue
-    if stat.rsplit(")", 1)[1].split()[1] == me:
-        kids.append("%s %s" % (pid, open("/proc/%s/cmdline" % pid).read().replace("\0", " ")))
-print("exit %d; still running: %s" % (rc, "; ".join(kids) or "none"))
+gate = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+ended = {}
+waiter = threading.Thread(target=lambda: ended.update(rc=gate.wait(), at=time.monotonic()))
+waiter.start()
+sys.stderr.buffer.write(gate.stderr.read())
+eof = time.monotonic()
+waiter.join()
+
+def running():
+    kids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = open("/proc/%s/stat" % pid).read()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[1] == str(os.getpid()) and fields[0] != "Z":
+            kids.append("%s %s" % (pid, stat.split("(", 1)[1].rsplit(")", 1)[0]))
+    return kids
+
+for _ in range(50):
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+    if not running():
+        break
+    time.sleep(0.1)
+late = eof - ended["at"]
+print("exit %d; stderr open %s after exit; still running: %s"
+      % (ended["rc"], "over 2 s" if late > 2 else "not", "; ".join(running()) or "none"))
 PY
 )
-[ "$left" = "exit 0; still running: none" ] || fail "warm: $left"
+[ "$left" = "exit 0; stderr open not after exit; still running: none" ] || fail "warm: $left"
 
 # hang NAME [TMPDIR]: a check of a private copy of hangs in the background ("" for no TMPDIR).
 # Sets HANG_PID, HANG_PROJ, HANG_MARK and, once its pg_sleep runs, HANG_DIR and HANG_PM.
