@@ -17,7 +17,8 @@ done
 [ -n "$PY" ] || { echo "FAIL: no python3 with jsonschema (apt-get install python3-jsonschema)"; exit 1; }
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib/outputs.sh"
+trap 'keep_outputs "$tmp"; rm -rf "$tmp"' EXIT
 cd "$tmp"
 passed=0
 failed=0

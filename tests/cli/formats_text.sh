@@ -6,7 +6,8 @@ BIN=${MIGRATE_GATE_BIN:?set MIGRATE_GATE_BIN to the migrate-gate binary}
 unset GITHUB_ACTIONS NO_COLOR
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib/outputs.sh"
+trap 'keep_outputs "$tmp"; rm -rf "$tmp"' EXIT
 cd "$tmp"
 passed=0
 failed=0

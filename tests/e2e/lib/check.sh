@@ -11,9 +11,15 @@
 #
 # Every scratch cluster goes under $CHECK_TMP (migrate-gate's TMPDIR), so a
 # leftover is found without racing other tests that use /tmp.
+#
+# Outputs: the files at the top level of $CHECK_WORK (each mg_check's NAME.json and
+# NAME.err, and whatever else a test writes there) are copied to $TEST_OUTPUTS on
+# exit (tests/lib/outputs.sh), where the suite-wide secret check reads them. Put
+# inputs in subfolders (private_copy does), outputs at the top level.
 
 : "${MIGRATE_GATE_BIN:?run through ctest}" "${MIGRATE_GATE_SRC:?run through ctest}"
 FIXTURES=$MIGRATE_GATE_SRC/tests/fixtures/alembic
+. "$MIGRATE_GATE_SRC/tests/lib/outputs.sh"
 CHECK_WORK=$(mktemp -d /tmp/mg-check-e2e.XXXXXX)
 CHECK_TMP=$CHECK_WORK/t
 mkdir "$CHECK_TMP"
@@ -28,6 +34,7 @@ version-stamp-lost table-rewrite capture-bypassed capture-incomplete column-orde
 _check_on_exit() {
 	local status=$1
 	[ "$CHECK_FAILED" = 0 ] || status=1
+	keep_outputs "$CHECK_WORK" top
 	if [ "$status" = 0 ]; then
 		rm -rf "$CHECK_WORK"
 	else
