@@ -561,9 +561,14 @@ int driver_graph(struct driver *d, struct rev_graph *g)
 {
 	enum step_status st;
 	cJSON *resp = call(d, request("graph"), "reading the revision graph", NULL, &st);
+	const char *type = resp ? jstr(jerror(resp), "type") : NULL;
+	bool no_versions = type && !strcmp(type, "NoVersionsFolder");
 	int ret = !resp               ? -1
 	          : jtrue(resp, "ok") ? add_revisions(resp, g)
-	                              : python_error(resp, EXIT_USAGE, "fix the revision file, then run again",
+	                              : python_error(resp, EXIT_USAGE,
+	                                             no_versions ? "create it, or fix script_location or "
+	                                                           "version_locations in alembic.ini"
+	                                                         : "fix the revision file, then run again",
 	                                             "cannot load the revision graph");
 	cJSON_Delete(resp);
 	return ret;

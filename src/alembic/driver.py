@@ -410,6 +410,10 @@ def describe(exc, script):
             "file": path, "line": line}
 
 
+class NoVersionsFolder(Exception):
+    pass
+
+
 class Driver:
     def __init__(self, args):
         from alembic.config import Config
@@ -437,6 +441,10 @@ class Driver:
         return {}
 
     def op_graph(self, req):
+        # Alembic skips a missing versions folder and finds no revision: that would pass.
+        missing = [p for p in self.script._version_locations if not os.path.isdir(p)]
+        if missing and len(missing) == len(self.script._version_locations):
+            raise NoVersionsFolder("no versions folder: %s does not exist" % ", ".join(missing))
         scripts = list(self.script._load_revisions())
         labels = {}
         for sc in scripts:

@@ -1,4 +1,7 @@
-/* Allocation wrappers: out of memory is not recoverable here, so they abort with a message. */
+/*
+ * Allocation wrappers: out of memory is not recoverable here, so they print
+ * "error: out of memory" with a hint and exit 3 (an environment error).
+ */
 #ifndef GATE_UTIL_MEM_H
 #define GATE_UTIL_MEM_H
 
