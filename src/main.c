@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/secret.h"
 
 #include "util/banned.h"
 
@@ -58,6 +59,7 @@ static int help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	secret_protect_process(); /* before any secret is read: revision code runs as the same user */
 	log_set_color(log_color_enabled(COLOR_AUTO, stderr));
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage_main, argc < 2 ? stderr : stdout);

@@ -9,9 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pg/secret.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/secret.h"
 
 #include "util/banned.h"
 
@@ -108,9 +110,23 @@ STRING_FIELD(set_name, alembic_name)
 STRING_FIELD(set_python, python)
 STRING_FIELD(set_alembic_cmd, alembic_cmd)
 STRING_FIELD(set_pg_bindir, pg_bindir)
-STRING_FIELD(set_scratch_url, scratch_url)
 STRING_FIELD(set_scratch_cache, scratch_cache)
-STRING_FIELD(set_production_url, production_url)
+STRING_FIELD(set_production_url_env, production_url_env)
+STRING_FIELD(set_scratch_url_env, scratch_url_env)
+
+/* A URL from any source is registered as a secret, even one a higher source overrides. */
+#define URL_FIELD(name, field)                                                                                         \
+	static int name(struct gate_config *c, const char *v, const char *where)                                       \
+	{                                                                                                              \
+		(void)where;                                                                                           \
+		pg_register_dsn_secret(v);                                                                             \
+		free(c->field);                                                                                        \
+		c->field = xstrdup(v);                                                                                 \
+		return 0;                                                                                              \
+	}
+
+URL_FIELD(set_scratch_url, scratch_url)
+URL_FIELD(set_production_url, production_url)
 STRING_FIELD(set_since, since)
 STRING_FIELD(set_base_ref, base_ref)
 STRING_FIELD(set_report_json, report_json)
@@ -224,9 +240,11 @@ static const struct option_def options[] = {
     {"alembic-cmd", 0, true, OPT_CHECK, set_alembic_cmd},
     {"pg-bindir", 0, true, OPT_CHECK, set_pg_bindir},
     {"scratch-url", 0, true, OPT_CHECK, set_scratch_url},
+    {"scratch-url-env", 0, true, OPT_CHECK, set_scratch_url_env},
     {"scratch-cache", 0, true, OPT_CHECK, set_scratch_cache},
     {"keep-scratch", 0, false, OPT_CHECK, set_keep_scratch},
     {"production-url", 0, true, OPT_CHECK, set_production_url},
+    {"production-url-env", 0, true, OPT_CHECK, set_production_url_env},
     {"since", 0, true, OPT_CHECK, set_since},
     {"base-ref", 0, true, OPT_CHECK, set_base_ref},
     {"heads", 0, false, OPT_CHECK, set_heads},
@@ -253,7 +271,7 @@ static const struct option_def *find_option(const char *name, size_t len, char s
 /* Flags are collected first and applied last, so they win over env and file. */
 struct pending {
 	const struct option_def *opt;
-	const char *value;
+	char *value; /* inside argv, where hide_secrets() blanks a password */
 };
 
 struct flags {
@@ -276,7 +294,7 @@ static int missing_value(const char *arg)
 	return gate_error(EXIT_USAGE, "write it as --option VALUE or --option=VALUE", "option '%s' needs a value", arg);
 }
 
-static void push(struct flags *f, const struct option_def *o, const char *v)
+static void push(struct flags *f, const struct option_def *o, char *v)
 {
 	XGROW(f->items, f->alloc, f->n + 1);
 	f->items[f->n].opt = o;
@@ -287,21 +305,21 @@ static void push(struct flags *f, const struct option_def *o, const char *v)
 static int parse_one(struct flags *f, const struct command_spec *spec, int argc, char **argv, int *i,
                      struct gate_config *cfg)
 {
-	const char *arg = argv[*i];
+	char *arg = argv[*i];
 	if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 		f->help = true;
 		return 0;
 	}
 	bool is_long = arg[1] == '-';
 	const char *name = arg + (is_long ? 2 : 1);
-	const char *eq = is_long ? strchr(name, '=') : NULL;
+	char *eq = is_long ? strchr(arg + 2, '=') : NULL;
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
 	if (!is_long && len != 1)
 		return unknown_option(spec, arg);
 	const struct option_def *o = find_option(name, len, is_long ? 0 : name[0], spec->options);
 	if (!o)
 		return unknown_option(spec, arg);
-	const char *value = eq ? eq + 1 : NULL;
+	char *value = eq ? eq + 1 : NULL;
 	if (o->takes_value && !value) {
 		if (*i + 1 >= argc)
 			return missing_value(arg);
@@ -337,6 +355,13 @@ static int apply(struct gate_config *cfg, const struct option_def *o, const char
 }
 
 /* MIGRATE_GATE_FAIL_ON for --fail-on, and so on. */
+static void env_name(struct buf *var, const char *option)
+{
+	buf_adds(var, "MIGRATE_GATE_");
+	for (const char *p = option; *p; p++)
+		buf_addc(var, *p == '-' ? '_' : (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p));
+}
+
 static int apply_env(struct gate_config *cfg, const struct command_spec *spec)
 {
 	int rc = 0;
@@ -345,9 +370,7 @@ static int apply_env(struct gate_config *cfg, const struct command_spec *spec)
 		if (!o->takes_value || (o->commands && !(o->commands & spec->options)))
 			continue;
 		struct buf var = BUF_INIT;
-		buf_adds(&var, "MIGRATE_GATE_");
-		for (const char *p = o->name; *p; p++)
-			buf_addc(&var, *p == '-' ? '_' : (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p));
+		env_name(&var, o->name);
 		const char *v = getenv(var.data);
 		if (v && *v && apply(cfg, o, v, var.data))
 			rc = -1;
@@ -356,13 +379,60 @@ static int apply_env(struct gate_config *cfg, const struct command_spec *spec)
 	return rc;
 }
 
-/* DATABASE_URI names production for check; MIGRATE_GATE_PRODUCTION_URL outranks it. */
-static int apply_database_uri(struct gate_config *cfg, const struct command_spec *spec)
+/* The value of the last --NAME flag on the command line, or NULL. */
+static char *flag_value(const struct flags *f, const char *name)
 {
-	const char *v = getenv("DATABASE_URI");
-	if (!(spec->options & OPT_CHECK) || !v || !*v)
+	char *v = NULL;
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->items[i].opt->name, name))
+			v = f->items[i].value;
+	return v;
+}
+
+/*
+ * A URL read from the variable --production-url-env / --scratch-url-env names
+ * (opt). The name comes from the flag, else MIGRATE_GATE_*_URL_ENV, else the
+ * config file (from_file), else dflt (DATABASE_URI for production). A name
+ * given as a flag outranks MIGRATE_GATE_*_URL (flags win), so it is applied
+ * in the flag pass; any other ranks just below MIGRATE_GATE_*_URL. A
+ * variable named on purpose must be set; the default may be absent.
+ */
+static int url_from_env(const struct flags *f, bool flag_pass, const char *opt, const char *from_file, const char *dflt,
+                        int (*set)(struct gate_config *, const char *, const char *), struct gate_config *cfg)
+{
+	const char *flag = flag_value(f, opt), *name = flag;
+	struct buf var = BUF_INIT, where = BUF_INIT;
+	int rc = 0;
+	env_name(&var, opt);
+	if ((flag != NULL) != flag_pass)
+		goto out;
+	if (flag)
+		buf_addf(&where, "--%s", opt);
+	else if (getenv(var.data) && *getenv(var.data))
+		name = getenv(var.data), buf_adds(&where, var.data);
+	else if ((name = from_file) != NULL)
+		buf_addf(&where, "'%s' in [migrate_gate]", opt);
+	const char *v = name ? getenv(name) : dflt ? getenv(dflt) : NULL;
+	if (v && *v)
+		rc = set(cfg, v, name ? name : dflt);
+	else if (name)
+		rc =
+		    gate_error(EXIT_USAGE, "export it in the job's environment (a CI secret), or name another variable",
+		               "environment variable '%s' named by %s is not set", name, where.data);
+out:
+	buf_release(&var);
+	buf_release(&where);
+	return rc;
+}
+
+static int urls_from_env(struct gate_config *cfg, const struct command_spec *spec, const struct flags *f,
+                         bool flag_pass)
+{
+	if (!find_option("production-url-env", 18, 0, spec->options))
 		return 0;
-	return set_production_url(cfg, v, "DATABASE_URI");
+	return url_from_env(f, flag_pass, "production-url-env", cfg->production_url_env, "DATABASE_URI",
+	                    set_production_url, cfg) |
+	       url_from_env(f, flag_pass, "scratch-url-env", cfg->scratch_url_env, NULL, set_scratch_url, cfg);
 }
 
 struct ini_ctx {
@@ -375,6 +445,8 @@ struct ini_ctx {
 static int ini_entry(void *user, const char *section, const char *key, const char *value)
 {
 	struct ini_ctx *ic = user;
+	if (strstr(key, "url")) /* sqlalchemy.url too: env.py may print it */
+		pg_register_dsn_secret(value);
 	if (strcmp(section, "migrate_gate"))
 		return 1;
 	struct buf name = BUF_INIT, where = BUF_INIT;
@@ -413,6 +485,54 @@ static int load_ini(struct gate_config *cfg, const struct command_spec *spec)
 	return rc;
 }
 
+/*
+ * Every secret any source holds, used or not: a URL the flags override is
+ * still a password revision code could print. The URL options register
+ * theirs when they are set; these are the rest.
+ */
+static void register_secrets(const struct flags *f)
+{
+	static const char *const url_vars[] = {"DATABASE_URI", "DATABASE_URL", "MIGRATE_GATE_PRODUCTION_URL",
+	                                       "MIGRATE_GATE_SCRATCH_URL"};
+	for (size_t i = 0; i < sizeof(url_vars) / sizeof(url_vars[0]); i++)
+		pg_register_dsn_secret(getenv(url_vars[i]));
+	for (size_t i = 0; i < f->n; i++)
+		if (f->items[i].value && strstr(f->items[i].opt->name, "url"))
+			pg_register_dsn_secret(f->items[i].value);
+	pg_register_env_secrets();
+	secret_add_token_env();
+}
+
+/*
+ * Leaves no password where another process can read it: argv (ps,
+ * /proc/PID/cmdline, readable by every local user) and the environment
+ * (/proc/PID/environ, and every child's inherited copy). The values are
+ * already copied into cfg.
+ */
+static void hide_secrets(const struct gate_config *cfg, const struct flags *f)
+{
+	bool warned = false;
+	for (size_t i = 0; i < f->n; i++) {
+		if (!f->items[i].value || !secret_found(f->items[i].value))
+			continue;
+		if (!warned) {
+			const char *name = f->items[i].opt->name;
+			bool url = !strcmp(name, "production-url") || !strcmp(name, "scratch-url");
+			log_warn(
+			    "the password given with --%s shows in 'ps' to every local user; it is now blanked out of "
+			    "the command line",
+			    name);
+			log_hint("pass the URL in an environment variable instead: %s%s%s", url ? "--" : "",
+			         url ? name : "e.g. --production-url-env NAME", url ? "-env NAME" : "");
+		}
+		warned = true;
+		secret_scrub(f->items[i].value);
+	}
+	const char *also[] = {"DATABASE_URI", "MIGRATE_GATE_PRODUCTION_URL", "MIGRATE_GATE_SCRATCH_URL",
+	                      cfg->production_url_env, cfg->scratch_url_env};
+	secret_strip_environ(also, sizeof(also) / sizeof(also[0]));
+}
+
 static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -444,8 +564,9 @@ int config_load(struct gate_config *cfg, const struct command_spec *spec, int ar
 		if (!strcmp(f.items[i].opt->name, "config") || !strcmp(f.items[i].opt->name, "project"))
 			apply(cfg, f.items[i].opt, f.items[i].value, "--config");
 	rc = load_ini(cfg, spec);
-	rc |= apply_database_uri(cfg, spec);
+	rc |= urls_from_env(cfg, spec, &f, false);
 	rc |= apply_env(cfg, spec);
+	rc |= urls_from_env(cfg, spec, &f, true);
 	for (size_t i = 0; i < f.n && !rc; i++) {
 		struct buf where = BUF_INIT;
 		buf_addf(&where, "--%s", f.items[i].opt->name);
@@ -453,6 +574,8 @@ int config_load(struct gate_config *cfg, const struct command_spec *spec, int ar
 		buf_release(&where);
 	}
 out:
+	register_secrets(&f);
+	hide_secrets(cfg, &f);
 	free(f.items);
 	if (f.help && !rc) {
 		fputs(spec->usage, stdout);
@@ -470,12 +593,11 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
 	strlist_release(&cfg->x_args);
-	char **fields[] = {&cfg->project_dir,   &cfg->alembic_name,   &cfg->python,
-	                   &cfg->alembic_cmd,   &cfg->pg_bindir,      &cfg->scratch_url,
-	                   &cfg->scratch_cache, &cfg->production_url, &cfg->since,
-	                   &cfg->base_ref,      &cfg->report_json,    &cfg->sarif,
-	                   &cfg->codequality,   &cfg->junit,          &cfg->summary_md,
-	                   &cfg->comment_key,   &cfg->provider,       &cfg->pr};
+	char **fields[] = {&cfg->project_dir,        &cfg->alembic_name,    &cfg->python,     &cfg->alembic_cmd,
+	                   &cfg->pg_bindir,          &cfg->scratch_url,     &cfg->scratch_cache, &cfg->production_url,
+	                   &cfg->since,              &cfg->base_ref,        &cfg->report_json, &cfg->sarif,
+	                   &cfg->codequality,        &cfg->junit,           &cfg->summary_md,  &cfg->production_url_env,
+	                   &cfg->scratch_url_env,    &cfg->comment_key,     &cfg->provider,    &cfg->pr};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);
 }

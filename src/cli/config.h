@@ -53,7 +53,9 @@ struct gate_config {
 	char *scratch_url;             /* --scratch-url */
 	char *scratch_cache;           /* --scratch-cache */
 	bool keep_scratch;             /* --keep-scratch */
-	char *production_url;          /* --production-url, MIGRATE_GATE_PRODUCTION_URL or DATABASE_URI */
+	char *production_url;          /* --production-url, MIGRATE_GATE_PRODUCTION_URL or $production_url_env */
+	char *production_url_env;      /* --production-url-env NAME: the variable holding it (default DATABASE_URI) */
+	char *scratch_url_env;         /* --scratch-url-env NAME: the variable holding --scratch-url */
 	char *since;                   /* --since REV */
 	char *base_ref;                /* --base-ref GIT_REF */
 	bool allow_heads;              /* --heads: several heads are fine */
@@ -79,6 +81,12 @@ struct command_spec {
  * Fills cfg for the subcommand from argv (argv[0] is the subcommand), the
  * environment and the config file. Returns 0, 1 when --help was printed, or
  * -1 with a recorded usage error.
+ *
+ * Secrets (util/secret.h): registers every password and token of every
+ * source (URLs of flags, variables and the config file, PGPASSWORD, the
+ * passfile entries that could apply, CI tokens); then blanks a password
+ * found on argv in place (with one warning) and takes every secret out of
+ * the environment (secret_strip_environ(); secret_getenv() still reads it).
  */
 int config_load(struct gate_config *cfg, const struct command_spec *spec, int argc, char **argv);
 void config_release(struct gate_config *cfg);

@@ -3,10 +3,12 @@
  * (upgrade, downgrade, upgrade, with snapshot comparisons), then lint the SQL
  * each revision executed.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alembic/cli_steps.h"
 #include "alembic/driver.h"
@@ -318,6 +320,27 @@ static void run_release(struct check_run *run)
 	free(run->config_path);
 }
 
+/* Bad input is exit 2 before anything starts: both URLs parse, and the project has its alembic.ini. */
+static int check_inputs(const struct check_run *run)
+{
+	const struct gate_config *cfg = run->cfg;
+	int rc = 0;
+	if (cfg->production_url)
+		rc |= pg_check_dsn(cfg->production_url, "production URL");
+	if (cfg->scratch_url)
+		rc |= pg_check_dsn(cfg->scratch_url, "scratch URL");
+	struct buf ini = BUF_INIT;
+	if (run->config_path)
+		buf_adds(&ini, run->config_path);
+	else
+		buf_addf(&ini, "%s/alembic.ini", run->project_dir);
+	if (access(ini.data, R_OK))
+		rc = gate_error(EXIT_USAGE, "run check in the folder that holds alembic.ini, or pass -C DIR or -c FILE",
+		                "cannot read the alembic config '%s': %s", ini.data, strerror(errno));
+	buf_release(&ini);
+	return rc ? -1 : 0;
+}
+
 int cmd_check(const struct gate_config *cfg)
 {
 	struct check_run run;
@@ -326,11 +349,14 @@ int cmd_check(const struct gate_config *cfg)
 	if (lint_config_check(&cfg->lint))
 		return -1;
 	forge_register_tokens(); /* before any child starts: a child's environment never holds a secret */
-	pg_register_dsn_secret(cfg->production_url);
-	pg_register_dsn_secret(cfg->scratch_url);
 	run.project_dir = absolute(cfg->project_dir ? cfg->project_dir : ".");
 	run.config_path = cfg->config_file ? absolute(cfg->config_file) : NULL;
 	progress_clock_ms(); /* the timeline starts here */
+	if (check_inputs(&run)) {
+		free(run.project_dir);
+		free(run.config_path);
+		return -1;
+	}
 	report_init(&run.report);
 	rev_graph_init(&run.graph);
 	replay_result_init(&run.replay);

@@ -13,6 +13,7 @@
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/secret.h"
 
 #include "util/banned.h"
 
@@ -24,7 +25,7 @@
 
 static const char *env(const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = secret_getenv(name); /* tokens were taken out of the environment (util/secret.h) */
 	return v && *v ? v : NULL;
 }
 
@@ -32,7 +33,7 @@ void forge_register_tokens(void)
 {
 	static const char *const vars[] = {"GITHUB_TOKEN", "GITLAB_TOKEN", "CI_JOB_TOKEN", "MIGRATE_GATE_GITHUB_TOKEN"};
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-		log_add_secret(env(vars[i]));
+		secret_add_env(vars[i]);
 }
 
 static char *strip_slash(const char *url)

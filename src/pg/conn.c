@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/secret.h"
 
 #include "util/banned.h"
 
@@ -41,9 +42,13 @@ static int connect_error(const char *dsn, PGconn *c)
 
 int pg_connect(const char *dsn, bool read_only, PGconn **out)
 {
-	/* expand_dbname=1: dsn may be a URL or a conninfo, and what it sets overrides the defaults before it. */
-	const char *keys[] = {"fallback_application_name", "connect_timeout", "dbname", NULL};
-	const char *vals[] = {"migrate-gate", "10", dsn, NULL};
+	/*
+	 * expand_dbname=1: dsn may be a URL or a conninfo, and what it sets overrides the defaults before it.
+	 * PGPASSWORD is no longer in the environment (secret_strip_environ()), so it is passed here.
+	 */
+	const char *pgpassword = secret_getenv("PGPASSWORD");
+	const char *keys[] = {"fallback_application_name", "connect_timeout", "password", "dbname", NULL};
+	const char *vals[] = {"migrate-gate", "10", pgpassword, dsn, NULL}; /* libpq skips a NULL value */
 	*out = NULL;
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 	if (!c || PQstatus(c) != CONNECTION_OK) {

@@ -2,7 +2,7 @@
  * GitHub Actions workflow commands (::error file=...::message): the runner
  * turns each line on stdout into an annotation on the pull request's diff.
  */
-#include "report/writer.h"
+#include "report/writers.h"
 #include "util/buf.h"
 
 #include "util/banned.h"

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "report/writer.h"
+#include "report/writers.h"
 #include "util/buf.h"
 #include "util/strset.h"
 

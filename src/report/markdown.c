@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/writer.h"
+#include "report/writers.h"
 #include "util/buf.h"
 
 #include "util/banned.h"

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "report/writer.h"
+#include "report/writers.h"
 #include "util/log.h"
 #include "util/mem.h"
 

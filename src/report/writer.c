@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "report/writers.h"
 #include "util/error.h"
 
 #include "util/banned.h"
@@ -31,8 +32,11 @@ int report_write(const struct report *r, enum report_format fmt, const struct re
 	    report_write_text,  report_write_json,   report_write_sarif,    report_write_gitlab,
 	    report_write_junit, report_write_github, report_write_markdown,
 	};
+	struct masked_report m;
+	report_mask(r, &m);
 	errno = 0;
-	writers[fmt](r, opt, out);
+	writers[fmt](&m.view, opt, out);
+	report_mask_release(&m);
 	if (fflush(out) || ferror(out))
 		return gate_error(EXIT_USAGE, "check free disk space and the --output path",
 		                  "cannot write the '%s' report: %s", names[fmt], strerror(errno ? errno : EIO));

@@ -19,17 +19,13 @@ struct report_options {
 int report_format_parse(const char *name, enum report_format *out);
 const char *report_format_name(enum report_format fmt);
 
-/* Writes r in the given format. Returns -1 (with a recorded error) when the stream fails. */
+/*
+ * Writes r in the given format. Returns -1 (with a recorded error) when the
+ * stream fails. This is the one way into a writer: every finding and note
+ * is passed through secret_mask() (util/secret.h) first, so no format, now
+ * or later, can show a registered secret or a DSN password.
+ */
 int report_write(const struct report *r, enum report_format fmt, const struct report_options *opt, FILE *out);
-
-/* One writer per format; report_write dispatches to them. */
-void report_write_text(const struct report *r, const struct report_options *opt, FILE *out);
-void report_write_json(const struct report *r, const struct report_options *opt, FILE *out);
-void report_write_sarif(const struct report *r, const struct report_options *opt, FILE *out);
-void report_write_gitlab(const struct report *r, const struct report_options *opt, FILE *out);
-void report_write_junit(const struct report *r, const struct report_options *opt, FILE *out);
-void report_write_github(const struct report *r, const struct report_options *opt, FILE *out);
-void report_write_markdown(const struct report *r, const struct report_options *opt, FILE *out);
 
 /*
  * The body of a sticky pull/merge request comment (report/comment.c): a hidden
@@ -41,9 +37,5 @@ void report_write_markdown(const struct report *r, const struct report_options *
 char *report_comment_body(const char *markdown, const char *key, size_t max_bytes, const char *job_url);
 /* Whether a comment body carries key's marker; *hash (when hash is not NULL) gets the hash it records. */
 bool report_comment_marker(const char *body, const char *key, char **hash);
-
-struct cJSON;
-/* Prints a JSON document and a newline to out, then frees root; for the JSON-based writers. */
-void report_put_json(struct cJSON *root, FILE *out);
 
 #endif

@@ -7,15 +7,12 @@
 
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/secret.h"
 
 #include "util/banned.h"
 
-#define MAX_SECRETS 32
-
 static enum log_verbosity verbosity = LOG_NORMAL;
 static bool color;
-static char *secrets[MAX_SECRETS];
-static unsigned n_secrets;
 
 void log_set_verbosity(enum log_verbosity v)
 {
@@ -51,106 +48,12 @@ const char *log_sgr(const char *code)
 
 void log_add_secret(const char *secret)
 {
-	/* Short strings would mask ordinary words; they are not real secrets. */
-	if (!secret || strlen(secret) < 3 || n_secrets == MAX_SECRETS)
-		return;
-	for (unsigned i = 0; i < n_secrets; i++)
-		if (!strcmp(secrets[i], secret))
-			return;
-	secrets[n_secrets++] = xstrdup(secret);
-}
-
-/* In "scheme://user:password@host", the password runs from the colon to the '@'. */
-static size_t url_password_end(const char *s, size_t colon)
-{
-	size_t i = colon + 1;
-	while (s[i] && s[i] != '@' && s[i] != '/' && s[i] != ' ' && s[i] != '\n')
-		i++;
-	return s[i] == '@' ? i : 0;
-}
-
-static bool in_url_userinfo(const char *s, size_t pos)
-{
-	const char *scheme = NULL;
-	for (size_t i = pos; i >= 2; i--) {
-		if (s[i] == ' ' || s[i] == '\n' || s[i] == '@')
-			return false;
-		if (s[i - 2] == ':' && s[i - 1] == '/' && s[i] == '/') {
-			scheme = s + i;
-			break;
-		}
-	}
-	return scheme != NULL;
-}
-
-/* Length of "password=" at s + i, with the blanks libpq's conninfo allows around '=', or 0. */
-static size_t password_key_len(const char *s, size_t i)
-{
-	if (strncmp(s + i, "password", 8) || (i && s[i - 1] != ' ' && s[i - 1] != '?' && s[i - 1] != '&'))
-		return 0;
-	size_t n = 8;
-	while (s[i + n] == ' ' || s[i + n] == '\t')
-		n++;
-	if (s[i + n] != '=')
-		return 0;
-	n++;
-	while (s[i + n] == ' ' || s[i + n] == '\t')
-		n++;
-	return n;
-}
-
-/* End of a conninfo value: 'quoted, with \\ escapes' or a bare word. */
-static size_t kv_value_end(const char *s, size_t i)
-{
-	if (s[i] != '\'') {
-		while (s[i] && s[i] != ' ' && s[i] != '&' && s[i] != '\n')
-			i++;
-		return i;
-	}
-	for (i++; s[i] && s[i] != '\''; i++)
-		if (s[i] == '\\' && s[i + 1])
-			i++;
-	return s[i] ? i + 1 : i;
-}
-
-static size_t mask_secret_at(const char *s, size_t i)
-{
-	for (unsigned k = 0; k < n_secrets; k++) {
-		size_t n = strlen(secrets[k]);
-		if (!strncmp(s + i, secrets[k], n))
-			return n;
-	}
-	return 0;
+	secret_add(secret);
 }
 
 char *log_mask(const char *s)
 {
-	struct buf out = BUF_INIT;
-	size_t i = 0;
-	while (s[i]) {
-		size_t n = mask_secret_at(s, i);
-		if (n) {
-			buf_adds(&out, "****");
-			i += n;
-			continue;
-		}
-		if (s[i] == ':' && in_url_userinfo(s, i)) {
-			size_t end = url_password_end(s, i);
-			if (end) {
-				buf_adds(&out, ":****");
-				i = end;
-				continue;
-			}
-		}
-		size_t key = password_key_len(s, i);
-		if (key) {
-			buf_adds(&out, "password=****");
-			i = kv_value_end(s, i + key);
-			continue;
-		}
-		buf_addc(&out, s[i++]);
-	}
-	return buf_detach(&out);
+	return secret_mask(s);
 }
 
 static void emit(const char *label, const char *sgr, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));

@@ -1,7 +1,8 @@
 /*
  * Terminal logging to stderr with verbosity, colour, and secret masking:
- * every registered secret and every password inside a connection URL or
- * key=value DSN is replaced by "****" before anything is written.
+ * every line goes through secret_mask() (util/secret.h) before it is written,
+ * so registered secrets and every password inside a connection URL or
+ * key=value DSN show as "****".
  */
 #ifndef GATE_UTIL_LOG_H
 #define GATE_UTIL_LOG_H
@@ -19,9 +20,8 @@ bool log_color_enabled(enum color_mode mode, FILE *stream);
 void log_set_color(bool on);
 bool log_color(void);
 
-/* Registers a literal secret (a password, a token) to mask everywhere. */
+/* Same as secret_add() and secret_mask() of util/secret.h, the registry and masking API. */
 void log_add_secret(const char *secret);
-/* Returns a newly allocated copy of s with every secret masked. */
 char *log_mask(const char *s);
 
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

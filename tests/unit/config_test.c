@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "util/error.h"
+#include "util/secret.h"
 
 #include "quiet_errors.h"
 
@@ -235,6 +236,103 @@ static void test_github_actions(void **state)
 	unsetenv("GITHUB_ACTIONS");
 }
 
+/* The check command's configuration from a NULL-terminated list of writable arguments. */
+static int load_check(struct gate_config *cfg, char **args)
+{
+	char *argv[16] = {(char *)"check"};
+	int argc = 1;
+	while (*args && argc < 15)
+		argv[argc++] = *args++;
+	argv[argc] = NULL;
+	return config_load(cfg, &spec_check, argc, argv);
+}
+
+static void clear_url_env(void)
+{
+	static const char *const vars[] = {"DATABASE_URI",
+	                                   "MIGRATE_GATE_PRODUCTION_URL",
+	                                   "MIGRATE_GATE_SCRATCH_URL",
+	                                   "MIGRATE_GATE_PRODUCTION_URL_ENV",
+	                                   "PROD_DB",
+	                                   "CI_SCRATCH"};
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		unsetenv(vars[i]);
+}
+
+/* Issue 6 item 3: URLs from variables the user names; a named variable must exist. */
+static void test_url_env(void **state)
+{
+	(void)state;
+	struct gate_config cfg;
+	char flag[] = "--production-url-env", name[] = "PROD_DB", sflag[] = "--scratch-url-env=CI_SCRATCH";
+	clear_url_env();
+	setenv("DATABASE_URI", "postgresql://u@default/db", 1);
+	assert_int_equal(load_check(&cfg, (char *[]){NULL}), 0);
+	assert_string_equal(cfg.production_url, "postgresql://u@default/db");
+	config_release(&cfg);
+
+	setenv("DATABASE_URI", "postgresql://u@default/db", 1);
+	setenv("MIGRATE_GATE_PRODUCTION_URL", "postgresql://u@mg/db", 1);
+	setenv("PROD_DB", "postgresql://u@named/db", 1);
+	setenv("CI_SCRATCH", "postgresql://u@scratch/db", 1);
+	assert_int_equal(load_check(&cfg, (char *[]){NULL}), 0);
+	assert_string_equal(cfg.production_url, "postgresql://u@mg/db"); /* as before: it outranks DATABASE_URI */
+	config_release(&cfg);
+
+	setenv("MIGRATE_GATE_PRODUCTION_URL", "postgresql://u@mg/db", 1);
+	assert_int_equal(load_check(&cfg, (char *[]){flag, name, sflag, NULL}), 0);
+	assert_string_equal(cfg.production_url, "postgresql://u@named/db"); /* a flag wins over the environment */
+	assert_string_equal(cfg.scratch_url, "postgresql://u@scratch/db");
+	assert_string_equal(cfg.production_url_env, "PROD_DB");
+	config_release(&cfg);
+
+	clear_url_env();
+	setenv("MIGRATE_GATE_PRODUCTION_URL_ENV", "PROD_DB", 1);
+	setenv("PROD_DB", "postgresql://u@named/db", 1);
+	assert_int_equal(load_check(&cfg, (char *[]){NULL}), 0);
+	assert_string_equal(cfg.production_url, "postgresql://u@named/db");
+	config_release(&cfg);
+
+	clear_url_env();
+	assert_int_equal(load_check(&cfg, (char *[]){flag, name, NULL}), -1);
+	assert_int_equal(gate_error_code(), EXIT_USAGE);
+	assert_non_null(strstr(gate_error_message(0), "environment variable 'PROD_DB' named by --production-url-env"));
+	config_release(&cfg);
+	clear_url_env();
+}
+
+/* Items 2 and 3: every password is registered; none stays on argv or in the environment. */
+static void test_secrets_hidden(void **state)
+{
+	(void)state;
+	struct gate_config cfg;
+	char flag[] = "--scratch-url", url[] = "postgresql://u:argv-pw1@h/db";
+	char inline_url[] = "--production-url=host=h password=argv-pw2";
+	clear_url_env();
+	secret_clear();
+	setenv("DATABASE_URI", "postgresql://u:env-pw3@h/db", 1);
+	setenv("PGPASSWORD", "pgpassword-only4", 1);
+	write_file("alembic.ini", "[alembic]\nsqlalchemy.url = postgresql+psycopg2://u:ini-pw5@h/db\n"
+	                          "[migrate_gate]\nproduction_url = postgresql://u:ini-pw6@h/db\n");
+	FILE *saved = stderr, *null = fopen("/dev/null", "w");
+	stderr = null; /* the argv warning */
+	assert_int_equal(load_check(&cfg, (char *[]){flag, url, inline_url, NULL}), 0);
+	stderr = saved;
+	fclose(null);
+	assert_string_equal(cfg.scratch_url, "postgresql://u:argv-pw1@h/db");
+	assert_string_equal(cfg.production_url, "host=h password=argv-pw2");
+	assert_string_equal(url, "postgresql://u:********@h/db");
+	assert_string_equal(inline_url, "--production-url=host=h password=********");
+	assert_null(getenv("DATABASE_URI"));
+	assert_null(getenv("PGPASSWORD"));
+	assert_string_equal(secret_getenv("PGPASSWORD"), "pgpassword-only4");
+	char *m = secret_mask("argv-pw1 argv-pw2 env-pw3 pgpassword-only4 ini-pw5 ini-pw6");
+	assert_string_equal(m, "**** **** **** **** **** ****");
+	free(m);
+	config_release(&cfg);
+	secret_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +344,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_config_file, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_help, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_github_actions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_url_env, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_secrets_hidden, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

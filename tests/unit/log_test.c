@@ -50,7 +50,7 @@ static void test_key_value_passwords(void **state)
 	           "postgresql://h/db?user=u&password=****&sslmode=off", "secret");
 	/* libpq's conninfo allows quoted values and blanks around '='. */
 	check_mask("host=h password='two words' dbname=x", "host=h password=**** dbname=x", "words");
-	check_mask("host=h password = secret dbname=x", "host=h password=**** dbname=x", "secret");
+	check_mask("host=h password = secret dbname=x", "host=h password = **** dbname=x", "secret");
 	check_mask("password='it\\'s' host=h", "password=**** host=h", "it");
 	/* Not a password key: only a whole "password=" word counts. */
 	check_mask("old_password=x", "old_password=x", NULL);

@@ -13,6 +13,7 @@
 #include "report/writer.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/secret.h"
 
 static const struct rule_info rule_a = {"rule-a", SEV_ERROR, "a is wrong", "do b instead", false};
 static const struct rule_info rule_b = {"rule-b", SEV_WARNING, "b is risky", "", true};
@@ -328,6 +329,44 @@ static void test_write_failure_is_an_error(void **state)
 	report_release(&r);
 }
 
+/*
+ * Issue 6 item 1: a password in a finding (a revision's exception message, the
+ * source line, the file name) or a note never reaches any format, raw or %-encoded.
+ */
+static void test_every_format_masks_secrets(void **state)
+{
+	(void)state;
+	static const char *const spellings[] = {"Sc@r:t/ch Pw%1", "Sc%40r%3At%2Fch%20Pw%251", "Sc%40r%3at%2fch+Pw%251",
+	                                        "Sc%40r%3At%2Fch Pw%1", "ghp_T0kenValue99"};
+	struct report r;
+	new_report(&r);
+	secret_add("Sc@r:t/ch Pw%1");
+	secret_add("ghp_T0kenValue99");
+	struct finding *f = add(&r, &rule_a, SEV_ERROR, "versions/Sc@r:t/ch Pw%1.py", 3, 1,
+	                        "OperationalError: connecting to postgresql://u:Sc%40r%3At%2Fch%20Pw%251@db/prod "
+	                        "(PGPASSWORD=Sc@r:t/ch Pw%1) with token ghp_T0kenValue99, url Sc%40r%3at%2fch+Pw%251 "
+	                        "and Sc%40r%3At%2Fch Pw%1");
+	f->source_line = xstrdup("    url = 'postgresql://u:Sc@r:t/ch Pw%1@db/prod'");
+	f->revision = xstrdup("ghp_T0kenValue99");
+	add(&r, &rule_b, SEV_WARNING, "versions/Sc@r:t/ch Pw%1.py", 3, 5, "same line")->source_line =
+	    xstrdup("    url = 'postgresql://u:Sc@r:t/ch Pw%1@db/prod'");
+	strlist_add(&r.notes, "env.py printed host=db password=Sc@r:t/ch Pw%1");
+	for (unsigned fmt = FMT_TEXT; fmt <= FMT_GITHUB; fmt++) {
+		char *text = render(&r, (enum report_format)fmt, SEV_ERROR);
+		for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+			if (strstr(text, spellings[i]))
+				fail_msg("%s shows '%s':\n%s", report_format_name((enum report_format)fmt),
+				         spellings[i], text);
+		}
+		assert_non_null(strstr(text, "****"));
+		free(text);
+	}
+	/* The report itself is untouched: masking is on the way out. */
+	assert_non_null(strstr(r.items[0].message, "ghp_T0kenValue99"));
+	report_release(&r);
+	secret_clear();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +380,7 @@ int main(void)
 	    cmocka_unit_test(test_junit_per_revision),
 	    cmocka_unit_test(test_sarif_rules_and_uris),
 	    cmocka_unit_test(test_write_failure_is_an_error),
+	    cmocka_unit_test(test_every_format_masks_secrets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
