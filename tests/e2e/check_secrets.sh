@@ -146,7 +146,7 @@ gate argv --format json --scratch-url "postgresql://argv:${argv_pw//:/%3A}@/post
 expect_rc argv 1
 [ "$(grep -c "shows in 'ps'" "$CHECK_WORK/argv.err")" = 1 ] || fail "argv: not exactly one warning about the password"
 grep -q 'blanked out' "$CHECK_WORK/argv.err" || fail "argv: the warning does not say the password was removed"
-grep -qF -- '--scratch-url postgresql://argv:' "$in/gate.cmdline" || fail "argv: no cmdline dump of the gate"
+tr '\0' ' ' <"$in/gate.cmdline" | grep -qF -- '--scratch-url postgresql://argv:' || fail "argv: no cmdline dump of the gate"
 no_secret "$in/gate.cmdline" "$in/gate.environ" "$CHECK_WORK/argv.json" "$CHECK_WORK/argv.err"
 
 # Item 3: --production-url-env NAME; a named variable that is not set is a usage error.
