@@ -23,7 +23,11 @@ def spellings(secret):
              "sqlalchemy": re.sub(r"[:@/]", lambda m: "%%%X" % ord(m.group(0)), secret)}
     for name in ("encoded", "encoded+"):
         forms[name + "-lower"] = re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), forms[name])
-    return {name: form.encode() for name, form in forms.items() if form}
+    unique = {}
+    for name, form in forms.items():  # one name per distinct spelling
+        if form and form.encode() not in unique.values():
+            unique[name] = form.encode()
+    return unique
 
 
 def read_secrets(path):
@@ -63,15 +67,15 @@ def check(secrets_path, root):
         print("FAIL: %s holds the secret of %s line %d (%s)" % (os.path.relpath(path, root), secrets_path, line,
                                                               spelling))
     tests = sorted({os.path.relpath(d, root) for d, _, f in os.walk(root) if f})
-    print("%d secret(s) in %d spelling(s) each, %d file(s) of %d folder(s): %d hit(s)"
-          % (len(secrets), len(spellings("x")), scan.files, len(tests), len(hits)))
+    print("%d secret(s), %d spelling(s), %d file(s) of %d folder(s): %d hit(s)"
+          % (len(secrets), sum(len(spellings(s)) for _, s in secrets), scan.files, len(tests), len(hits)))
     return 1 if hits else 0
 
 
 def self_test(secrets_path):
     """A planted secret, in each spelling, must be found: the check can fail."""
     secrets = read_secrets(secrets_path)
-    line, secret = secrets[0]
+    line, secret = max(secrets, key=lambda ls: len(spellings(ls[1])))  # the one with most spellings
     with tempfile.TemporaryDirectory() as root:
         for name, form in spellings(secret).items():
             with open(os.path.join(root, name + ".json"), "wb") as f:
