@@ -106,6 +106,7 @@ set -m
 proj=$(private_copy hangs)
 TMPDIR=$CHECK_TMP "$MIGRATE_GATE_BIN" check -C "$proj" --scratch-url "$(url "$pw_url" postgres)" \
 	>"$CHECK_WORK/sigterm.json" 2>"$CHECK_WORK/sigterm.err" &
+keep "$CHECK_WORK/sigterm.json" "$CHECK_WORK/sigterm.err"
 pid=$!
 for i in $(seq 150); do
 	[ "$(pg_psql -At -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(600)%'")" = 1 ] && break

@@ -32,7 +32,7 @@ pg_createdb prod
 pg_psql -d prod -c "GRANT SELECT ON alembic_version TO reader"
 
 # The project: clean_pass plus r0003, which raises with every secret it can get hold of. Inputs stay
-# in a subfolder (only the top level of $CHECK_WORK is kept as output).
+# in a subfolder, and are not kept as outputs.
 in=$CHECK_WORK/in
 mkdir -p "$in"
 proj=$in/proj
@@ -92,6 +92,7 @@ gate() {
 	local name=$1
 	shift
 	CHECK_RC=0
+	keep "$CHECK_WORK/$name.json" "$CHECK_WORK/$name.err"
 	(cd "$proj" && exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u DATABASE_URL \
 		DATABASE_URI="$prod_url" PGPASSWORD="$prod_pw" SCRATCH_URL="$scratch_url" PGPASSFILE="$in/pgpass" \
 		GITHUB_TOKEN="$token" AWS_SECRET_ACCESS_KEY="$aws_key" ${GATE_ENV[@]+"${GATE_ENV[@]}"} \
@@ -135,6 +136,7 @@ expect_json leak_json 'any(f["rule"] == "replay-step-failed" and "****" in f["me
 expect_err leak_json "production is at r0002" # PGPASSWORD alone reached production
 
 # Item 3: what other processes of the user could read of the gate while revision code ran.
+keep "$in/gate.cmdline" "$in/gate.environ"
 no_secret "$in/gate.cmdline" "$in/gate.environ"
 # As root it is readable and scrubbed; as another user PR_SET_DUMPABLE makes it unreadable.
 grep -q 'SCRATCH_URL=\*\*\*\*\|Permission denied' "$in/gate.environ" ||

@@ -8,6 +8,8 @@
 #     ... write reports straight into "$TEST_OUTPUTS", or ...
 #     keep_outputs "$work"                          # on exit: copy what a folder holds
 #
+# (tests/e2e/lib/check.sh keeps each mg_check's report and stderr, and what `keep` names.)
+#
 # TEST_OUTPUTS is $MIGRATE_GATE_OUTPUTS (ctest sets it to
 # $MIGRATE_GATE_BUILD/test-outputs/<kind>/<name>), or the same path derived from the
 # script's own. It is kept after the test, passed or failed.
@@ -18,13 +20,10 @@ TEST_OUTPUTS=${MIGRATE_GATE_OUTPUTS:-${MIGRATE_GATE_BUILD:-$(pwd)}/test-outputs/
 rm -rf "$TEST_OUTPUTS"
 mkdir -p "$TEST_OUTPUTS"
 
-# keep_outputs DIR [top]: copies the regular files under DIR (all levels, or the top level
-# only with "top") into $TEST_OUTPUTS, keeping their relative paths. Files over 8 MB are
-# generated inputs (large_input's big.sql), not output; they are left out.
+# keep_outputs DIR: copies the regular files under DIR into $TEST_OUTPUTS, keeping their
+# relative paths. Files over 8 MB are generated inputs (large_input's big.sql), not
+# output; they are left out.
 keep_outputs() {
-	local dir=$1 depth=()
-	[ -d "$dir" ] || return 0
-	[ "${2:-}" != top ] || depth=(-maxdepth 1)
-	(cd "$dir" && find . "${depth[@]}" -type f -size -8M -print0 |
-		xargs -0 -r cp --parents -t "$TEST_OUTPUTS" 2>/dev/null) || true
+	[ -d "$1" ] || return 0
+	(cd "$1" && find . -type f -size -8M -print0 | xargs -0 -r cp --parents -t "$TEST_OUTPUTS" 2>/dev/null) || true
 }

@@ -12,10 +12,11 @@
 # Every scratch cluster goes under $CHECK_TMP (migrate-gate's TMPDIR), so a
 # leftover is found without racing other tests that use /tmp.
 #
-# Outputs: the files at the top level of $CHECK_WORK (each mg_check's NAME.json and
-# NAME.err, and whatever else a test writes there) are copied to $TEST_OUTPUTS on
-# exit (tests/lib/outputs.sh), where the suite-wide secret check reads them. Put
-# inputs in subfolders (private_copy does), outputs at the top level.
+# Outputs: each mg_check's NAME.json and NAME.err, and every file given to `keep FILE...`
+# (a report a test wrote itself), are copied to $TEST_OUTPUTS on exit
+# (tests/lib/outputs.sh), where the suite-wide secret check reads them. A test that
+# records a secret on purpose (an input, a stand-in's view of the environment) does
+# not keep that file.
 
 : "${MIGRATE_GATE_BIN:?run through ctest}" "${MIGRATE_GATE_SRC:?run through ctest}"
 FIXTURES=$MIGRATE_GATE_SRC/tests/fixtures/alembic
@@ -31,10 +32,18 @@ REPLAY_RULES="replay-step-failed downgrade-leaves-object downgrade-removes-objec
 upgrade-not-repeatable empty-downgrade downgrade-not-implemented concurrently-outside-autocommit
 version-stamp-lost table-rewrite capture-bypassed capture-incomplete column-order-changed model-drift"
 
+CHECK_KEEP=()
+# keep FILE...: copied to $TEST_OUTPUTS when the test ends.
+keep() {
+	CHECK_KEEP+=("$@")
+}
+
 _check_on_exit() {
-	local status=$1
+	local status=$1 f
 	[ "$CHECK_FAILED" = 0 ] || status=1
-	keep_outputs "$CHECK_WORK" top
+	for f in ${CHECK_KEEP[@]+"${CHECK_KEEP[@]}"}; do
+		[ ! -f "$f" ] || cp "$f" "$TEST_OUTPUTS/" 2>/dev/null || true
+	done
 	if [ "$status" = 0 ]; then
 		rm -rf "$CHECK_WORK"
 	else
@@ -56,6 +65,7 @@ fail() {
 mg_check() {
 	local name=$1 start
 	shift
+	keep "$CHECK_WORK/$name.json" "$CHECK_WORK/$name.err"
 	start=$(date +%s%N)
 	CHECK_RC=0
 	(cd "${CHECK_CWD:-.}" && set -f && exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD \
