@@ -67,7 +67,8 @@ wd=$(watchdog_of "$HANG_PID")
 if [ -z "$wd" ]; then
 	fail "kill9: no watchdog process"
 else
-	tr '\0' '\n' <"/proc/$HANG_PID/environ" | grep -qF "$pw_url" || fail "kill9: the gate's environment lacks the URL"
+	# The gate took the URL out of its environment block at startup (util/secret.h).
+	grep -qaF -e "$pw" "/proc/$HANG_PID/environ" 2>/dev/null && fail "kill9: the gate's environment shows the password"
 	grep -qaF -e "$pw" -e "$pw_url" "/proc/$wd/cmdline" "/proc/$wd/environ" && fail "kill9: the watchdog shows the password"
 fi
 kill -KILL "$HANG_PID"
