@@ -70,7 +70,9 @@ static void add_finding(struct lint_engine *e, const struct rule_state *rs, size
 	source_position(&e->src, end < offset ? offset : end, &f->end_line, &f->end_column);
 	f->offset = offset;
 	f->length = end > offset ? end - offset : 0;
-	f->source_line = source_line_text(&e->src, f->line);
+	size_t line_start, line_len;
+	source_line_span(&e->src, f->line, &line_start, &line_len);
+	finding_set_source(f, e->src.text + line_start, line_len, offset - line_start);
 }
 
 static void report_at(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end, const char *fmt,
@@ -189,11 +191,6 @@ static size_t first_token(const char *text, size_t start, size_t end)
 	return i;
 }
 
-static bool on_line_of(const struct source *src, size_t a, size_t b)
-{
-	return !memchr(src->text + a, '\n', b - a);
-}
-
 /* Picks the suppression comments that belong to the statement in [start, end) with first token at tok. */
 static void activate_suppressions(struct lint_engine *e, size_t start, size_t tok, size_t end)
 {
@@ -206,7 +203,7 @@ static void activate_suppressions(struct lint_engine *e, size_t start, size_t to
 			continue;
 		bool leading = c->offset < tok && !c->trailing;
 		bool inside = c->offset >= tok && c->offset < end;
-		bool trailing = c->offset >= end && c->trailing && on_line_of(&e->src, end, c->offset);
+		bool trailing = c->offset >= end && c->trailing && source_same_line(&e->src, end, c->offset);
 		if (!leading && !inside && !trailing) {
 			if (c->offset >= end)
 				break;
@@ -532,7 +529,7 @@ int lint_unit(const struct lint_config *cfg, const struct lint_unit *unit, struc
 		goto out;
 	if (!unit->stmts)
 		split_text(text, &spans, &n, &alloc, len);
-	struct lint_engine e = {unit, out, {NULL, 0}, {NULL, 0, NULL, 0}, {0}, NULL, 0, 0, 0};
+	struct lint_engine e = {unit, out, {NULL, 0}, {NULL, 0, NULL, 0, NULL}, {0}, NULL, 0, 0, 0};
 	struct lint_ctx ctx;
 	ruleconf_init(&e.rules, cfg);
 	source_init(&e.src, text, len);

@@ -7,6 +7,13 @@
 
 #include "util/banned.h"
 
+#define SOURCE_BLOCK 256
+
+static bool is_char_start(char c)
+{
+	return ((unsigned char)c & 0xC0) != 0x80;
+}
+
 void source_init(struct source *s, const char *text, size_t len)
 {
 	size_t alloc = 0;
@@ -20,12 +27,23 @@ void source_init(struct source *s, const char *text, size_t len)
 		XGROW(s->line_starts, alloc, s->n_lines + 1);
 		s->line_starts[s->n_lines++] = (size_t)(p - text) + 1;
 	}
+	s->chars_before = xmalloc((len / SOURCE_BLOCK + 1) * sizeof(*s->chars_before));
+	size_t chars = 0;
+	for (size_t p = 0; p < len; p++) {
+		if (p % SOURCE_BLOCK == 0)
+			s->chars_before[p / SOURCE_BLOCK] = chars;
+		chars += is_char_start(text[p]);
+	}
+	if (len % SOURCE_BLOCK == 0)
+		s->chars_before[len / SOURCE_BLOCK] = chars;
 }
 
 void source_release(struct source *s)
 {
 	free(s->line_starts);
+	free(s->chars_before);
 	s->line_starts = NULL;
+	s->chars_before = NULL;
 	s->n_lines = 0;
 }
 
@@ -42,27 +60,39 @@ static size_t line_index(const struct source *s, size_t offset)
 	return lo;
 }
 
+/* Characters in text[0, offset). */
+static size_t chars_to(const struct source *s, size_t offset)
+{
+	size_t n = s->chars_before[offset / SOURCE_BLOCK];
+	for (size_t p = offset - offset % SOURCE_BLOCK; p < offset; p++)
+		n += is_char_start(s->text[p]);
+	return n;
+}
+
 void source_position(const struct source *s, size_t offset, unsigned *line, unsigned *column)
 {
 	if (offset > s->len)
 		offset = s->len;
 	size_t i = line_index(s, offset);
-	unsigned col = 1;
-	for (size_t p = s->line_starts[i]; p < offset; p++)
-		col += ((unsigned char)s->text[p] & 0xC0) != 0x80; /* count characters, not bytes */
 	*line = (unsigned)(i + 1);
-	*column = col;
+	*column = (unsigned)(chars_to(s, offset) - chars_to(s, s->line_starts[i]) + 1);
 }
 
-char *source_line_text(const struct source *s, unsigned line)
+void source_line_span(const struct source *s, unsigned line, size_t *start, size_t *len)
 {
+	*start = *len = 0;
 	if (line == 0 || line > s->n_lines)
-		return xstrdup("");
-	size_t start = s->line_starts[line - 1];
+		return;
 	size_t end = line < s->n_lines ? s->line_starts[line] - 1 : s->len;
-	if (end > start && s->text[end - 1] == '\r')
+	*start = s->line_starts[line - 1];
+	if (end > *start && s->text[end - 1] == '\r')
 		end--;
-	return xstrndup(s->text + start, end - start);
+	*len = end - *start;
+}
+
+bool source_same_line(const struct source *s, size_t a, size_t b)
+{
+	return line_index(s, a) == line_index(s, b);
 }
 
 /* Length of the UTF-8 sequence at p (1..4), or 0 when it is malformed. */

@@ -86,6 +86,34 @@ struct finding *report_add(struct report *r)
 	return f;
 }
 
+static bool continuation(const char *p)
+{
+	return ((unsigned char)*p & 0xC0) == 0x80;
+}
+
+unsigned finding_source_window(const char *line, size_t len, size_t at, size_t *from, size_t *to)
+{
+	unsigned before = 0;
+	*from = *to = at > len ? len : at;
+	for (; *from > 0 && before < FINDING_SOURCE_WINDOW; before++)
+		while (*from > 0 && continuation(line + --*from))
+			;
+	for (unsigned after = 0; *to < len && after <= FINDING_SOURCE_WINDOW; after++)
+		while (++*to < len && continuation(line + *to))
+			;
+	return before;
+}
+
+void finding_set_source(struct finding *f, const char *line, size_t len, size_t at)
+{
+	size_t from, to;
+	unsigned before = finding_source_window(line, len, at, &from, &to);
+	free(f->source_line);
+	f->source_line = xstrndup(line + from, to - from);
+	f->source_column = f->column > before ? f->column - before : 1;
+	f->source_clipped = to < len;
+}
+
 static int cmp_str_null(const char *a, const char *b)
 {
 	if (!a || !b)

@@ -19,17 +19,28 @@ static const char *severity_sgr(enum severity s)
 	return s == SEV_ERROR ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;33m" : "\033[1;34m";
 }
 
-static void caret(const struct finding *f, FILE *out)
+/* Byte offset in f->source_line of the finding's column. */
+static size_t column_byte(const struct finding *f)
 {
-	fputs("   | ", out);
+	const char *p = f->source_line;
+	for (unsigned col = f->source_column > 1 ? f->source_column : 1; *p && col < f->column; col++)
+		while (*++p && ((unsigned char)*p & 0xC0) == 0x80)
+			;
+	return (size_t)(p - f->source_line);
+}
+
+/* The source line and a caret under the column; a long line shows a window around it. */
+static void source_and_caret(const struct finding *f, FILE *out)
+{
+	size_t len = strlen(f->source_line), at = column_byte(f), from, to;
+	finding_source_window(f->source_line, len, at, &from, &to);
+	bool left = from > 0 || f->source_column > 1, right = to < len || f->source_clipped;
+	fprintf(out, "   | %s%.*s%s\n", left ? "..." : "", (int)(to - from), f->source_line + from, right ? "..." : "");
+	fputs(left ? "   |    " : "   | ", out);
 	/* Tabs stay tabs so the caret lines up under the right character. */
-	unsigned col = 1;
-	for (const char *p = f->source_line; *p && col < f->column; p++) {
-		if (((unsigned char)*p & 0xC0) == 0x80)
-			continue;
-		fputc(*p == '\t' ? '\t' : ' ', out);
-		col++;
-	}
+	for (size_t p = from; p < at; p++)
+		if (((unsigned char)f->source_line[p] & 0xC0) != 0x80)
+			fputc(f->source_line[p] == '\t' ? '\t' : ' ', out);
 	fputs("^\n", out);
 }
 
@@ -38,10 +49,8 @@ static void finding(const struct finding *f, const struct report_options *o, FIL
 	fprintf(out, "%s%s:%u:%u%s: %s%s%s [%s] %s\n", sgr(o, "\033[1m"), f->file ? f->file : "<input>", f->line,
 	        f->column, sgr(o, "\033[0m"), sgr(o, severity_sgr(f->severity)), severity_name(f->severity),
 	        sgr(o, "\033[0m"), f->rule->id, f->message);
-	if (f->source_line && f->line) {
-		fprintf(out, "   | %s\n", f->source_line);
-		caret(f, out);
-	}
+	if (f->source_line && f->line)
+		source_and_caret(f, out);
 	if (f->rule->help && *f->rule->help)
 		fprintf(out, "   = %shelp:%s %s\n", sgr(o, "\033[1;36m"), sgr(o, "\033[0m"), f->rule->help);
 	fputc('\n', out);

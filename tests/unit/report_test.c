@@ -367,6 +367,31 @@ static void test_every_format_masks_secrets(void **state)
 	secret_clear();
 }
 
+/* A long line shows a window around the column, with its caret under the right character. */
+static void test_text_long_line_window(void **state)
+{
+	(void)state;
+	char line[1001];
+	memset(line, 'a', 500);
+	line[500] = 'X';
+	memset(line + 501, 'b', 499);
+	line[1000] = '\0';
+	struct report r;
+	new_report(&r);
+	finding_set_source(add(&r, &rule_a, SEV_ERROR, "one.sql", 1, 501, "kept"), line, 1000, 500);
+	assert_int_equal(strlen(r.items[0].source_line), 2 * FINDING_SOURCE_WINDOW + 1);
+	add(&r, &rule_a, SEV_ERROR, "two.sql", 1, 501, "whole")->source_line = xstrdup(line); /* as replay stores it */
+	finding_set_source(add(&r, &rule_a, SEV_ERROR, "three.sql", 2, 3, "short"), "\tab", 3, 2);
+	char *text = render(&r, FMT_TEXT, SEV_ERROR);
+	char want[512];
+	snprintf(want, sizeof(want), "   | ...%.*sX%.*s...\n   |    %*s^\n", FINDING_SOURCE_WINDOW, line,
+	         FINDING_SOURCE_WINDOW, line + 501, FINDING_SOURCE_WINDOW, "");
+	assert_int_equal(count_of(text, want), 2);
+	assert_non_null(strstr(text, "   | \tab\n   | \t ^\n"));
+	free(text);
+	report_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +406,7 @@ int main(void)
 	    cmocka_unit_test(test_sarif_rules_and_uris),
 	    cmocka_unit_test(test_write_failure_is_an_error),
 	    cmocka_unit_test(test_every_format_masks_secrets),
+	    cmocka_unit_test(test_text_long_line_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

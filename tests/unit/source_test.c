@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "lint/source.h"
+#include "util/buf.h"
 
 static void pos(const struct source *s, size_t offset, unsigned want_line, unsigned want_col)
 {
@@ -53,31 +54,28 @@ static void test_positions_utf8(void **state)
 	source_release(&s);
 }
 
+static void line_is(const struct source *s, unsigned line, const char *want)
+{
+	size_t start, len;
+	source_line_span(s, line, &start, &len);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(s->text + start, want, len);
+}
+
 static void test_line_text(void **state)
 {
 	(void)state;
 	const char *t = "first\r\nsecond\n\nlast";
 	struct source s;
 	source_init(&s, t, strlen(t));
-	char *l;
-	l = source_line_text(&s, 1);
-	assert_string_equal(l, "first"); /* CR of CRLF dropped */
-	free(l);
-	l = source_line_text(&s, 2);
-	assert_string_equal(l, "second");
-	free(l);
-	l = source_line_text(&s, 3);
-	assert_string_equal(l, "");
-	free(l);
-	l = source_line_text(&s, 4);
-	assert_string_equal(l, "last");
-	free(l);
-	l = source_line_text(&s, 0);
-	assert_string_equal(l, "");
-	free(l);
-	l = source_line_text(&s, 5);
-	assert_string_equal(l, "");
-	free(l);
+	line_is(&s, 1, "first"); /* CR of CRLF dropped */
+	line_is(&s, 2, "second");
+	line_is(&s, 3, "");
+	line_is(&s, 4, "last");
+	line_is(&s, 0, "");
+	line_is(&s, 5, "");
+	assert_true(source_same_line(&s, 0, 6));
+	assert_false(source_same_line(&s, 0, 7));
 	source_release(&s);
 }
 
@@ -88,10 +86,26 @@ static void test_empty_text(void **state)
 	source_init(&s, "", 0);
 	assert_int_equal(s.n_lines, 1);
 	pos(&s, 0, 1, 1);
-	char *l = source_line_text(&s, 1);
-	assert_string_equal(l, "");
-	free(l);
+	line_is(&s, 1, "");
 	source_release(&s);
+}
+
+/* Columns far into a long line of multibyte characters, across the checkpoint blocks. */
+static void test_long_line_columns(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	buf_adds(&b, "x\n");
+	for (int i = 0; i < 1000; i++)
+		buf_adds(&b, "é;");
+	struct source s;
+	source_init(&s, b.data, b.len);
+	pos(&s, 2, 2, 1);
+	pos(&s, 2 + 3 * 500, 2, 1001);
+	pos(&s, 2 + 3 * 999 + 2, 2, 2000);
+	pos(&s, b.len, 2, 2001);
+	source_release(&s);
+	buf_release(&b);
 }
 
 static void valid(const char *t, size_t len)
@@ -146,9 +160,10 @@ static void test_char_offset(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_positions_ascii), cmocka_unit_test(test_positions_utf8),
-	    cmocka_unit_test(test_line_text),       cmocka_unit_test(test_empty_text),
-	    cmocka_unit_test(test_validate),        cmocka_unit_test(test_char_offset),
+	    cmocka_unit_test(test_positions_ascii),   cmocka_unit_test(test_positions_utf8),
+	    cmocka_unit_test(test_line_text),         cmocka_unit_test(test_empty_text),
+	    cmocka_unit_test(test_long_line_columns), cmocka_unit_test(test_validate),
+	    cmocka_unit_test(test_char_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
