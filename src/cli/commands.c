@@ -37,13 +37,15 @@ const struct command_spec spec_lint = {
     "      --enable RULES      switch on rules (comma list; 'all' for every rule)\n"
     "      --disable RULES     switch off rules (comma list)\n"
     "      --severity R=LEVEL  change a rule's level: error, warning, info or off (repeatable)\n"
-    "      --list-rules        print every rule id with its default level, then exit\n" COMMON_OPTIONS "\n"
+    "      --list-rules        print every rule id with its default level, then exit\n"
+    "      --max-file-size SIZE  refuse a bigger input, stdin included (default 64M; K, M, G suffixes)\n" COMMON_OPTIONS
+    "\n"
     "Suppress in SQL:  -- migrate-gate: ignore rule-a,rule-b -- reason   (line before or end of statement)\n"
     "                  -- migrate-gate: ignore-file [rule-a,...]\n"
     "Environment:      MIGRATE_GATE_FORMAT, MIGRATE_GATE_FAIL_ON, MIGRATE_GATE_PG_VERSION, ...;\n"
     "                  GITHUB_ACTIONS=true adds ::error annotations to stdout.\n"
     "\n" EXIT_CODES,
-    OPT_LINT,
+    OPT_LINT | OPT_LINT_FILES,
 };
 
 #define LINT_OPTIONS                                                                                                   \

@@ -12,6 +12,7 @@
 #include "pg/secret.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/mem.h"
 #include "util/secret.h"
 
@@ -187,6 +188,19 @@ static int set_step_timeout(struct gate_config *c, const char *v, const char *wh
 	return 0;
 }
 
+/* A byte count with an optional K, M or G suffix (powers of 1024), from 1 byte to 16G. */
+static int set_max_file_size(struct gate_config *c, const char *v, const char *where)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	int shift = !strcmp(end, "K") ? 10 : !strcmp(end, "M") ? 20 : !strcmp(end, "G") ? 30 : *end ? -1 : 0;
+	if (errno || end == v || shift < 0 || n < 1 || n > (16LL << 30) >> shift)
+		return bad_value(where, v, "give a size from 1 to 16G: bytes, or a number with K, M or G, e.g. 64M");
+	c->max_file_size = (size_t)n << shift;
+	return 0;
+}
+
 static int set_not_implemented(struct gate_config *c, const char *v, const char *where)
 {
 	return severity_parse(v, &c->not_implemented) ? bad_value(where, v, "use error, warning, info or off") : 0;
@@ -233,6 +247,7 @@ static const struct option_def options[] = {
     {"disable", 0, true, OPT_LINT, set_disable},
     {"severity", 0, true, OPT_LINT, set_severity},
     {"list-rules", 0, false, OPT_LINT, set_list_rules},
+    {"max-file-size", 0, true, OPT_LINT_FILES, set_max_file_size},
     {"project", 'C', true, OPT_CHECK, set_project},
     {"name", 'n', true, OPT_CHECK, set_name},
     {"x", 'x', true, OPT_CHECK, set_x},
@@ -548,6 +563,7 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->lint.severity = &cfg->severity;
 	cfg->step_timeout_s = 120; /* docs/check.md argues the figure */
 	cfg->not_implemented = SEV_WARNING;
+	cfg->max_file_size = FS_MAX_FILE_SIZE_DEFAULT;
 	const char *gha = getenv("GITHUB_ACTIONS");
 	cfg->github_annotations = gha && !strcmp(gha, "true");
 }

@@ -42,6 +42,7 @@ struct gate_config {
 	struct strlist severity;
 	struct lint_config lint;
 	bool list_rules;
+	size_t max_file_size; /* --max-file-size: the largest input, stdin included */
 
 	/* check: the Alembic project and the scratch database */
 	char *project_dir;             /* --project, default "." */
@@ -73,9 +74,10 @@ struct command_spec {
 	unsigned options;  /* OPT_* bits */
 };
 
-#define OPT_LINT 0x1u      /* lint rule options: lint and check */
-#define OPT_CHECK 0x2u     /* Alembic project and scratch options */
-#define OPT_COMMENT 0x100u /* the sticky comment: comment, check, deploy */
+#define OPT_LINT 0x1u       /* lint rule options: lint and check */
+#define OPT_CHECK 0x2u      /* Alembic project and scratch options */
+#define OPT_LINT_FILES 0x4u /* inputs read from disk: lint only */
+#define OPT_COMMENT 0x100u  /* the sticky comment: comment, check, deploy */
 
 /*
  * Fills cfg for the subcommand from argv (argv[0] is the subcommand), the

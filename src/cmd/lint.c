@@ -23,7 +23,7 @@ static void list_rules(void)
 static int lint_path(const struct gate_config *cfg, const char *path, struct report *r)
 {
 	struct buf text = BUF_INIT;
-	int rc = fs_read_file(path, &text);
+	int rc = fs_read_input(path, cfg->max_file_size, &text);
 	if (!rc) {
 		if (strspn(text.data, " \t\r\n") == text.len) /* a NUL inside is binary, not empty */
 			log_warn("'%s' is empty: nothing to lint", path);
@@ -45,17 +45,19 @@ int cmd_lint(const struct gate_config *cfg)
 	if (!cfg->paths.n)
 		return gate_error(EXIT_USAGE, "pass .sql files, folders of them, or - to read stdin",
 		                  "lint needs at least one path");
-	struct strlist files = STRLIST_INIT;
+	struct fs_inputs files;
 	struct report r;
+	fs_inputs_init(&files);
 	report_init(&r);
 	r.rules = lint_rules(&r.n_rules);
 	int input_errors = 0;
 	for (size_t i = 0; i < cfg->paths.n; i++)
-		input_errors |= fs_collect_sql(cfg->paths.items[i], &files);
+		input_errors |= fs_inputs_add(&files, cfg->paths.items[i]);
 	/* A bad input is reported but does not stop the others from being linted. */
-	for (size_t i = 0; i < files.n; i++) {
-		strlist_add(&r.inputs, !strcmp(files.items[i], "-") ? "<stdin>" : files.items[i]);
-		input_errors |= lint_path(cfg, files.items[i], &r);
+	for (size_t i = 0; i < files.paths.n; i++) {
+		const char *path = files.paths.items[i];
+		strlist_add(&r.inputs, !strcmp(path, "-") ? "<stdin>" : path);
+		input_errors |= lint_path(cfg, path, &r);
 	}
 	report_sort(&r);
 	int rc = cmd_emit_report(cfg, &r);
@@ -64,6 +66,6 @@ int cmd_lint(const struct gate_config *cfg)
 	else
 		rc = -1;
 	report_release(&r);
-	strlist_release(&files);
+	fs_inputs_release(&files);
 	return rc;
 }
