@@ -52,8 +52,9 @@ static bool suppressed(const struct lint_engine *e, const struct rule_info *rule
 		return false;
 	if (e->sup.file_all || strlist_has(&e->sup.file_rules, rule->id))
 		return true;
+	/* A statement that does not parse fails the deploy; only an ignore that names syntax-error hides it. */
 	for (size_t i = 0; i < e->n_active; i++)
-		if (ignores(&e->active[i]->rules, rule->id))
+		if (ignores(&e->active[i]->rules, rule->id) && (rule != &rule_syntax_error || e->active[i]->rules.n))
 			return true;
 	return false;
 }
@@ -498,10 +499,28 @@ static void note_ignore_file(struct lint_engine *e)
 	strlist_add_owned(&e->out->notes, buf_detach(&note));
 }
 
+/* A bare statement ignore hides every rule of its statement: say so, as for a bare ignore-file. */
+static void note_bare_ignores(struct lint_engine *e)
+{
+	for (size_t i = 0; i < e->sup.n; i++) {
+		if (e->sup.items[i].file_wide || e->sup.items[i].rules.n)
+			continue;
+		unsigned line, col;
+		source_position(&e->src, e->sup.items[i].offset, &line, &col);
+		struct buf note = BUF_INIT;
+		buf_addf(&note,
+		         "%s:%u: a bare ignore comment hides every rule but syntax-error on its statement "
+		         "(name the rules: '-- migrate-gate: ignore RULES')",
+		         e->unit->file ? e->unit->file : "<stdin>", line);
+		strlist_add_owned(&e->out->notes, buf_detach(&note));
+	}
+}
+
 static void run(struct lint_engine *e, struct lint_ctx *ctx, const struct span *spans, size_t n)
 {
 	suppressions_scan(&e->sup, e->src.text, e->src.len);
 	note_ignore_file(e);
+	note_bare_ignores(e);
 	note_bad_directives(e);
 	for (size_t i = 0; i < n; i++)
 		lint_span(ctx, &spans[i]);

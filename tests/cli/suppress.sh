@@ -78,6 +78,22 @@ EOF
 lint_json other_rule.sql
 check "ignore names a rule: others are still reported" findings_are "$CIN 2" "$DT 7" "$CIN 9"
 check "bare ignore covers every rule; a misspelt one suppresses nothing" suppressed_is_hidden other_rule.sql
+check "bare ignore: a note with its file and line" grep -q '^other_rule.sql:5: a bare ignore comment hides every rule but syntax-error' <(notes)
+check "bare ignore: one note, none for the named ignores" [ "$(notes | grep -c 'bare ignore comment')" = 1 ]
+
+# A bare ignore cannot hide a statement that PostgreSQL rejects; one naming syntax-error can.
+cat > bare_syntax.sql << 'EOF'
+-- migrate-gate: ignore -- reviewed
+CREATE TABLE (id int);
+SELEC 1; -- migrate-gate: ignore
+-- migrate-gate: ignore syntax-error -- on purpose
+SELEC 2;
+EOF
+lint_json bare_syntax.sql
+syntax_lines() { python3 -c "import json; print(*[f['line'] for f in json.load(open('out'))['findings'] if f['rule'] == 'syntax-error'])"; }
+check "bare ignore: syntax errors are still reported" [ "$(syntax_lines)" = "2 3" ]
+check "bare ignore: a syntax error fails the gate" rc_is 1
+check "bare ignore: one note per bare comment" [ "$(notes | grep -c 'bare ignore comment')" = 2 ]
 
 cat > in_string.sql << 'EOF'
 SELECT '-- migrate-gate: ignore-file', $$
