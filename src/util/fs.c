@@ -85,8 +85,7 @@ static int read_fd(int fd, const char *name, size_t max, struct buf *out)
 			break;
 		buf_add(out, chunk, (size_t)n);
 	}
-	if (!out->data)
-		buf_add(out, "", 0);
+	buf_add(out, "", 0); /* NUL-terminated, and never NULL, even when empty */
 	return 0;
 }
 
@@ -113,7 +112,8 @@ int fs_read_input(const char *path, size_t max, struct buf *out)
 		rc = not_regular(path, st.st_mode);
 		goto out;
 	}
-	XGROW(out->data, out->alloc, (size_t)st.st_size + 1);
+	if (st.st_size > 0)
+		XGROW(out->data, out->alloc, (size_t)st.st_size + 1);
 	rc = read_fd(fd, path, max, out);
 out:
 	close(fd);

@@ -146,6 +146,7 @@ static void test_read_empty_file(void **state)
 	snprintf(path, sizeof(path), "%s/empty.sql", root);
 	assert_int_equal(fs_read_file(path, &b), 0);
 	assert_non_null(b.data); /* callers get "" and never NULL */
+	assert_string_equal(b.data, "");
 	assert_int_equal(b.len, 0);
 	buf_release(&b);
 	remove(path);
