@@ -132,8 +132,7 @@ static void map_to_revision(struct finding *f, const struct revision_outcome *o,
 	f->column = col;
 	f->end_line = f->line;
 	f->end_column = col;
-	free(f->source_line);
-	f->source_line = sourcemap_line(m, f->line);
+	finding_take_source(f, sourcemap_line(m, f->line)); /* the lint window was of the joined SQL */
 	buf_addf(&msg, "%s (SQL: %.*s%s)", f->message, (int)(stmts[i].len > 120 ? 120 : stmts[i].len), stmts[i].sql,
 	         stmts[i].len > 120 ? "..." : "");
 	free(f->message);

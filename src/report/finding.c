@@ -114,6 +114,14 @@ void finding_set_source(struct finding *f, const char *line, size_t len, size_t 
 	f->source_clipped = to < len;
 }
 
+void finding_take_source(struct finding *f, char *line)
+{
+	free(f->source_line);
+	f->source_line = line;
+	f->source_column = 0;
+	f->source_clipped = false;
+}
+
 static int cmp_str_null(const char *a, const char *b)
 {
 	if (!a || !b)

@@ -104,6 +104,11 @@ struct finding *report_add(struct report *r);
  * finding costs the same on a one-line 6 MB file as on a short line.
  */
 void finding_set_source(struct finding *f, const char *line, size_t len, size_t at);
+/*
+ * Replaces f->source_line with a whole line (taking ownership), as when a
+ * finding moves to another file; the text writer cuts it around f->column.
+ */
+void finding_take_source(struct finding *f, char *line);
 /* The window of a line that finding_set_source keeps (and the text writer shows): characters either side. */
 #define FINDING_SOURCE_WINDOW 60
 /*

@@ -382,12 +382,18 @@ static void test_text_long_line_window(void **state)
 	assert_int_equal(strlen(r.items[0].source_line), 2 * FINDING_SOURCE_WINDOW + 1);
 	add(&r, &rule_a, SEV_ERROR, "two.sql", 1, 501, "whole")->source_line = xstrdup(line); /* as replay stores it */
 	finding_set_source(add(&r, &rule_a, SEV_ERROR, "three.sql", 2, 3, "short"), "\tab", 3, 2);
+	/* check moves a lint finding from the joined SQL to its revision file's line */
+	struct finding *moved = add(&r, &rule_a, SEV_ERROR, "zz.py", 1, 501, "moved");
+	finding_set_source(moved, line, 1000, 500);
+	moved->column = 5;
+	finding_take_source(moved, xstrdup("    op.create_index()"));
 	char *text = render(&r, FMT_TEXT, SEV_ERROR);
 	char want[512];
 	snprintf(want, sizeof(want), "   | ...%.*sX%.*s...\n   |    %*s^\n", FINDING_SOURCE_WINDOW, line,
 	         FINDING_SOURCE_WINDOW, line + 501, FINDING_SOURCE_WINDOW, "");
 	assert_int_equal(count_of(text, want), 2);
 	assert_non_null(strstr(text, "   | \tab\n   | \t ^\n"));
+	assert_non_null(strstr(text, "   |     op.create_index()\n   |     ^\n"));
 	free(text);
 	report_release(&r);
 }
