@@ -37,7 +37,11 @@ static void mask_list(struct masked_report *m, const struct strlist *in, struct 
 		out->items[i] = masked(m, in->items[i]);
 }
 
-/* Findings on the same line share one source line, masked once (report_sort() puts them side by side). */
+/*
+ * Findings that carry the same whole line share it, masked once (report_sort() puts them side by
+ * side): a long line is masked once, not once per finding. A window of a line (source_column set)
+ * is short and its own.
+ */
 static void mask_findings(struct masked_report *m, const struct report *r)
 {
 	struct finding *items = array(m, r->n, sizeof(*items));
@@ -48,7 +52,8 @@ static void mask_findings(struct masked_report *m, const struct report *r)
 		v->message = masked(m, f->message);
 		v->file = masked(m, f->file);
 		v->revision = masked(m, f->revision);
-		bool same_line = prev && prev->line == f->line && prev->file && f->file && !strcmp(prev->file, f->file);
+		bool same_line = prev && prev->line == f->line && prev->file && f->file && !strcmp(prev->file, f->file) &&
+		                 !prev->source_column && !f->source_column;
 		bool shared =
 		    f->source_line && prev && prev->source_line && (prev->source_line == f->source_line || same_line);
 		v->source_line = shared ? items[i - 1].source_line : masked(m, f->source_line);
