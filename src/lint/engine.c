@@ -118,21 +118,43 @@ void lint_report(struct lint_ctx *ctx, const struct lint_stmt *st, const struct 
 	va_end(ap);
 }
 
+#define TX_ALSO_NAMED 3 /* later statements named in a transaction's finding; the rest are counted */
+
+/* Adds a later statement of the transaction to its finding: named up to TX_ALSO_NAMED, then counted. */
+static void tx_also(struct lint_ctx *ctx, const struct rule_info *rule, struct finding *f, const char *also,
+                    size_t at, unsigned long named, size_t kept)
+{
+	struct buf msg = BUF_INIT;
+	char slot[64];
+	named++;
+	if (named <= TX_ALSO_NAMED) {
+		buf_addf(&msg, "%s; also %s", f->message, also);
+		kept = msg.len;
+	} else {
+		buf_addf(&msg, "%.*s; and %lu more statement(s) of the transaction", (int)kept, f->message,
+		         named - TX_ALSO_NAMED);
+	}
+	free(f->message);
+	f->message = buf_detach(&msg);
+	snprintf(slot, sizeof slot, "%zu:%lu:%zu", at, named, kept);
+	strset_put(&ctx->tx_findings, rule->id, slot);
+}
+
 void lint_report_tx(struct lint_ctx *ctx, const struct lint_stmt *st, const struct rule_info *rule, const char *also,
                     const char *fmt, ...)
 {
 	struct report *out = ctx->engine->out;
 	bool grouped = ctx->in_tx && !st->autocommit;
 	const char *slot = grouped ? strset_get(&ctx->tx_findings, rule->id) : NULL;
-	size_t at = slot ? (size_t)strtoul(slot, NULL, 10) : 0;
+	char *rest = NULL;
+	size_t at = slot ? (size_t)strtoul(slot, &rest, 10) : 0;
 	/* The transaction's finding was suppressed: it stands for this statement too. */
 	if (slot && !at)
 		return;
 	if (at && at <= out->n && out->items[at - 1].rule == rule) {
-		struct buf msg = BUF_INIT;
-		buf_addf(&msg, "%s; also %s", out->items[at - 1].message, also);
-		free(out->items[at - 1].message);
-		out->items[at - 1].message = buf_detach(&msg);
+		unsigned long named = *rest == ':' ? strtoul(rest + 1, &rest, 10) : 0;
+		size_t kept = *rest == ':' ? (size_t)strtoul(rest + 1, NULL, 10) : 0;
+		tx_also(ctx, rule, &out->items[at - 1], also, at, named, kept);
 		return;
 	}
 	size_t before = out->n, hidden = out->suppressed;

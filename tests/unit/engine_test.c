@@ -18,6 +18,8 @@
 #include "util/error.h"
 #include "util/strset.h"
 
+#include "util/buf.h"
+
 #include "quiet_errors.h"
 
 static struct report rep;
@@ -309,6 +311,24 @@ static void test_rules_registry(void **state)
 	assert_null(lint_rule_by_id("no-such-rule"));
 }
 
+/* One finding per transaction names three later statements, then counts the rest (a message stays short). */
+static void test_transaction_finding_counts_the_rest(void **state)
+{
+	(void)state;
+	const struct lint_config in_tx = {15, true, NULL, NULL, NULL};
+	struct buf sql = BUF_INIT;
+	for (int i = 0; i < 50; i++)
+		buf_addf(&sql, "CREATE INDEX ix_%02d ON t (a);\n", i);
+	assert_int_equal(lint_text_cfg(&in_tx, sql.data), 0);
+	const struct finding *f = nth_of("require-statement-timeout", 0);
+	assert_int_equal(count_rule("require-statement-timeout"), 1);
+	at(f, 1, 1);
+	assert_non_null(strstr(f->message, "(CREATE INDEX ix_03 ON t (a)); and 46 more statement(s) of the transaction"));
+	assert_null(strstr(f->message, "ix_04"));
+	assert_true(strlen(f->message) < 600);
+	buf_release(&sql);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fresh, done)
@@ -328,6 +348,7 @@ int main(void)
 	    T(test_set_local_ends_with_transaction),
 	    T(test_executed_statements),
 	    T(test_rules_registry),
+	    T(test_transaction_finding_counts_the_rest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
