@@ -16,9 +16,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {&spec_lint, cmd_lint},
-    {&spec_check, cmd_check},
-    {&spec_comment, cmd_comment},
+    {&spec_lint, cmd_lint},     {&spec_check, cmd_check},     {&spec_comment, cmd_comment},
+    {&spec_backup, cmd_backup}, {&spec_restore, cmd_restore}, {&spec_status, cmd_status},
 };
 
 static const struct command *find(const char *name)

@@ -120,6 +120,90 @@ const struct command_spec spec_comment = {
     OPT_COMMENT,
 };
 
+#define FORMAT_OPTIONS                                                                                                 \
+	"  -f, --format FMT        text (default) or json\n"                                                           \
+	"  -o, --output FILE       write the report to FILE instead of stdout\n"                                       \
+	"  -c, --config FILE       read [migrate_gate] from FILE (default: ./alembic.ini when present)\n"              \
+	"      --color WHEN        auto (default), always or never\n"                                                  \
+	"  -q, --quiet             only errors on stderr\n"                                                            \
+	"  -v, --verbose           more detail on stderr\n"                                                            \
+	"  -h, --help              this text\n"
+
+const struct command_spec spec_backup = {
+    "backup",
+    "pg_dump production into a verified archive with a manifest, keep it, optionally upload it",
+    "usage: migrate-gate backup [options]\n"
+    "\n"
+    "Streams pg_dump -Fc of production into one archive (tar.zst by default) with a manifest.json:\n"
+    "server and pg_dump versions, alembic_version rows, table sizes and row counts, the dump's\n"
+    "sha256. The archive is written under a temporary name, fsynced and renamed, with a .sha256\n"
+    "(sha256sum -c format) and a .json beside it. See docs/backup.md.\n"
+    "\n"
+    "Production:\n"
+    "      --production-url URL  the database to back up (also MIGRATE_GATE_PRODUCTION_URL, DATABASE_URI)\n"
+    "      --pg-bindir DIR     where pg_dump is (default: the newest fitting one in /usr/lib/postgresql/*/bin)\n"
+    "      --pending REVS      revisions about to be applied, recorded in the manifest (comma list)\n"
+    "Archive:\n"
+    "      --backup-dir DIR    where archives go (default ./backups)\n"
+    "      --archive-format F  tar.zst (default), tar.gz or zip\n"
+    "      --keep N            after a successful backup, keep only the newest N archives of the database\n"
+    "      --keep-days D       after a successful backup, remove its archives older than D days\n"
+    "Verification:\n"
+    "      --verify            restore into a scratch database and compare schema and row counts\n"
+    "      --verify-exact-rows N  count(*) tables estimated below N rows exactly (default 1e6)\n"
+    "      --scratch-url URL   restore on this server instead of an ephemeral local cluster\n"
+    "      --scratch-cache DIR keep an initdb'd template in DIR for faster starts\n"
+    "      --keep-scratch      leave the scratch database running and print how to connect\n"
+    "Upload (the archive is streamed; 5xx and connection errors are retried with backoff):\n"
+    "      --upload-url URL    HTTP(S) PUT to this presigned URL\n"
+    "      --s3 s3://BUCKET/PREFIX  S3 PUT signed with SigV4; credentials from AWS_ACCESS_KEY_ID,\n"
+    "                          AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN\n"
+    "      --s3-endpoint URL   S3-compatible endpoint (default https://s3.REGION.amazonaws.com)\n"
+    "      --s3-region R       (default AWS_REGION, AWS_DEFAULT_REGION, then us-east-1)\n"
+    "      --upload-retries N  retries after the first try (default 2)\n" FORMAT_OPTIONS "\n"
+    "Exit status: 0 backup written (and verified, uploaded when asked), 1 verification failed,\n"
+    "2 usage error, 3 environment error (production, pg_dump, disk, upload).\n",
+    OPT_BACKUP,
+};
+
+const struct command_spec spec_restore = {
+    "restore",
+    "restore a backup archive into a database, after checking it",
+    "usage: migrate-gate restore [options] ARCHIVE\n"
+    "\n"
+    "Checks the archive's sha256 (against ARCHIVE.sha256 when present) and its manifest, shows\n"
+    "what it holds, asks for confirmation, then runs pg_restore --clean --if-exists\n"
+    "--single-transaction into the target. A damaged or foreign archive changes nothing.\n"
+    "\n"
+    "Options:\n"
+    "      --target-url URL    the database to restore into\n"
+    "      --production-url URL  or production, which must be the archive's database\n"
+    "  -y, --yes               do not ask (needed when stdin is not a terminal)\n"
+    "      --pg-bindir DIR     where pg_restore is\n" FORMAT_OPTIONS "\n"
+    "Exit status: 0 restored, 2 usage error or unusable archive, 3 environment error.\n",
+    OPT_RESTORE,
+};
+
+const struct command_spec spec_status = {
+    "status",
+    "production's revision, the pending revisions, sizes and the last backups, read-only",
+    "usage: migrate-gate status [options]\n"
+    "\n"
+    "Reads production (read-only) and the Alembic project: production's alembic_version rows and\n"
+    "whether they are heads, the pending revisions with their titles, the database size and the\n"
+    "largest tables the pending revisions touch, and the last backups in --backup-dir.\n"
+    "\n"
+    "Options:\n"
+    "      --production-url URL  production (also MIGRATE_GATE_PRODUCTION_URL, DATABASE_URI)\n"
+    "  -C, --project DIR       the Alembic project (default: current directory)\n"
+    "  -n, --name SECTION      the ini section Alembic uses (default alembic)\n"
+    "  -x KEY=VALUE            passed to env.py (repeatable)\n"
+    "      --python PATH       interpreter that can import alembic\n"
+    "      --backup-dir DIR    where the archives are (default ./backups)\n" FORMAT_OPTIONS "\n"
+    "Exit status: 0, 2 usage error, 3 environment error.\n",
+    OPT_CHECK | OPT_STATUS,
+};
+
 const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [options]\n"
                           "\n"
                           "A pre-deploy gate for Alembic migrations on PostgreSQL.\n"
@@ -128,5 +212,8 @@ const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [opt
                           "  lint      lint SQL files for operations that are unsafe on a live database\n"
                           "  check     replay new revisions on a scratch PostgreSQL and lint the SQL they run\n"
                           "  comment   post a Markdown report as the sticky pull or merge request comment\n"
+                          "  backup    pg_dump production into a verified archive, keep it, upload it\n"
+                          "  restore   restore a backup archive, after checking it\n"
+                          "  status    production's revision, pending revisions, sizes, last backups\n"
                           "  help      show the help of a command: migrate-gate help lint\n"
                           "\n" EXIT_CODES;

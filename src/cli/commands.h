@@ -7,6 +7,9 @@
 extern const struct command_spec spec_lint;
 extern const struct command_spec spec_check;
 extern const struct command_spec spec_comment;
+extern const struct command_spec spec_backup;
+extern const struct command_spec spec_restore;
+extern const struct command_spec spec_status;
 
 /* The top-level usage text. */
 extern const char usage_main[];

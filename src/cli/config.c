@@ -137,6 +137,11 @@ STRING_FIELD(set_junit, junit)
 STRING_FIELD(set_summary_md, summary_md)
 STRING_FIELD(set_comment_key, comment_key)
 STRING_FIELD(set_provider, provider)
+STRING_FIELD(set_backup_dir, backup_dir)
+STRING_FIELD(set_upload_url, upload_url)
+STRING_FIELD(set_s3_endpoint, s3_endpoint)
+STRING_FIELD(set_s3_region, s3_region)
+URL_FIELD(set_target_url, target_url)
 
 /* Flags that store a constant. */
 #define CONST_FIELD(name, field, value)                                                                                \
@@ -157,6 +162,8 @@ CONST_FIELD(set_list_rules, list_rules, true)
 CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
 CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
 CONST_FIELD(set_comment, comment, true)
+CONST_FIELD(set_verify, verify, true)
+CONST_FIELD(set_yes, yes, true)
 
 /* Repeatable options that collect comma-separated values. */
 #define LIST_FIELD(name, field)                                                                                        \
@@ -170,6 +177,7 @@ CONST_FIELD(set_comment, comment, true)
 LIST_FIELD(set_enable, enable)
 LIST_FIELD(set_disable, disable)
 LIST_FIELD(set_severity, severity)
+LIST_FIELD(set_pending, pending)
 
 /* -x values stay whole: env.py parses them, and they may hold commas. */
 static int set_x(struct gate_config *c, const char *v, const char *where)
@@ -223,6 +231,50 @@ static int set_pr(struct gate_config *c, const char *v, const char *where)
 	return 0;
 }
 
+static int set_archive_format(struct gate_config *c, const char *v, const char *where)
+{
+	if (strcmp(v, "tar.zst") && strcmp(v, "tar.gz") && strcmp(v, "zip"))
+		return bad_value(where, v, "use tar.zst, tar.gz or zip");
+	free(c->archive_format);
+	c->archive_format = xstrdup(v);
+	return 0;
+}
+
+static int set_s3(struct gate_config *c, const char *v, const char *where)
+{
+	if (strncmp(v, "s3://", 5) || !v[5] || v[5] == '/')
+		return bad_value(where, v, "write it as s3://bucket or s3://bucket/prefix");
+	free(c->s3);
+	c->s3 = xstrdup(v);
+	return 0;
+}
+
+/* --keep, --keep-days, --upload-retries: whole numbers in a range. */
+#define UNSIGNED_FIELD(name, field, max, hint)                                                                         \
+	static int name(struct gate_config *c, const char *v, const char *where)                                       \
+	{                                                                                                              \
+		long n;                                                                                                \
+		if (parse_long(v, 0, max, &n))                                                                         \
+			return bad_value(where, v, hint);                                                              \
+		c->field = (unsigned)n;                                                                                \
+		return 0;                                                                                              \
+	}
+
+UNSIGNED_FIELD(set_keep, keep, 100000, "give a number of archives from 0 (keep all) to 100000")
+UNSIGNED_FIELD(set_keep_days, keep_days, 36500, "give a number of days from 0 (no limit) to 36500")
+UNSIGNED_FIELD(set_upload_retries, upload_retries, 10, "give a number of retries from 0 to 10")
+
+static int set_verify_exact_rows(struct gate_config *c, const char *v, const char *where)
+{
+	char *end;
+	errno = 0;
+	double n = strtod(v, &end);
+	if (errno || end == v || *end || !(n >= 0 && n <= 1e15))
+		return bad_value(where, v, "give a number of rows, e.g. 1000000 or 1e6");
+	c->verify_exact_rows = n;
+	return 0;
+}
+
 static const struct option_def options[] = {
     {"format", 'f', true, 0, set_format},
     {"output", 'o', true, 0, set_output},
@@ -253,13 +305,13 @@ static const struct option_def options[] = {
     {"x", 'x', true, OPT_CHECK, set_x},
     {"python", 0, true, OPT_CHECK, set_python},
     {"alembic-cmd", 0, true, OPT_CHECK, set_alembic_cmd},
-    {"pg-bindir", 0, true, OPT_CHECK, set_pg_bindir},
-    {"scratch-url", 0, true, OPT_CHECK, set_scratch_url},
-    {"scratch-url-env", 0, true, OPT_CHECK, set_scratch_url_env},
-    {"scratch-cache", 0, true, OPT_CHECK, set_scratch_cache},
-    {"keep-scratch", 0, false, OPT_CHECK, set_keep_scratch},
-    {"production-url", 0, true, OPT_CHECK, set_production_url},
-    {"production-url-env", 0, true, OPT_CHECK, set_production_url_env},
+    {"pg-bindir", 0, true, OPT_CHECK | OPT_BACKUP | OPT_RESTORE, set_pg_bindir},
+    {"scratch-url", 0, true, OPT_CHECK | OPT_BACKUP, set_scratch_url},
+    {"scratch-url-env", 0, true, OPT_CHECK | OPT_BACKUP, set_scratch_url_env},
+    {"scratch-cache", 0, true, OPT_CHECK | OPT_BACKUP, set_scratch_cache},
+    {"keep-scratch", 0, false, OPT_CHECK | OPT_BACKUP, set_keep_scratch},
+    {"production-url", 0, true, OPT_CHECK | OPT_BACKUP | OPT_RESTORE, set_production_url},
+    {"production-url-env", 0, true, OPT_CHECK | OPT_BACKUP | OPT_RESTORE, set_production_url_env},
     {"since", 0, true, OPT_CHECK, set_since},
     {"base-ref", 0, true, OPT_CHECK, set_base_ref},
     {"heads", 0, false, OPT_CHECK, set_heads},
@@ -267,6 +319,20 @@ static const struct option_def options[] = {
     {"replay-from-base", 0, false, OPT_CHECK, set_replay_from_base},
     {"downgrade-not-implemented", 0, true, OPT_CHECK, set_not_implemented},
     {"no-model-drift", 0, false, OPT_CHECK, set_no_model_drift},
+    {"backup-dir", 0, true, OPT_BACKUP | OPT_STATUS, set_backup_dir},
+    {"archive-format", 0, true, OPT_BACKUP, set_archive_format},
+    {"keep", 0, true, OPT_BACKUP, set_keep},
+    {"keep-days", 0, true, OPT_BACKUP, set_keep_days},
+    {"upload-url", 0, true, OPT_BACKUP, set_upload_url},
+    {"s3", 0, true, OPT_BACKUP, set_s3},
+    {"s3-endpoint", 0, true, OPT_BACKUP, set_s3_endpoint},
+    {"s3-region", 0, true, OPT_BACKUP, set_s3_region},
+    {"upload-retries", 0, true, OPT_BACKUP, set_upload_retries},
+    {"verify", 0, false, OPT_BACKUP, set_verify},
+    {"verify-exact-rows", 0, true, OPT_BACKUP, set_verify_exact_rows},
+    {"pending", 0, true, OPT_BACKUP, set_pending},
+    {"target-url", 0, true, OPT_RESTORE, set_target_url},
+    {"yes", 'y', false, OPT_RESTORE, set_yes},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -564,6 +630,8 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->step_timeout_s = 120; /* docs/check.md argues the figure */
 	cfg->not_implemented = SEV_WARNING;
 	cfg->max_file_size = FS_MAX_FILE_SIZE_DEFAULT;
+	cfg->upload_retries = 2;
+	cfg->verify_exact_rows = 1e6;
 	const char *gha = getenv("GITHUB_ACTIONS");
 	cfg->github_annotations = gha && !strcmp(gha, "true");
 }
@@ -609,11 +677,14 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
 	strlist_release(&cfg->x_args);
-	char **fields[] = {&cfg->project_dir,        &cfg->alembic_name,    &cfg->python,     &cfg->alembic_cmd,
-	                   &cfg->pg_bindir,          &cfg->scratch_url,     &cfg->scratch_cache, &cfg->production_url,
-	                   &cfg->since,              &cfg->base_ref,        &cfg->report_json, &cfg->sarif,
-	                   &cfg->codequality,        &cfg->junit,           &cfg->summary_md,  &cfg->production_url_env,
-	                   &cfg->scratch_url_env,    &cfg->comment_key,     &cfg->provider,    &cfg->pr};
+	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,    &cfg->python,        &cfg->alembic_cmd,
+	                   &cfg->pg_bindir,       &cfg->scratch_url,     &cfg->scratch_cache, &cfg->production_url,
+	                   &cfg->since,           &cfg->base_ref,        &cfg->report_json,   &cfg->sarif,
+	                   &cfg->codequality,     &cfg->junit,           &cfg->summary_md,    &cfg->production_url_env,
+	                   &cfg->scratch_url_env, &cfg->comment_key,     &cfg->provider,      &cfg->pr,
+	                   &cfg->backup_dir,      &cfg->archive_format,  &cfg->upload_url,    &cfg->s3,
+	                   &cfg->s3_endpoint,     &cfg->s3_region,       &cfg->target_url};
+	strlist_release(&cfg->pending);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);
 }

@@ -64,6 +64,22 @@ struct gate_config {
 	bool replay_from_base;         /* --replay-from-base */
 	enum severity not_implemented; /* --downgrade-not-implemented LEVEL */
 	bool no_model_drift;           /* --no-model-drift: do not compare target_metadata with the heads */
+
+	/* backup, restore and status */
+	char *backup_dir;         /* --backup-dir, NULL: "backups" */
+	char *archive_format;     /* --archive-format tar.zst (default), tar.gz or zip */
+	unsigned keep;            /* --keep N newest archives, 0: all */
+	unsigned keep_days;       /* --keep-days D, 0: no age limit */
+	char *upload_url;         /* --upload-url: presigned PUT URL */
+	char *s3;                 /* --s3 s3://bucket/prefix */
+	char *s3_endpoint;        /* --s3-endpoint URL */
+	char *s3_region;          /* --s3-region */
+	unsigned upload_retries;  /* --upload-retries N (default 2) */
+	bool verify;              /* --verify */
+	double verify_exact_rows; /* --verify-exact-rows N (default 1e6) */
+	struct strlist pending;   /* --pending REV,...: recorded in the manifest */
+	char *target_url;         /* restore --target-url */
+	bool yes;                 /* restore --yes */
 };
 
 /* Which options a subcommand takes, and its --help text. */
@@ -77,6 +93,9 @@ struct command_spec {
 #define OPT_LINT 0x1u       /* lint rule options: lint and check */
 #define OPT_CHECK 0x2u      /* Alembic project and scratch options */
 #define OPT_LINT_FILES 0x4u /* inputs read from disk: lint only */
+#define OPT_BACKUP 0x8u     /* backup: archive, retention, upload, verification */
+#define OPT_RESTORE 0x10u   /* restore: --target-url, --yes */
+#define OPT_STATUS 0x20u    /* status: --backup-dir */
 #define OPT_COMMENT 0x100u  /* the sticky comment: comment, check, deploy */
 
 /*

@@ -50,3 +50,31 @@ int cmd_emit_report(const struct gate_config *cfg, const struct report *r)
 		rc = report_write(r, FMT_GITHUB, &opt, stdout);
 	return rc;
 }
+
+FILE *cmd_open_output(const struct gate_config *cfg)
+{
+	FILE *out = cfg->output ? fopen(cfg->output, "w") : stdout;
+	if (!out)
+		gate_error(EXIT_USAGE, "check that the folder exists and is writable", "cannot write report '%s': %s",
+		           cfg->output, strerror(errno));
+	return out;
+}
+
+int cmd_close_output(const struct gate_config *cfg, FILE *out)
+{
+	int rc = fflush(out) || ferror(out) ? -1 : 0;
+	if (out != stdout && fclose(out))
+		rc = -1;
+	if (rc)
+		return gate_error(EXIT_USAGE, "check free disk space", "cannot write report '%s': %s",
+		                  cfg->output ? cfg->output : "stdout", strerror(errno));
+	return 0;
+}
+
+int cmd_text_or_json(const struct gate_config *cfg)
+{
+	if (cfg->format == FMT_TEXT || cfg->format == FMT_JSON)
+		return 0;
+	return gate_error(EXIT_USAGE, "use --format text or --format json", "'%s' writes no %s report", cfg->command,
+	                  report_format_name(cfg->format));
+}

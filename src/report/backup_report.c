@@ -1,0 +1,320 @@
+#include "report/backup_report.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#include "util/banned.h"
+
+static char *size_text(double bytes)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	struct buf b = BUF_INIT;
+	unsigned u = 0;
+	while (bytes >= 1024 && u < 4) {
+		bytes /= 1024;
+		u++;
+	}
+	if (u)
+		buf_addf(&b, "%.1f %s", bytes, units[u]);
+	else
+		buf_addf(&b, "%.0f B", bytes);
+	return buf_detach(&b);
+}
+
+static void join(struct buf *b, const struct strlist *l, const char *sep, const char *none)
+{
+	for (size_t i = 0; i < l->n; i++)
+		buf_addf(b, "%s%s", i ? sep : "", l->items[i]);
+	if (!l->n)
+		buf_adds(b, none);
+}
+
+static cJSON *strs(const struct strlist *l)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < l->n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(l->items[i]));
+	return a;
+}
+
+static void str_or_null(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static const char *verify_word(enum backup_verify v)
+{
+	return v == VERIFY_PASSED ? "passed" : v == VERIFY_FAILED ? "failed" : "skipped";
+}
+
+void report_write_manifest_text(const char *archive, const struct manifest *m, FILE *out)
+{
+	struct buf revs = BUF_INIT, pending = BUF_INIT;
+	char *db = size_text((double)m->database_bytes), *dump = size_text((double)m->dump_bytes);
+	join(&revs, &m->revisions, ", ", m->version_table ? "(none)" : "(no alembic_version table)");
+	join(&pending, &m->pending, ", ", "(none given)");
+	fprintf(out, "archive   %s\n", archive);
+	fprintf(out, "database  %s on %s:%s (PostgreSQL %s), %s\n", m->database, m->host ? m->host : "?",
+	        m->port ? m->port : "?", m->server_version ? m->server_version : "?", db);
+	fprintf(out, "taken     %s by migrate-gate %s%s%s\n", m->created_at ? m->created_at : "?",
+	        m->tool_version ? m->tool_version : "?", m->commit ? ", commit " : "", m->commit ? m->commit : "");
+	fprintf(out, "revision  %s\n", revs.data);
+	fprintf(out, "pending   %s\n", pending.data);
+	fprintf(out, "dump      %s (pg_dump %s), %zu table(s), sha256 %s\n", dump,
+	        m->pg_dump_version ? m->pg_dump_version : "?", m->n_tables, m->dump_sha256);
+	free(db);
+	free(dump);
+	buf_release(&revs);
+	buf_release(&pending);
+}
+
+static void backup_text(const struct backup_result *r, bool color, FILE *out)
+{
+	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+	bool ok = r->verify != VERIFY_FAILED && r->archive_path && !strstr(r->archive_path, ".failed");
+	char *size = size_text((double)r->archive_bytes);
+	fprintf(out, "%sbackup %s%s\n", bold, ok ? "written" : "FAILED", reset);
+	if (r->archive_path)
+		report_write_manifest_text(r->archive_path, &r->manifest, out);
+	fprintf(out, "file      %s %s, sha256 %s\n", size, r->manifest.archive_format ? r->manifest.archive_format : "",
+	        r->sha256);
+	fprintf(out, "verified  %s", verify_word(r->verify));
+	if (r->verify != VERIFY_SKIPPED)
+		fprintf(out, " (restored into scratch and compared in %.1f s)", r->verify_seconds);
+	fputc('\n', out);
+	for (size_t i = 0; i < r->problems.n; i++)
+		fprintf(out, "  - %s\n", r->problems.items[i]);
+	if (r->uploaded_to)
+		fprintf(out, "uploaded  %s (%.1f s)\n", r->uploaded_to, r->upload_seconds);
+	for (size_t i = 0; i < r->pruned.n; i++)
+		fprintf(out, "pruned    %s\n", r->pruned.items[i]);
+	for (size_t i = 0; i < r->notes.n; i++)
+		fprintf(out, "note      %s\n", r->notes.items[i]);
+	free(size);
+}
+
+static void backup_json(const struct backup_result *r, FILE *out)
+{
+	cJSON *o = cJSON_CreateObject(), *v = cJSON_CreateObject(), *secs = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "command", "backup");
+	cJSON_AddBoolToObject(o, "passed",
+	                      r->verify != VERIFY_FAILED && r->archive_path && !strstr(r->archive_path, ".failed"));
+	str_or_null(o, "archive", r->archive_path);
+	cJSON_AddStringToObject(o, "sha256", r->sha256);
+	cJSON_AddNumberToObject(o, "bytes", (double)r->archive_bytes);
+	cJSON_AddStringToObject(v, "state", verify_word(r->verify));
+	cJSON_AddItemToObject(v, "problems", strs(&r->problems));
+	cJSON_AddItemToObject(o, "verification", v);
+	str_or_null(o, "uploaded_to", r->uploaded_to);
+	cJSON_AddItemToObject(o, "pruned", strs(&r->pruned));
+	cJSON_AddItemToObject(o, "notes", strs(&r->notes));
+	cJSON_AddNumberToObject(secs, "dump", r->dump_seconds);
+	cJSON_AddNumberToObject(secs, "verify", r->verify_seconds);
+	cJSON_AddNumberToObject(secs, "upload", r->upload_seconds);
+	cJSON_AddItemToObject(o, "seconds", secs);
+	cJSON_AddItemToObject(o, "manifest", manifest_to_cjson(&r->manifest));
+	report_put_json(o, out);
+}
+
+void report_write_backup(const struct backup_result *r, enum report_format fmt, bool color, FILE *out)
+{
+	if (fmt == FMT_JSON)
+		backup_json(r, out);
+	else
+		backup_text(r, color, out);
+}
+
+void report_write_restore(const char *archive, const struct manifest *m, const char *target_db,
+                          const struct strlist *versions, bool matches, enum report_format fmt, FILE *out)
+{
+	if (fmt == FMT_JSON) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "command", "restore");
+		cJSON_AddStringToObject(o, "archive", archive);
+		str_or_null(o, "target_database", target_db);
+		cJSON_AddItemToObject(o, "alembic_version", strs(versions));
+		cJSON_AddBoolToObject(o, "matches_archive", matches);
+		cJSON_AddItemToObject(o, "manifest", manifest_to_cjson(m));
+		report_put_json(o, out);
+		return;
+	}
+	struct buf v = BUF_INIT;
+	join(&v, versions, ", ", "(none)");
+	fprintf(out, "restored  %s into database '%s'\n", archive, target_db ? target_db : m->database);
+	fprintf(out, "revision  %s%s\n", v.data, matches ? " (as in the archive)" : " (differs from the archive's)");
+	buf_release(&v);
+}
+
+void status_info_init(struct status_info *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void status_info_release(struct status_info *s)
+{
+	free(s->database);
+	free(s->server_version);
+	strlist_release(&s->revisions);
+	strlist_release(&s->heads);
+	strlist_release(&s->pending);
+	strlist_release(&s->notes);
+	for (size_t i = 0; i < s->n_tables; i++) {
+		free(s->tables[i].name);
+		free(s->tables[i].touched_by);
+	}
+	free(s->tables);
+	for (size_t i = 0; i < s->n_backups; i++) {
+		free(s->backups[i].name);
+		free(s->backups[i].state);
+		free(s->backups[i].verification);
+		free(s->backups[i].revision);
+	}
+	free(s->backups);
+	status_info_init(s);
+}
+
+static char *age_text(double secs)
+{
+	struct buf b = BUF_INIT;
+	if (secs < 120)
+		buf_addf(&b, "%.0f s", secs);
+	else if (secs < 7200)
+		buf_addf(&b, "%.0f min", secs / 60);
+	else if (secs < 2 * 86400)
+		buf_addf(&b, "%.1f h", secs / 3600);
+	else
+		buf_addf(&b, "%.1f days", secs / 86400);
+	return buf_detach(&b);
+}
+
+static bool is_head(const struct status_info *s, const char *rev)
+{
+	return strlist_has(&s->heads, rev);
+}
+
+static void status_text_revisions(const struct status_info *s, FILE *out)
+{
+	char *size = size_text(s->database_bytes);
+	fprintf(out, "production  %s (PostgreSQL %s), %s\n", s->database, s->server_version, size);
+	free(size);
+	if (!s->version_table)
+		fputs("revision    none: no alembic_version table (never migrated)\n", out);
+	else if (!s->revisions.n)
+		fputs("revision    none: alembic_version is empty\n", out);
+	for (size_t i = 0; i < s->revisions.n; i++)
+		fprintf(out, "revision    %s%s\n", s->revisions.items[i],
+		        !s->heads.n                         ? ""
+		        : is_head(s, s->revisions.items[i]) ? " (head)"
+		                                            : " (not a head)");
+	fprintf(out, "pending     %zu revision(s)\n", s->pending.n);
+	for (size_t i = 0; i < s->pending.n; i++) {
+		const char *tab = strchr(s->pending.items[i], '\t');
+		fprintf(out, "  %.*s  %s\n", tab ? (int)(tab - s->pending.items[i]) : (int)strlen(s->pending.items[i]),
+		        s->pending.items[i], tab && tab[1] ? tab + 1 : "");
+	}
+}
+
+static void status_text(const struct status_info *s, bool color, FILE *out)
+{
+	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+	fprintf(out, "%sstatus%s\n", bold, reset);
+	status_text_revisions(s, out);
+	if (s->n_tables)
+		fputs("largest tables the pending revisions touch:\n", out);
+	for (size_t i = 0; i < s->n_tables; i++) {
+		char *size = size_text(s->tables[i].bytes);
+		fprintf(out, "  %-30s %10s  ~%.0f rows  (%s)\n", s->tables[i].name, size, s->tables[i].rows,
+		        s->tables[i].touched_by);
+		free(size);
+	}
+	fprintf(out, "backups in %s: %zu\n", s->backup_dir, s->n_backups);
+	for (size_t i = 0; i < s->n_backups; i++) {
+		const struct status_backup *b = &s->backups[i];
+		char *size = size_text((double)b->bytes), *age = age_text(b->age_seconds);
+		fprintf(out, "  %s  %s ago, %s, %s%s, verification %s\n", b->name, age, size,
+		        strcmp(b->state, "complete") ? "FAILED " : "", b->state, b->verification);
+		free(size);
+		free(age);
+	}
+	for (size_t i = 0; i < s->notes.n; i++)
+		fprintf(out, "note: %s\n", s->notes.items[i]);
+}
+
+static cJSON *status_backups_json(const struct status_info *s)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < s->n_backups; i++) {
+		const struct status_backup *b = &s->backups[i];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", b->name);
+		cJSON_AddStringToObject(o, "state", b->state);
+		cJSON_AddStringToObject(o, "verification", b->verification);
+		cJSON_AddNumberToObject(o, "age_seconds", b->age_seconds);
+		cJSON_AddNumberToObject(o, "bytes", (double)b->bytes);
+		cJSON_AddStringToObject(o, "revision", b->revision);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *status_pending_json(const struct status_info *s)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < s->pending.n; i++) {
+		const char *tab = strchr(s->pending.items[i], '\t');
+		cJSON *o = cJSON_CreateObject();
+		char *id = tab ? xstrndup(s->pending.items[i], (size_t)(tab - s->pending.items[i]))
+		               : xstrdup(s->pending.items[i]);
+		cJSON_AddStringToObject(o, "revision", id);
+		str_or_null(o, "title", tab && tab[1] ? tab + 1 : NULL);
+		cJSON_AddItemToArray(a, o);
+		free(id);
+	}
+	return a;
+}
+
+static void status_json(const struct status_info *s, FILE *out)
+{
+	cJSON *o = cJSON_CreateObject(), *tables = cJSON_CreateArray(), *heads = cJSON_CreateArray();
+	cJSON_AddStringToObject(o, "command", "status");
+	str_or_null(o, "database", s->database);
+	str_or_null(o, "server_version", s->server_version);
+	cJSON_AddNumberToObject(o, "database_bytes", s->database_bytes);
+	cJSON_AddBoolToObject(o, "version_table", s->version_table);
+	cJSON_AddItemToObject(o, "revisions", strs(&s->revisions));
+	for (size_t i = 0; i < s->revisions.n; i++)
+		if (is_head(s, s->revisions.items[i]))
+			cJSON_AddItemToArray(heads, cJSON_CreateString(s->revisions.items[i]));
+	cJSON_AddItemToObject(o, "revisions_at_head", heads);
+	cJSON_AddItemToObject(o, "heads", strs(&s->heads));
+	cJSON_AddItemToObject(o, "pending", status_pending_json(s));
+	for (size_t i = 0; i < s->n_tables; i++) {
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "name", s->tables[i].name);
+		cJSON_AddNumberToObject(t, "bytes", s->tables[i].bytes);
+		cJSON_AddNumberToObject(t, "estimated_rows", s->tables[i].rows);
+		cJSON_AddStringToObject(t, "touched_by", s->tables[i].touched_by);
+		cJSON_AddItemToArray(tables, t);
+	}
+	cJSON_AddItemToObject(o, "tables_touched", tables);
+	cJSON_AddStringToObject(o, "backup_dir", s->backup_dir);
+	cJSON_AddItemToObject(o, "backups", status_backups_json(s));
+	cJSON_AddItemToObject(o, "notes", strs(&s->notes));
+	report_put_json(o, out);
+}
+
+void report_write_status(const struct status_info *s, enum report_format fmt, bool color, FILE *out)
+{
+	if (fmt == FMT_JSON)
+		status_json(s, out);
+	else
+		status_text(s, color, out);
+}
