@@ -110,7 +110,8 @@ mg() {
 	shift 2
 	RC=0
 	start=$(date +%s%N)
-	(cd "$BK_WORK" && exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD -u DATABASE_URI \
+	# BK_ULIMIT: a file size limit (KiB) for this run only.
+	(cd "$BK_WORK" && { [ -z "${BK_ULIMIT:-}" ] || ulimit -f "$BK_ULIMIT"; } && exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD -u DATABASE_URI \
 		TMPDIR="$BK_WORK/tmp" ${BK_ENV:-} timeout -s KILL 180 "$MIGRATE_GATE_BIN" "$cmd" "$@") \
 		>"$OUT/$name.out" 2>"$OUT/$name.err" </dev/null || RC=$?
 	SECS=$((($(date +%s%N) - start) / 1000000))
