@@ -84,6 +84,18 @@ void backup_result_release(struct backup_result *r);
  */
 int backup_run(const struct backup_options *o, struct backup_result *r);
 
+struct buf;
+/*
+ * Runs argv (a pg_restore reading its stdin) with envp and stderr appended to
+ * err_path, and feeds it the dump of the archive, which is read and checked
+ * whole as archive_read_backup() does. Returns 0 when both succeeded; 1 when
+ * pg_restore failed or stopped reading early (why appended to failure); -1
+ * with a recorded error when the archive is unreadable or the tool could not
+ * be started. `restore` and --verify both use it.
+ */
+int backup_feed_restore(const char *archive, const char *const argv[], char *const envp[], const char *err_path,
+                        struct buf *failure);
+
 /* An archive found in a backup dir. */
 struct backup_entry {
 	char *name;         /* file name: NAME or NAME.failed */

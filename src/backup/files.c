@@ -14,6 +14,7 @@
 #include "pg/cleanup.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -144,14 +145,6 @@ static int write_file(const char *path, const char *text)
 	return 0;
 }
 
-static cJSON *strs(const struct strlist *l)
-{
-	cJSON *a = cJSON_CreateArray();
-	for (size_t i = 0; i < l->n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(l->items[i]));
-	return a;
-}
-
 static const char *verify_name(enum backup_verify v)
 {
 	return v == VERIFY_PASSED ? "passed" : v == VERIFY_FAILED ? "failed" : "skipped";
@@ -167,13 +160,13 @@ static char *sidecar_json(const char *name, bool failed, const struct backup_res
 	cJSON_AddNumberToObject(o, "bytes", (double)r->archive_bytes);
 	cJSON_AddStringToObject(v, "state", verify_name(r->verify));
 	cJSON_AddNumberToObject(v, "seconds", r->verify_seconds);
-	cJSON_AddItemToObject(v, "problems", strs(&r->problems));
+	cJSON_AddItemToObject(v, "problems", json_strings(&r->problems));
 	cJSON_AddItemToObject(o, "verification", v);
 	if (r->uploaded_to)
 		cJSON_AddStringToObject(o, "uploaded_to", r->uploaded_to);
 	else
 		cJSON_AddNullToObject(o, "uploaded_to");
-	cJSON_AddItemToObject(o, "notes", strs(&r->notes));
+	cJSON_AddItemToObject(o, "notes", json_strings(&r->notes));
 	cJSON_AddItemToObject(o, "manifest", manifest_to_cjson(&r->manifest));
 	char *text = cJSON_Print(o);
 	char *out = xstrdup(text ? text : "{}");
@@ -291,22 +284,6 @@ double progress_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-char *human_bytes(double bytes)
-{
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	struct buf b = BUF_INIT;
-	unsigned u = 0;
-	while (bytes >= 1024 && u < 4) {
-		bytes /= 1024;
-		u++;
-	}
-	if (u)
-		buf_addf(&b, "%.1f %s", bytes, units[u]);
-	else
-		buf_addf(&b, "%.0f B", bytes);
-	return buf_detach(&b);
 }
 
 void progress_start(struct progress *p, const char *verb, bool on, uint64_t total)

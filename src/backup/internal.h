@@ -65,7 +65,5 @@ void progress_start(struct progress *p, const char *verb, bool on, uint64_t tota
 void progress_update(void *p, uint64_t bytes);
 void progress_end(struct progress *p);
 double progress_now(void);
-/* "1.2 GiB", "345.0 KiB", "12 B". Newly allocated. */
-char *human_bytes(double bytes);
 
 #endif

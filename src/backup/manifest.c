@@ -7,6 +7,7 @@
 
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/mem.h"
 
 #include "util/banned.h"
@@ -52,22 +53,6 @@ char *manifest_part_name(unsigned i)
 	return buf_detach(&b);
 }
 
-static void add_str(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static cJSON *str_array(const struct strlist *l)
-{
-	cJSON *a = cJSON_CreateArray();
-	for (size_t i = 0; i < l->n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(l->items[i]));
-	return a;
-}
-
 static cJSON *tables_json(const struct manifest *m)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -93,24 +78,24 @@ cJSON *manifest_to_cjson(const struct manifest *m)
 	cJSON *alembic = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "kind", MANIFEST_KIND);
 	cJSON_AddNumberToObject(o, "format_version", FORMAT_VERSION);
-	add_str(o, "tool_version", m->tool_version);
-	add_str(o, "created_at", m->created_at);
-	add_str(o, "commit", m->commit);
-	add_str(db, "host", m->host);
-	add_str(db, "port", m->port);
-	add_str(db, "database", m->database);
-	add_str(db, "user", m->user);
-	add_str(db, "server_version", m->server_version);
+	json_add_str_or_null(o, "tool_version", m->tool_version);
+	json_add_str_or_null(o, "created_at", m->created_at);
+	json_add_str_or_null(o, "commit", m->commit);
+	json_add_str_or_null(db, "host", m->host);
+	json_add_str_or_null(db, "port", m->port);
+	json_add_str_or_null(db, "database", m->database);
+	json_add_str_or_null(db, "user", m->user);
+	json_add_str_or_null(db, "server_version", m->server_version);
 	cJSON_AddNumberToObject(db, "server_major", m->server_major);
 	cJSON_AddNumberToObject(db, "bytes", (double)m->database_bytes);
 	cJSON_AddItemToObject(o, "database", db);
 	cJSON_AddBoolToObject(alembic, "version_table", m->version_table);
-	cJSON_AddItemToObject(alembic, "revisions", str_array(&m->revisions));
-	cJSON_AddItemToObject(alembic, "pending", str_array(&m->pending));
+	cJSON_AddItemToObject(alembic, "revisions", json_strings(&m->revisions));
+	cJSON_AddItemToObject(alembic, "pending", json_strings(&m->pending));
 	cJSON_AddItemToObject(o, "alembic", alembic);
-	add_str(dump, "format", "custom");
-	add_str(dump, "pg_dump_version", m->pg_dump_version);
-	add_str(dump, "archive_format", m->archive_format);
+	json_add_str_or_null(dump, "format", "custom");
+	json_add_str_or_null(dump, "pg_dump_version", m->pg_dump_version);
+	json_add_str_or_null(dump, "archive_format", m->archive_format);
 	cJSON_AddNumberToObject(dump, "bytes", (double)m->dump_bytes);
 	cJSON_AddStringToObject(dump, "sha256", m->dump_sha256);
 	cJSON_AddNumberToObject(dump, "parts", m->dump_parts);

@@ -247,7 +247,7 @@ static int upload_s3(const struct backup_options *o, const char *archive, const 
 	}
 	url = object_url(&t, name);
 	buf_addf(&where, "s3://%s/%s%s%s", t.bucket, t.prefix, *t.prefix ? "/" : "", name);
-	buf_addf(&what, "upload of '%s' to bucket '%s'", name, t.bucket);
+	buf_addf(&what, "upload of '%s'", name);
 	buf_addf(&sigv4, "aws:amz:%s:s3", t.region);
 	buf_addf(&hint,
 	         "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, --s3-region (%s) and the access to bucket '%s'",
@@ -261,7 +261,7 @@ static int upload_s3(const struct backup_options *o, const char *archive, const 
 	                           .user_pwd = t.user_pwd,
 	                           .what = what.data};
 	retry_policy(o, &req);
-	rc = put(o, &req, url, hint.data, r);
+	rc = put(o, &req, where.data, hint.data, r);
 	if (!rc) {
 		s3_headers(&t, EMPTY_SHA256, NULL, &head_h);
 		struct http_request head = {.method = "HEAD",

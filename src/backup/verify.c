@@ -43,15 +43,41 @@ static void problem(struct backup_result *r, const char *fmt, ...)
 	strlist_add_owned(&r->problems, buf_detach(&b));
 }
 
-/* pg_restore reading the dump from a pipe that the archive reader fills. */
+int backup_feed_restore(const char *archive, const char *const argv[], char *const envp[], const char *err_path,
+                        struct buf *failure)
+{
+	struct archive_scan scan;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC))
+		return gate_error(EXIT_ENV, NULL, "cannot create a pipe: %s", strerror(errno));
+	pid_t pid = tool_start(argv, envp, p[0], -1, err_path);
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return -1;
+	}
+	archive_scan_init(&scan);
+	int read_rc = archive_read_backup(archive, p[1], &scan);
+	close(p[1]);
+	archive_scan_release(&scan);
+	int status = tool_wait(pid);
+	if (status)
+		tool_describe_failure("pg_restore", status, err_path, failure);
+	else if (read_rc == -2)
+		buf_adds(failure, "pg_restore stopped reading before the end of the dump");
+	else
+		return read_rc < 0 ? -1 : 0;
+	return 1;
+}
+
+/* pg_restore into the scratch database; 1 with a problem recorded when it fails. */
 static int restore(struct verify_run *v, const char *archive, const char *bindir)
 {
 	char *tool = NULL, *version = NULL;
 	struct pg_dsn dsn = {0};
 	struct strlist env = STRLIST_INIT;
-	struct archive_scan scan;
-	int p[2] = {-1, -1}, rc = -1;
-	archive_scan_init(&scan);
+	struct buf failure = BUF_INIT;
+	int rc = -1;
 	if (tool_find("pg_restore", bindir, 0, &tool, &version) ||
 	    pg_dsn_parse(scratch_conninfo(v->scratch), "scratch", &dsn))
 		goto out;
@@ -60,31 +86,11 @@ static int restore(struct verify_run *v, const char *archive, const char *bindir
 	const char *argv[] = {tool, "--exit-on-error", "--single-transaction",         "-w",
 	                      "-d", dsn.conninfo,      v->local ? NULL : "--no-owner", "--no-acl",
 	                      NULL};
-	if (pipe2(p, O_CLOEXEC))
-		goto out;
-	pid_t pid = tool_start(argv, env.items, p[0], -1, v->err_path);
-	close(p[0]);
-	if (pid < 0)
-		goto out;
-	int read_rc = archive_read_backup(archive, p[1], &scan);
-	close(p[1]);
-	p[1] = -1;
-	int status = tool_wait(pid);
-	struct buf msg = BUF_INIT;
-	rc = 1;
-	if (status)
-		tool_describe_failure("pg_restore", status, v->err_path, &msg);
-	else if (read_rc == -2)
-		buf_adds(&msg, "pg_restore stopped reading before the end of the dump");
-	else
-		rc = read_rc < 0 ? -1 : 0;
+	rc = backup_feed_restore(archive, argv, env.items, v->err_path, &failure);
 	if (rc == 1)
-		problem(v->r, "the dump does not restore: %s", msg.data);
-	buf_release(&msg);
+		problem(v->r, "the dump does not restore: %s", failure.data);
 out:
-	if (p[1] >= 0)
-		close(p[1]);
-	archive_scan_release(&scan);
+	buf_release(&failure);
 	strlist_release(&env);
 	pg_dsn_release(&dsn);
 	free(tool);
@@ -120,9 +126,16 @@ static int compare_schema(struct verify_run *v, const struct snapshot *prod)
 	}
 	diff_snapshots(&want, &restored, &d);
 	for (size_t i = 0; i < d.n; i++) {
-		char *what = diff_entry_describe(&d.items[i]);
-		problem(v->r, "schema: %s (production vs restored)", what);
-		free(what);
+		const struct diff_entry *e = &d.items[i];
+		char *subject = diff_entry_subject(e), *detail = diff_entry_detail(e);
+		if (e->change == DIFF_REMOVED)
+			problem(v->r, "schema: %s is missing after the restore", subject);
+		else if (e->change == DIFF_ADDED)
+			problem(v->r, "schema: %s exists only after the restore", subject);
+		else
+			problem(v->r, "schema: %s %s after the restore", subject, detail);
+		free(subject);
+		free(detail);
 	}
 	diff_release(&d);
 	snapshot_release(&restored);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "backup/archive.h"
+#include "backup/backup.h"
 #include "backup/tool.h"
 #include "cmd/cmd.h"
 #include "pg/conn.h"
@@ -111,10 +112,8 @@ static int run_pg_restore(struct restore_run *run)
 {
 	char *tool = NULL, *version = NULL;
 	struct strlist env = STRLIST_INIT;
-	struct archive_scan scan;
-	struct buf err = BUF_INIT;
-	int p[2] = {-1, -1}, rc = -1;
-	archive_scan_init(&scan);
+	struct buf err = BUF_INIT, failure = BUF_INIT;
+	int rc = -1;
 	int min = run->scan.manifest.pg_dump_version ? tool_major_of(run->scan.manifest.pg_dump_version) : 0;
 	if (tool_find("pg_restore", run->cfg->pg_bindir, min, &tool, &version))
 		goto out;
@@ -122,31 +121,18 @@ static int run_pg_restore(struct restore_run *run)
 	buf_addf(&err, "%s/pg_restore.err", run->tmpdir);
 	const char *argv[] = {tool, "--clean",         "--if-exists", "--single-transaction", "--exit-on-error", "-w",
 	                      "-d", run->dsn.conninfo, NULL};
-	if (pipe2(p, O_CLOEXEC))
-		goto out;
-	pid_t pid = tool_start(argv, env.items, p[0], -1, err.data);
-	close(p[0]);
-	if (pid < 0)
-		goto out;
 	log_info("restoring with %s (%s)", tool, version);
-	int read_rc = archive_read_backup(run->archive, p[1], &scan);
-	close(p[1]);
-	p[1] = -1;
-	int status = tool_wait(pid);
-	if (status)
-		rc = tool_failed(
-		    "pg_restore", status, err.data,
-		    "nothing was changed: the restore runs in one transaction; fix the cause and run it again");
-	else if (read_rc == -2)
-		rc = gate_error(EXIT_ENV, NULL, "pg_restore stopped reading before the end of the dump");
-	else
-		rc = read_rc ? -1 : 0;
+	rc = backup_feed_restore(run->archive, argv, env.items, err.data, &failure);
+	if (rc == 1)
+		rc = gate_error(
+		    EXIT_ENV,
+		    "nothing was changed: the restore runs in one transaction; fix the cause and run it again", "%s",
+		    failure.data);
+	unlink(err.data);
 out:
-	if (p[1] >= 0)
-		close(p[1]);
-	archive_scan_release(&scan);
 	strlist_release(&env);
 	buf_release(&err);
+	buf_release(&failure);
 	free(tool);
 	free(version);
 	return rc;
@@ -210,10 +196,6 @@ static int restore(struct restore_run *run)
 	if (make_tmpdir(run))
 		return -1;
 	int rc = run_pg_restore(run);
-	struct buf err = BUF_INIT;
-	buf_addf(&err, "%s/pg_restore.err", run->tmpdir);
-	unlink(err.data);
-	buf_release(&err);
 	rmdir(run->tmpdir);
 	if (rc || read_versions(run, &run->after, NULL))
 		return -1;

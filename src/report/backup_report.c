@@ -5,26 +5,11 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/mem.h"
 
 #include "util/banned.h"
-
-static char *size_text(double bytes)
-{
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	struct buf b = BUF_INIT;
-	unsigned u = 0;
-	while (bytes >= 1024 && u < 4) {
-		bytes /= 1024;
-		u++;
-	}
-	if (u)
-		buf_addf(&b, "%.1f %s", bytes, units[u]);
-	else
-		buf_addf(&b, "%.0f B", bytes);
-	return buf_detach(&b);
-}
 
 static void join(struct buf *b, const struct strlist *l, const char *sep, const char *none)
 {
@@ -32,22 +17,6 @@ static void join(struct buf *b, const struct strlist *l, const char *sep, const 
 		buf_addf(b, "%s%s", i ? sep : "", l->items[i]);
 	if (!l->n)
 		buf_adds(b, none);
-}
-
-static cJSON *strs(const struct strlist *l)
-{
-	cJSON *a = cJSON_CreateArray();
-	for (size_t i = 0; i < l->n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(l->items[i]));
-	return a;
-}
-
-static void str_or_null(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
 }
 
 static const char *verify_word(enum backup_verify v)
@@ -58,7 +27,7 @@ static const char *verify_word(enum backup_verify v)
 void report_write_manifest_text(const char *archive, const struct manifest *m, FILE *out)
 {
 	struct buf revs = BUF_INIT, pending = BUF_INIT;
-	char *db = size_text((double)m->database_bytes), *dump = size_text((double)m->dump_bytes);
+	char *db = human_bytes((double)m->database_bytes), *dump = human_bytes((double)m->dump_bytes);
 	join(&revs, &m->revisions, ", ", m->version_table ? "(none)" : "(no alembic_version table)");
 	join(&pending, &m->pending, ", ", "(none given)");
 	fprintf(out, "archive   %s\n", archive);
@@ -80,7 +49,7 @@ static void backup_text(const struct backup_result *r, bool color, FILE *out)
 {
 	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
 	bool ok = r->verify != VERIFY_FAILED && r->archive_path && !strstr(r->archive_path, ".failed");
-	char *size = size_text((double)r->archive_bytes);
+	char *size = human_bytes((double)r->archive_bytes);
 	fprintf(out, "%sbackup %s%s\n", bold, ok ? "written" : "FAILED", reset);
 	if (r->archive_path)
 		report_write_manifest_text(r->archive_path, &r->manifest, out);
@@ -107,15 +76,15 @@ static void backup_json(const struct backup_result *r, FILE *out)
 	cJSON_AddStringToObject(o, "command", "backup");
 	cJSON_AddBoolToObject(o, "passed",
 	                      r->verify != VERIFY_FAILED && r->archive_path && !strstr(r->archive_path, ".failed"));
-	str_or_null(o, "archive", r->archive_path);
+	json_add_str_or_null(o, "archive", r->archive_path);
 	cJSON_AddStringToObject(o, "sha256", r->sha256);
 	cJSON_AddNumberToObject(o, "bytes", (double)r->archive_bytes);
 	cJSON_AddStringToObject(v, "state", verify_word(r->verify));
-	cJSON_AddItemToObject(v, "problems", strs(&r->problems));
+	cJSON_AddItemToObject(v, "problems", json_strings(&r->problems));
 	cJSON_AddItemToObject(o, "verification", v);
-	str_or_null(o, "uploaded_to", r->uploaded_to);
-	cJSON_AddItemToObject(o, "pruned", strs(&r->pruned));
-	cJSON_AddItemToObject(o, "notes", strs(&r->notes));
+	json_add_str_or_null(o, "uploaded_to", r->uploaded_to);
+	cJSON_AddItemToObject(o, "pruned", json_strings(&r->pruned));
+	cJSON_AddItemToObject(o, "notes", json_strings(&r->notes));
 	cJSON_AddNumberToObject(secs, "dump", r->dump_seconds);
 	cJSON_AddNumberToObject(secs, "verify", r->verify_seconds);
 	cJSON_AddNumberToObject(secs, "upload", r->upload_seconds);
@@ -139,8 +108,8 @@ void report_write_restore(const char *archive, const struct manifest *m, const c
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "command", "restore");
 		cJSON_AddStringToObject(o, "archive", archive);
-		str_or_null(o, "target_database", target_db);
-		cJSON_AddItemToObject(o, "alembic_version", strs(versions));
+		json_add_str_or_null(o, "target_database", target_db);
+		cJSON_AddItemToObject(o, "alembic_version", json_strings(versions));
 		cJSON_AddBoolToObject(o, "matches_archive", matches);
 		cJSON_AddItemToObject(o, "manifest", manifest_to_cjson(m));
 		report_put_json(o, out);
@@ -202,7 +171,7 @@ static bool is_head(const struct status_info *s, const char *rev)
 
 static void status_text_revisions(const struct status_info *s, FILE *out)
 {
-	char *size = size_text(s->database_bytes);
+	char *size = human_bytes(s->database_bytes);
 	fprintf(out, "production  %s (PostgreSQL %s), %s\n", s->database, s->server_version, size);
 	free(size);
 	if (!s->version_table)
@@ -230,7 +199,7 @@ static void status_text(const struct status_info *s, bool color, FILE *out)
 	if (s->n_tables)
 		fputs("largest tables the pending revisions touch:\n", out);
 	for (size_t i = 0; i < s->n_tables; i++) {
-		char *size = size_text(s->tables[i].bytes);
+		char *size = human_bytes(s->tables[i].bytes);
 		fprintf(out, "  %-30s %10s  ~%.0f rows  (%s)\n", s->tables[i].name, size, s->tables[i].rows,
 		        s->tables[i].touched_by);
 		free(size);
@@ -238,7 +207,7 @@ static void status_text(const struct status_info *s, bool color, FILE *out)
 	fprintf(out, "backups in %s: %zu\n", s->backup_dir, s->n_backups);
 	for (size_t i = 0; i < s->n_backups; i++) {
 		const struct status_backup *b = &s->backups[i];
-		char *size = size_text((double)b->bytes), *age = age_text(b->age_seconds);
+		char *size = human_bytes((double)b->bytes), *age = age_text(b->age_seconds);
 		fprintf(out, "  %s  %s ago, %s, %s%s, verification %s\n", b->name, age, size,
 		        strcmp(b->state, "complete") ? "FAILED " : "", b->state, b->verification);
 		free(size);
@@ -274,7 +243,7 @@ static cJSON *status_pending_json(const struct status_info *s)
 		char *id = tab ? xstrndup(s->pending.items[i], (size_t)(tab - s->pending.items[i]))
 		               : xstrdup(s->pending.items[i]);
 		cJSON_AddStringToObject(o, "revision", id);
-		str_or_null(o, "title", tab && tab[1] ? tab + 1 : NULL);
+		json_add_str_or_null(o, "title", tab && tab[1] ? tab + 1 : NULL);
 		cJSON_AddItemToArray(a, o);
 		free(id);
 	}
@@ -285,16 +254,16 @@ static void status_json(const struct status_info *s, FILE *out)
 {
 	cJSON *o = cJSON_CreateObject(), *tables = cJSON_CreateArray(), *heads = cJSON_CreateArray();
 	cJSON_AddStringToObject(o, "command", "status");
-	str_or_null(o, "database", s->database);
-	str_or_null(o, "server_version", s->server_version);
+	json_add_str_or_null(o, "database", s->database);
+	json_add_str_or_null(o, "server_version", s->server_version);
 	cJSON_AddNumberToObject(o, "database_bytes", s->database_bytes);
 	cJSON_AddBoolToObject(o, "version_table", s->version_table);
-	cJSON_AddItemToObject(o, "revisions", strs(&s->revisions));
+	cJSON_AddItemToObject(o, "revisions", json_strings(&s->revisions));
 	for (size_t i = 0; i < s->revisions.n; i++)
 		if (is_head(s, s->revisions.items[i]))
 			cJSON_AddItemToArray(heads, cJSON_CreateString(s->revisions.items[i]));
 	cJSON_AddItemToObject(o, "revisions_at_head", heads);
-	cJSON_AddItemToObject(o, "heads", strs(&s->heads));
+	cJSON_AddItemToObject(o, "heads", json_strings(&s->heads));
 	cJSON_AddItemToObject(o, "pending", status_pending_json(s));
 	for (size_t i = 0; i < s->n_tables; i++) {
 		cJSON *t = cJSON_CreateObject();
@@ -307,7 +276,7 @@ static void status_json(const struct status_info *s, FILE *out)
 	cJSON_AddItemToObject(o, "tables_touched", tables);
 	cJSON_AddStringToObject(o, "backup_dir", s->backup_dir);
 	cJSON_AddItemToObject(o, "backups", status_backups_json(s));
-	cJSON_AddItemToObject(o, "notes", strs(&s->notes));
+	cJSON_AddItemToObject(o, "notes", json_strings(&s->notes));
 	report_put_json(o, out);
 }
 

@@ -71,7 +71,7 @@ grep -q '"x-amz-content-sha256": "[0-9a-f]\{64\}"' "$SLOG" || fail "s3-sig: the 
 BK_ENV="AWS_ACCESS_KEY_ID=AKIDBACKUPTEST AWS_SECRET_ACCESS_KEY=$BK_AWS_SECRET-wrong" \
 	mg s3-badsecret backup --production-url "$(bk_url prod)" --backup-dir "$DIR" --pg-bindir "$BK_BIN" \
 	--s3 s3://bucket/nightly --s3-endpoint "http://127.0.0.1:$PORT" --upload-retries 0
-expect_one_error s3-badsecret 3 "to bucket 'bucket'"
+expect_one_error s3-badsecret 3 "to 's3://bucket/nightly/prod-"
 expect_err s3-badsecret "HTTP 403: SignatureDoesNotMatch"
 expect_err s3-badsecret "hint: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"
 
@@ -95,7 +95,7 @@ if [ -d "$MIGRATE_GATE_SRC/tests/node_modules/s3rver" ]; then
 	BK_ENV="AWS_ACCESS_KEY_ID=AKIDUNKNOWN AWS_SECRET_ACCESS_KEY=$BK_AWS_SECRET" \
 		mg s3-badkey backup --production-url "$(bk_url prod)" --backup-dir "$DIR" --pg-bindir "$BK_BIN" \
 		--s3 s3://backups/db --s3-endpoint "$S3" --upload-retries 0
-	expect_one_error s3-badkey 3 "to bucket 'backups'"
+	expect_one_error s3-badkey 3 "to 's3://backups/db/prod-"
 	expect_err s3-badkey "HTTP 403: InvalidAccessKeyId"
 	expect_err s3-badkey "hint: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"
 else

@@ -16,7 +16,7 @@ pg_psql -d prod -c "INSERT INTO note (account_id, body) VALUES (1, 'dup'), (2, '
 pg_psql -d prod -c "CREATE UNIQUE INDEX CONCURRENTLY ix_note_body ON note (body)" >/dev/null 2>&1 &&
 	fail "the unique index was built"
 mg invalid backup --production-url "$(bk_url prod)" --backup-dir "$DIR" --keep 1 --verify --pg-bindir "$BK_BIN"
-expect_one_error invalid 1 "failed verification: schema: index \"note.ix_note_body\""
+expect_one_error invalid 1 "failed verification: schema: index \"ix_note_body\" on \"note\" is missing after the restore"
 expect_out invalid "verified  failed"
 expect_err invalid "is kept as"
 [ -z "$(archives "$DIR" | grep -v "^$OLD$")" ] || fail "invalid: a complete-looking archive: $(archives "$DIR")"
