@@ -107,6 +107,23 @@ else
 fi
 expect_fault readonly "cannot write in the backup dir '$ro'" "$ro"
 
+# SIGTERM in the middle of the dump: the temporary dir goes with the process.
+d=$(bindir term <<EOF
+"\$REAL" "\$@" | { head -c 200000; touch "$BK_WORK/midway"; sleep 5; cat; }
+EOF
+)
+RC=0
+env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u PGPASSWORD TMPDIR="$BK_WORK/tmp" "$MIGRATE_GATE_BIN" backup \
+	--production-url "$(bk_url prod)" --backup-dir "$DIR" --keep 1 --pg-bindir "$d" >"$OUT/term.out" 2>"$OUT/term.err" &
+gate=$!
+for _ in $(seq 1200); do [ -e "$BK_WORK/midway" ] && break; sleep 0.1; done
+ls -A "$DIR" | grep -q '^\.migrate-gate-tmp' || fail "term: no temporary dir while the dump runs"
+kill -TERM "$gate"
+wait "$gate" || RC=$?
+[ "$RC" = 143 ] || fail "term: exit status $RC, expected 143 (SIGTERM)"
+expect_no_new_archive term "$DIR" "$BEFORE"
+[ -e "$DIR/$OLD" ] || fail "term: the old archive was pruned"
+
 # The server goes away in the middle of the dump (still running: the table is big enough).
 d=$(bindir gone <<EOF
 "\$REAL" "\$@" | { head -c 200000; pg_as_server_user() { if [ "\$(id -u)" = 0 ]; then runuser -u postgres -- "\$@"; else "\$@"; fi; }
