@@ -24,6 +24,7 @@
 
 /* Two parts are in memory at once (one read, one compressed): 16 MiB in all, whatever the dump's size. */
 #define PART_SIZE (8u * 1024 * 1024)
+#define PIPE_SIZE (1024 * 1024)
 
 void backup_result_init(struct backup_result *r)
 {
@@ -162,6 +163,12 @@ static int dump(struct run *run)
 		gate_error(EXIT_ENV, NULL, "cannot create a pipe: %s", strerror(errno));
 		goto out;
 	}
+	/*
+	 * A 64 KiB pipe makes pg_dump wait for our reader every 64 KiB: on a loaded machine each of those waits
+	 * costs a scheduling round (measured: 1.6x pg_dump's time at load 40). 1 MiB is the unprivileged maximum.
+	 */
+	if (fcntl(pipefd[1], F_SETPIPE_SZ, PIPE_SIZE) < 0)
+		log_debug("cannot enlarge the pipe from pg_dump: %s", strerror(errno));
 	log_debug("running %s (%s)", run->pg_dump, run->pg_dump_version);
 	pid = tool_start(argv, env.items, -1, pipefd[1], err.data);
 	close(pipefd[1]);
