@@ -152,7 +152,7 @@ static int dump(struct run *run)
 	struct strlist env = STRLIST_INIT;
 	struct buf snap = BUF_INIT, err = BUF_INIT;
 	struct stream_stats st;
-	struct progress p;
+	struct xfer_progress p;
 	int pipefd[2] = {-1, -1}, rc = -1;
 	pid_t pid = -1;
 	buf_addf(&snap, "--snapshot=%s", run->info.snapshot);
@@ -174,19 +174,19 @@ static int dump(struct run *run)
 	close(pipefd[1]);
 	if (pid < 0)
 		goto out;
-	progress_start(&p, "dumped", run->o->progress, 0);
-	double start = progress_now();
-	rc = archive_writer_add_stream(run->w, pipefd[0], PART_SIZE, progress_update, &p, &st);
+	xfer_start(&p, "dumped", run->o->progress, 0);
+	double start = xfer_now();
+	rc = archive_writer_add_stream(run->w, pipefd[0], PART_SIZE, xfer_update, &p, &st);
 	close(pipefd[0]);
 	pipefd[0] = -1;
 	if (rc)
 		kill(pid, SIGTERM); /* the archive failed: pg_dump must not go on */
 	int status = tool_wait(pid);
-	run->r->dump_seconds = progress_now() - start;
+	run->r->dump_seconds = xfer_now() - start;
 	if (!rc && status)
 		rc = tool_failed("pg_dump", status, err.data, "check the production URL, the server and its log");
 	if (!rc) {
-		progress_end(&p);
+		xfer_end(&p);
 		fill_manifest(run, &st);
 	}
 out:

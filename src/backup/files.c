@@ -279,26 +279,26 @@ int backup_prune(const struct backup_options *o, const char *database, const cha
 	return 0;
 }
 
-double progress_now(void)
+double xfer_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void progress_start(struct progress *p, const char *verb, bool on, uint64_t total)
+void xfer_start(struct xfer_progress *p, const char *verb, bool on, uint64_t total)
 {
 	memset(p, 0, sizeof(*p));
 	p->verb = verb;
 	p->on = on && log_verbosity() != LOG_QUIET;
 	p->tty = isatty(STDERR_FILENO);
-	p->start = p->last = progress_now();
+	p->start = p->last = xfer_now();
 	p->total = total;
 }
 
-static void progress_line(struct progress *p, bool final)
+static void xfer_line(struct xfer_progress *p, bool final)
 {
-	double secs = progress_now() - p->start;
+	double secs = xfer_now() - p->start;
 	char *done = human_bytes((double)p->bytes), *rate = human_bytes(secs > 0 ? (double)p->bytes / secs : 0);
 	struct buf line = BUF_INIT;
 	buf_addf(&line, "%s %s", p->verb, done);
@@ -314,21 +314,21 @@ static void progress_line(struct progress *p, bool final)
 	buf_release(&line);
 }
 
-void progress_update(void *ctx, uint64_t bytes)
+void xfer_update(void *ctx, uint64_t bytes)
 {
-	struct progress *p = ctx;
+	struct xfer_progress *p = ctx;
 	p->bytes = bytes;
-	double now = progress_now();
+	double now = xfer_now();
 	if (p->on && p->tty && now - p->last >= 1.0) {
 		p->last = now;
-		progress_line(p, false);
+		xfer_line(p, false);
 	}
 }
 
-void progress_end(struct progress *p)
+void xfer_end(struct xfer_progress *p)
 {
 	if (p->on)
-		progress_line(p, true);
+		xfer_line(p, true);
 }
 
 /* <db>-<ts>-<rev>.<ext>[.failed]: the timestamp is the first "-YYYYMMDDTHHMMSSZ-" in the name. */

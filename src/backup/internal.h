@@ -52,7 +52,7 @@ int backup_upload(const struct backup_options *o, const char *archive, const cha
 int backup_upload_check(const struct backup_options *o);
 
 /* Progress of a byte stream on stderr: on a tty, rewritten once a second; elsewhere one line at the end. */
-struct progress {
+struct xfer_progress {
 	const char *verb; /* "dumped", "uploaded" */
 	bool on;
 	bool tty;
@@ -61,9 +61,9 @@ struct progress {
 	uint64_t bytes;
 	uint64_t total; /* 0 when unknown */
 };
-void progress_start(struct progress *p, const char *verb, bool on, uint64_t total);
-void progress_update(void *p, uint64_t bytes);
-void progress_end(struct progress *p);
-double progress_now(void);
+void xfer_start(struct xfer_progress *p, const char *verb, bool on, uint64_t total);
+void xfer_update(void *p, uint64_t bytes);
+void xfer_end(struct xfer_progress *p);
+double xfer_now(void);
 
 #endif

@@ -172,21 +172,21 @@ static int check_size(struct http_request *head, const char *where, uint64_t byt
 static void upload_progress(void *ctx, uint64_t sent, uint64_t total)
 {
 	(void)total;
-	progress_update(ctx, sent);
+	xfer_update(ctx, sent);
 }
 
 static int put(const struct backup_options *o, struct http_request *req, const char *where, const char *hint,
                struct backup_result *r)
 {
 	struct http_response resp;
-	struct progress p;
-	progress_start(&p, "uploaded", o->progress, r->archive_bytes);
+	struct xfer_progress p;
+	xfer_start(&p, "uploaded", o->progress, r->archive_bytes);
 	req->progress = upload_progress;
 	req->progress_ctx = &p;
 	http_response_init(&resp);
 	int rc = http_send(req, &resp);
 	if (!rc)
-		progress_end(&p);
+		xfer_end(&p);
 	if (!rc && resp.status / 100 != 2)
 		rc = refused(req->what, where, &resp, hint);
 	r->upload_seconds = resp.seconds;

@@ -185,7 +185,7 @@ int backup_verify(const struct backup_options *o, const char *archive, const cha
 {
 	struct verify_run v = {o, r, NULL, NULL, false, NULL};
 	struct buf err = BUF_INIT;
-	double start = progress_now();
+	double start = xfer_now();
 	int rc = -1;
 	log_info("verifying: restoring the archive into a scratch database");
 	if (scratch_start(&o->scratch, &v.scratch) || pg_connect(scratch_conninfo(v.scratch), false, &v.db))
@@ -206,6 +206,6 @@ out:
 	pg_disconnect(v.db);
 	scratch_free(v.scratch);
 	free(v.err_path);
-	r->verify_seconds = progress_now() - start;
+	r->verify_seconds = xfer_now() - start;
 	return rc;
 }
