@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/secret.h"
 
 #include "util/banned.h"
 
@@ -40,10 +41,10 @@ static void s3_release(struct s3_target *t)
 
 static const char *env_or(const char *a, const char *b, const char *dflt)
 {
-	const char *v = getenv(a);
+	const char *v = secret_getenv(a);
 	if (v && *v)
 		return v;
-	v = b ? getenv(b) : NULL;
+	v = b ? secret_getenv(b) : NULL;
 	return v && *v ? v : dflt;
 }
 
@@ -71,7 +72,7 @@ static int s3_parse(const struct backup_options *o, struct s3_target *t)
 		buf_addf(&e, "https://s3.%s.amazonaws.com", t->region);
 		t->endpoint = buf_detach(&e);
 	}
-	const char *key = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
+	const char *key = secret_getenv("AWS_ACCESS_KEY_ID"), *secret = secret_getenv("AWS_SECRET_ACCESS_KEY");
 	if (!key || !*key || !secret || !*secret)
 		return gate_error(EXIT_USAGE,
 		                  "export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN if any)",
@@ -79,7 +80,7 @@ static int s3_parse(const struct backup_options *o, struct s3_target *t)
 	struct buf up = BUF_INIT;
 	buf_addf(&up, "%s:%s", key, secret);
 	t->user_pwd = buf_detach(&up);
-	t->token = getenv("AWS_SESSION_TOKEN");
+	t->token = secret_getenv("AWS_SESSION_TOKEN");
 	return 0;
 }
 
@@ -87,17 +88,12 @@ int backup_upload_check(const struct backup_options *o)
 {
 	struct s3_target t;
 	int rc = 0;
-	log_add_secret(getenv("AWS_SECRET_ACCESS_KEY"));
-	log_add_secret(getenv("AWS_SESSION_TOKEN"));
 	if (o->upload_url && o->s3)
 		return gate_error(EXIT_USAGE, "give one of them", "--upload-url and --s3 cannot be used together");
 	if (o->upload_url) {
-		const char *q = strchr(o->upload_url, '?');
 		if (strncmp(o->upload_url, "http://", 7) && strncmp(o->upload_url, "https://", 8))
 			return gate_error(EXIT_USAGE, "give a presigned http:// or https:// URL",
 			                  "invalid --upload-url");
-		if (q && q[1])
-			log_add_secret(q + 1); /* a presigned URL's query string is its credential */
 	}
 	if (o->s3) {
 		rc = s3_parse(o, &t);

@@ -128,6 +128,18 @@ STRING_FIELD(set_scratch_url_env, scratch_url_env)
 
 URL_FIELD(set_scratch_url, scratch_url)
 URL_FIELD(set_production_url, production_url)
+
+/* A presigned URL's query string is its credential. */
+static int set_upload_url(struct gate_config *c, const char *v, const char *where)
+{
+	(void)where;
+	const char *q = strchr(v, '?');
+	if (q && q[1])
+		secret_add(q + 1);
+	free(c->upload_url);
+	c->upload_url = xstrdup(v);
+	return 0;
+}
 STRING_FIELD(set_since, since)
 STRING_FIELD(set_base_ref, base_ref)
 STRING_FIELD(set_report_json, report_json)
@@ -138,7 +150,6 @@ STRING_FIELD(set_summary_md, summary_md)
 STRING_FIELD(set_comment_key, comment_key)
 STRING_FIELD(set_provider, provider)
 STRING_FIELD(set_backup_dir, backup_dir)
-STRING_FIELD(set_upload_url, upload_url)
 STRING_FIELD(set_s3_endpoint, s3_endpoint)
 STRING_FIELD(set_s3_region, s3_region)
 URL_FIELD(set_target_url, target_url)

@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/secret.h"
 #include "util/strset.h"
 
 #include "util/banned.h"
@@ -71,7 +72,7 @@ int pg_dsn_parse(const char *dsn, const char *what, struct pg_dsn *d)
 			continue;
 		if (!strcmp(o->keyword, "password")) {
 			d->password = xstrdup(o->val);
-			log_add_secret(o->val);
+			secret_add(o->val);
 			continue;
 		}
 		add_pair(&info, o->keyword, o->val);
@@ -84,13 +85,12 @@ int pg_dsn_parse(const char *dsn, const char *what, struct pg_dsn *d)
 	return 0;
 }
 
-/* The URL variables are not the tool's business; a password of our own replaces the user's PGPASSWORD. */
-static bool dropped(const char *entry, bool own_password)
+/* The URL variables are not the tool's business; PGPASSWORD is set below from what we chose. */
+static bool dropped(const char *entry)
 {
 	static const char *const names[] = {
 	    "DATABASE_URI=", "DATABASE_URL=", "MIGRATE_GATE_PRODUCTION_URL=", "PGPASSWORD="};
-	size_t n = sizeof(names) / sizeof(names[0]) - (own_password ? 0 : 1);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strncmp(entry, names[i], strlen(names[i])))
 			return true;
 	return false;
@@ -99,11 +99,13 @@ static bool dropped(const char *entry, bool own_password)
 void pg_dsn_tool_env(const struct pg_dsn *d, struct strlist *env)
 {
 	for (char **e = environ; *e; e++)
-		if (!dropped(*e, d->password != NULL))
+		if (!dropped(*e))
 			strlist_add(env, *e);
-	if (d->password) {
+	/* PGPASSWORD left the environment at startup (util/secret.h); the tool still needs it. */
+	const char *password = d->password ? d->password : secret_getenv("PGPASSWORD");
+	if (password) {
 		struct buf b = BUF_INIT;
-		buf_addf(&b, "PGPASSWORD=%s", d->password);
+		buf_addf(&b, "PGPASSWORD=%s", password);
 		strlist_add_owned(env, buf_detach(&b));
 	}
 	strlist_add(env, "PGAPPNAME=migrate-gate");
