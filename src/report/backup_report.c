@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/writers.h"
 #include "util/buf.h"
 #include "util/json.h"
 #include "util/log.h"
