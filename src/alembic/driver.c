@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alembic/child.h"
@@ -30,6 +31,9 @@ struct driver {
 	char *last_error; /* why the driver was lost */
 	unsigned timeout_s;
 	bool alive;
+	void (*tick)(void *arg); /* driver_set_tick() */
+	void *tick_arg;
+	unsigned tick_ms;
 };
 
 /* ---- small JSON readers ------------------------------------------------------------ */
@@ -91,6 +95,7 @@ void step_result_release(struct step_result *r)
 	free(r->error_type);
 	free(r->error_message);
 	free(r->error_file);
+	free(r->sqlstate);
 	for (size_t i = 0; i < r->n_stmts; i++) {
 		free(r->stmts[i].sql);
 		free(r->stmts[i].sent);
@@ -152,8 +157,10 @@ static void fill_step(struct step_result *r, const cJSON *resp)
 {
 	const cJSON *err = jerror(resp), *s;
 	r->status = jtrue(resp, "ok") ? STEP_OK : STEP_FAILED;
-	if (r->status == STEP_FAILED)
+	if (r->status == STEP_FAILED) {
 		set_error(r, jstr(err, "type"), jstr(err, "message"), jstr(err, "file"), (int)jnum(err, "line"));
+		r->sqlstate = jdup(err, "sqlstate");
+	}
 	r->duration_ms = jnum(resp, "duration_ms");
 	r->transaction_per_migration = jtrue(resp, "transaction_per_migration");
 	r->n_dropped = (size_t)jnum(resp, "statements_dropped");
@@ -274,6 +281,31 @@ static enum step_status refused(struct driver *d, const cJSON *resp, const char 
 	               &msg);
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for the response line within the step timeout, calling the tick hook between waits. */
+static enum child_wait read_response(struct driver *d, char **line)
+{
+	int total = d->timeout_s ? (int)(d->timeout_s * 1000) : -1;
+	if (!d->tick)
+		return child_read_line(&d->child, total, line);
+	long long deadline = total < 0 ? -1 : now_ms() + total;
+	for (;;) {
+		long long wait = d->tick_ms;
+		if (deadline >= 0 && deadline - now_ms() < wait)
+			wait = deadline - now_ms() > 0 ? deadline - now_ms() : 0;
+		enum child_wait how = child_read_line(&d->child, (int)wait, line);
+		if (how != CHILD_TIMEOUT || (deadline >= 0 && now_ms() >= deadline))
+			return how;
+		d->tick(d->tick_arg);
+	}
+}
+
 /*
  * Sends req (consumed) and waits for the response. Returns it, or NULL when
  * the driver is gone: then *status is STEP_TIMEOUT or STEP_DIED and an
@@ -292,7 +324,7 @@ static cJSON *call(struct driver *d, cJSON *req, const char *step, const char *r
 		           "the alembic driver is no longer running: cannot run %s", buf_str(&what));
 	} else {
 		if (send_request(d, req) == 0)
-			how = child_read_line(&d->child, d->timeout_s ? (int)(d->timeout_s * 1000) : -1, &line);
+			how = read_response(d, &line);
 		if (how == CHILD_LINE && !cJSON_IsObject(resp = cJSON_Parse(line))) {
 			cJSON_Delete(resp);
 			resp = NULL;
@@ -525,6 +557,27 @@ const char *driver_stderr_tail(const struct driver *d)
 }
 
 /* ---- requests ---------------------------------------------------------------------- */
+
+void driver_set_tick(struct driver *d, unsigned interval_ms, void (*fn)(void *arg), void *arg)
+{
+	d->tick = fn;
+	d->tick_arg = arg;
+	d->tick_ms = interval_ms ? interval_ms : 100;
+}
+
+int driver_set_session(struct driver *d, const char *application_name, const char *pgoptions)
+{
+	enum step_status st;
+	cJSON *req = request("session");
+	cJSON_AddStringToObject(req, "application_name", application_name ? application_name : "");
+	cJSON_AddStringToObject(req, "pgoptions", pgoptions ? pgoptions : "");
+	cJSON *resp = call(d, req, "setting the session options", NULL, &st);
+	int ret = !resp               ? -1
+	          : jtrue(resp, "ok") ? 0
+	                              : python_error(resp, EXIT_ENV, NULL, "setting the session options");
+	cJSON_Delete(resp);
+	return ret;
+}
 
 int driver_set_url(struct driver *d, const char *db_url)
 {

@@ -76,6 +76,7 @@ struct step_result {
 	char *error_message;         /* str(exception), or what the C side saw */
 	char *error_file;            /* last traceback frame in a revision file (else env.py, else last) */
 	int error_line;              /* 0 when unknown */
+	char *sqlstate;              /* the server's SQLSTATE of a database error ("55P03"), else NULL */
 	struct captured_stmt *stmts; /* in execution order, also on failure */
 	size_t n_stmts;
 	size_t alloc_stmts;
@@ -111,6 +112,20 @@ long driver_pid(const struct driver *d);
 
 /* Sets the URL env.py will see from the next request on. */
 int driver_set_url(struct driver *d, const char *db_url);
+
+/*
+ * Sessions env.py opens from the next request on get application_name (as
+ * PGAPPNAME) and pgoptions appended to the PGOPTIONS the driver started with
+ * (e.g. "-c lock_timeout=5000"); "" or NULL clears each. A URL that sets
+ * application_name= or options= itself wins over these, as libpq decides.
+ */
+int driver_set_session(struct driver *d, const char *application_name, const char *pgoptions);
+
+/*
+ * While a request waits for its response, calls fn(arg) every interval_ms
+ * (e.g. to watch the step's backend from another connection). fn NULL stops.
+ */
+void driver_set_tick(struct driver *d, unsigned interval_ms, void (*fn)(void *arg), void *arg);
 
 /*
  * Reads every revision into g (which must be empty) and validates it

@@ -31,6 +31,8 @@ inside env.py, else the last frame. Requests ("op"):
     downgrade    {"rev", "target"?}: undo exactly REV; with target,
                  alembic downgrade TARGET (e.g. one parent of a merge)
     current      the alembic_version rows, read through env.py
+    session      {"application_name", "pgoptions"}: PGAPPNAME and extra
+                 PGOPTIONS for the sessions env.py opens from now on
     offline-sql  {"range": "FROM:TO"}: alembic upgrade FROM:TO --sql
     model-drift  autogenerate's comparison of env.py's target_metadata with
                  the database: {"has_metadata", "diffs": [{"summary", "code"}]}
@@ -85,6 +87,7 @@ CATALOG_RE = re.compile(
     r"|\bcurrent_schema\(\)|\bversion\(\)|'test (plain|unicode) returns'",
     re.I)
 ENV_RE = re.compile(r"^\s*(set|reset)\s", re.I)
+BASE_PGOPTIONS = os.environ.get("PGOPTIONS", "")
 
 
 class ConnectionRefusedByGate(Exception):
@@ -406,8 +409,9 @@ def error_message(exc):
 
 def describe(exc, script):
     path, line = error_frame(exc, script)
+    sqlstate = getattr(getattr(exc, "orig", None), "pgcode", None) or getattr(exc, "pgcode", None)
     return {"type": type(exc).__name__, "message": error_message(exc),
-            "file": path, "line": line}
+            "file": path, "line": line, "sqlstate": sqlstate}
 
 
 class NoVersionsFolder(Exception):
@@ -435,6 +439,16 @@ class Driver:
 
         with EnvironmentContext(self.config, self.script, fn=fn, **kw):
             self.script.run_env()
+
+    def op_session(self, req):
+        for var, value in (("PGAPPNAME", req.get("application_name")),
+                           ("PGOPTIONS", " ".join(filter(None, (BASE_PGOPTIONS,
+                                                                req.get("pgoptions")))))):
+            if value:
+                os.environ[var] = value
+            else:
+                os.environ.pop(var, None)
+        return {}
 
     def op_url(self, req):
         set_url(self.config, req["url"])
