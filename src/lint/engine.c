@@ -39,6 +39,8 @@ struct lint_engine {
 	const struct suppress_comment **active;
 	size_t n_active, alloc_active;
 	size_t sup_cursor;
+	const char *table;           /* the existing table the finding being reported is about, or NULL */
+	struct lint_unit_info *info; /* lint_unit_observe()'s, or NULL */
 };
 
 static bool ignores(const struct strlist *rules, const char *id)
@@ -74,6 +76,7 @@ static void add_finding(struct lint_engine *e, const struct rule_state *rs, size
 	size_t line_start, line_len;
 	source_line_span(&e->src, f->line, &line_start, &line_len);
 	finding_set_source(f, e->src.text + line_start, line_len, offset - line_start);
+	f->table = e->table ? xstrdup(e->table) : NULL;
 }
 
 static void report_at(struct lint_engine *e, const struct rule_info *rule, size_t offset, size_t end, const char *fmt,
@@ -104,6 +107,24 @@ static void report_engine(struct lint_engine *e, const struct rule_info *rule, s
 	va_end(ap);
 }
 
+/*
+ * The existing relation a finding is about, for size-aware severity: the one
+ * named at the finding's location, else the one the statement locks hardest.
+ */
+static const char *finding_table(const struct lint_stmt *st, int location)
+{
+	const struct rel_lock *best = NULL;
+	for (size_t i = 0; i < st->n_locks; i++) {
+		const struct rel_lock *l = &st->locks[i];
+		if (location >= 0 && l->location == location)
+			return l->is_new || lint_is_version_table(l->rel) ? NULL : l->rel;
+		if (!l->is_new && !lint_is_version_table(l->rel) && (!best || l->mode > best->mode))
+			best = l;
+	}
+	/* A new table's findings are about it, not about the tables its foreign keys lock. */
+	return !strcmp(st->type, "CreateStmt") || !strcmp(st->type, "CreateTableAsStmt") || !best ? NULL : best->rel;
+}
+
 void lint_report(struct lint_ctx *ctx, const struct lint_stmt *st, const struct rule_info *rule, int location,
                  const char *fmt, ...)
 {
@@ -114,7 +135,9 @@ void lint_report(struct lint_ctx *ctx, const struct lint_stmt *st, const struct 
 		offset = st->offset;
 	va_list ap;
 	va_start(ap, fmt);
+	ctx->engine->table = finding_table(st, location);
 	report_at(ctx->engine, rule, offset, end, fmt, ap);
+	ctx->engine->table = NULL;
 	va_end(ap);
 }
 
@@ -276,6 +299,8 @@ static void lint_node(struct lint_ctx *ctx, const cJSON *node, const char *sql, 
 	lint_locks_compute(ctx, &st);
 	for (const struct lint_family *const *f = lint_families; *f; f++)
 		(*f)->check(ctx, &st);
+	if (ctx->engine->info && origin != ORIGIN_FUNCTION)
+		lint_mode_observe(ctx, &st, ctx->engine->info);
 	if (!strcmp(st.type, "DoStmt") || !strcmp(st.type, "CreateFunctionStmt"))
 		lint_nested(ctx, &st);
 	if (origin != ORIGIN_FUNCTION)
@@ -555,6 +580,12 @@ static void run(struct lint_engine *e, struct lint_ctx *ctx, const struct span *
 
 int lint_unit(const struct lint_config *cfg, const struct lint_unit *unit, struct report *out)
 {
+	return lint_unit_observe(cfg, unit, out, NULL);
+}
+
+int lint_unit_observe(const struct lint_config *cfg, const struct lint_unit *unit, struct report *out,
+                      struct lint_unit_info *info)
+{
 	struct span *spans = NULL;
 	size_t n = 0, alloc = 0;
 	char *joined = NULL;
@@ -570,7 +601,7 @@ int lint_unit(const struct lint_config *cfg, const struct lint_unit *unit, struc
 		goto out;
 	if (!unit->stmts)
 		split_text(text, &spans, &n, &alloc, len);
-	struct lint_engine e = {unit, out, {NULL, 0}, {NULL, 0, NULL, 0, NULL}, {0}, NULL, 0, 0, 0};
+	struct lint_engine e = {unit, out, {NULL, 0}, {NULL, 0, NULL, 0, NULL}, {0}, NULL, 0, 0, 0, NULL, info};
 	struct lint_ctx ctx;
 	ruleconf_init(&e.rules, cfg);
 	source_init(&e.src, text, len);

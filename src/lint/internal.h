@@ -27,4 +27,7 @@ void lint_locks_release(struct lint_stmt *st);
  */
 void lint_nested_sql(const struct lint_stmt *st, struct strlist *out, enum stmt_origin *origin, char **error);
 
+/* Records in info what st does to existing relations: the tables it locks, and why it breaks old code. */
+void lint_mode_observe(const struct lint_ctx *ctx, const struct lint_stmt *st, struct lint_unit_info *info);
+
 #endif

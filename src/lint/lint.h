@@ -26,6 +26,33 @@ struct lint_input_stmt {
 	bool autocommit; /* ran outside any transaction (Alembic's autocommit_block) */
 };
 
+/* An existing relation a unit locks, with the strongest lock it takes on it. */
+struct lint_touch {
+	char *rel;        /* "t", or "schema.t" outside public */
+	const char *lock; /* "ACCESS EXCLUSIVE", ... (static) */
+	int rank;         /* orders locks: higher is stronger */
+};
+
+/*
+ * What a unit does to what already exists, for plan's deploy mode: filled by
+ * lint_unit_observe(). A unit is "breaking" when the old
+ * application code, still running during the deploy, fails against the new
+ * schema: it drops or renames a table or column, sets NOT NULL on an existing
+ * column, changes a type, drops a default, or adds a constraint (CHECK, FOREIGN
+ * KEY, UNIQUE, PRIMARY KEY, EXCLUDE, a unique index, a NOT NULL column without a
+ * default) that the old code's writes may violate. Otherwise it is "additive".
+ * Objects the unit itself created are exempt.
+ */
+struct lint_unit_info {
+	struct lint_touch *tables; /* first-seen order; alembic_version is left out */
+	size_t n_tables;
+	size_t alloc_tables;
+	struct strlist breaking; /* one reason per breaking change, e.g. `drops column "email" of "users"` */
+};
+
+void lint_unit_info_init(struct lint_unit_info *info);
+void lint_unit_info_release(struct lint_unit_info *info);
+
 struct lint_unit {
 	const char *file; /* the name findings carry */
 	const char *text; /* NUL-terminated source; NULL when stmts is given */
@@ -51,6 +78,19 @@ int lint_config_check(const struct lint_config *cfg);
  * data or invalid UTF-8.
  */
 int lint_unit(const struct lint_config *cfg, const struct lint_unit *unit, struct report *out);
+/* lint_unit() that also fills info (which the caller initialised) with what the unit does to existing objects. */
+int lint_unit_observe(const struct lint_config *cfg, const struct lint_unit *unit, struct report *out,
+                      struct lint_unit_info *info);
+
+/*
+ * How a rule's cost depends on the table it is about, for size-aware severity:
+ * COST_TABLE_SIZE findings (a rewrite, a full scan, an index build, a
+ * validation) take time that grows with the table, so they are harmless on a
+ * small one; COST_LOCK_QUEUE findings queue every query behind a lock waiter
+ * whatever the size; COST_FIXED ones do not depend on the table.
+ */
+enum rule_cost { COST_FIXED, COST_TABLE_SIZE, COST_LOCK_QUEUE };
+enum rule_cost lint_rule_cost(const char *rule_id);
 
 /* Every rule the engine knows, in documentation order. */
 const struct rule_info *const *lint_rules(size_t *n);

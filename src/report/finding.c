@@ -61,6 +61,7 @@ static void finding_release(struct finding *f)
 	free(f->file);
 	free(f->source_line);
 	free(f->revision);
+	free(f->table);
 }
 
 void report_release(struct report *r)
