@@ -16,8 +16,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {&spec_lint, cmd_lint},     {&spec_check, cmd_check},     {&spec_comment, cmd_comment},
-    {&spec_backup, cmd_backup}, {&spec_restore, cmd_restore}, {&spec_status, cmd_status},
+    {&spec_lint, cmd_lint},       {&spec_check, cmd_check},   {&spec_comment, cmd_comment},
+    {&spec_backup, cmd_backup},   {&spec_restore, cmd_restore}, {&spec_status, cmd_status},
+    {&spec_plan, cmd_plan},       {&spec_apply, cmd_apply},   {&spec_deploy, cmd_deploy},
 };
 
 static const struct command *find(const char *name)

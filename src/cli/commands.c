@@ -204,6 +204,90 @@ const struct command_spec spec_status = {
     OPT_CHECK | OPT_STATUS,
 };
 
+#define PROJECT_OPTIONS                                                                                                \
+	"Project:\n"                                                                                                   \
+	"  -C, --project DIR       the Alembic project (default: current directory)\n"                                 \
+	"  -c, --config FILE       its alembic.ini (default DIR/alembic.ini); [migrate_gate] is read from it\n"        \
+	"  -n, --name SECTION      the ini section Alembic uses (default alembic)\n"                                   \
+	"  -x KEY=VALUE            passed to env.py as alembic -x does (repeatable)\n"                                 \
+	"      --python PATH       interpreter that can import alembic (default: found from alembic on PATH)\n"        \
+	"      --heads             allow several heads\n"                                                              \
+	"      --production-url URL  production (also MIGRATE_GATE_PRODUCTION_URL or DATABASE_URI); required\n"
+
+#define SIZE_OPTIONS                                                                                                   \
+	"      --small-table-bytes SIZE  findings whose cost grows with the table (rewrite, scan, index build,\n"      \
+	"                          validation) become info on tables under SIZE (default 10MB; kB, MB, GB)\n"          \
+	"      --require-zero-downtime  fail on any breaking revision (one the running code cannot survive)\n"
+
+#define APPLY_OPTIONS                                                                                                  \
+	"      --lock-wait DURATION     how long to wait for another deploy's lock (default 60s)\n"                    \
+	"      --lock-timeout DURATION  each revision's lock_timeout (default 5s; 0: none)\n"                          \
+	"      --statement-timeout DURATION  each revision's statement_timeout (default 0: none)\n"                    \
+	"      --retries N              retries of a single-transaction revision that hit lock_timeout (default 3)\n"  \
+	"      --step-timeout SECS      kill a revision's upgrade that runs longer (default 600; 0: no limit)\n"       \
+	"  DURATION: 30 (seconds), 500ms, 5s, 2min or 1h.\n"
+
+#define DEPLOY_FORMAT_OPTIONS                                                                                          \
+	"  -f, --format FMT        text (default) or json\n"                                                           \
+	"  -o, --output FILE       write the report to FILE instead of stdout\n"                                       \
+	"      --color WHEN        auto (default), always or never; NO_COLOR also turns colour off\n"                  \
+	"  -q, --quiet             only errors on stderr\n"                                                            \
+	"  -v, --verbose           more detail on stderr\n"                                                            \
+	"  -h, --help              this text\n"
+
+const struct command_spec spec_plan = {
+    "plan",
+    "show what a deploy would apply to production, with deploy modes and table sizes (read-only)",
+    "usage: migrate-gate plan [options]\n"
+    "\n"
+    "Reads production's alembic_version (read-only) and shows the revisions still to apply, in order, with\n"
+    "their titles; each revision's deploy mode (additive: safe while the old code runs; breaking: needs a\n"
+    "maintenance window or expand/contract) with the reason; the existing tables it locks with their size\n"
+    "on production (reltuples, pg_total_relation_size); and the lint findings of its offline SQL, ranked by\n"
+    "that size.\n"
+    "\n" PROJECT_OPTIONS "Plan:\n" SIZE_OPTIONS LINT_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"
+    "Exit status: 0 planned, 1 a breaking revision with --require-zero-downtime, 2 usage or input error,\n"
+    "3 environment error.\n",
+    OPT_LINT | OPT_CHECK | OPT_PLAN,
+};
+
+const struct command_spec spec_apply = {
+    "apply",
+    "apply the revisions production lacks, under a lock, with timeouts, retries and verification",
+    "usage: migrate-gate apply [options]\n"
+    "\n"
+    "Applies the revisions production lacks, one at a time: refuses a transaction pooler, takes the\n"
+    "project's advisory lock, re-reads alembic_version, upgrades each revision in its own session\n"
+    "(application_name 'migrate-gate REV', lock_timeout and statement_timeout through PGOPTIONS), reports\n"
+    "what blocks a lock wait, retries lock timeouts of single-transaction revisions with backoff, and\n"
+    "verifies the version row after each. The report lists every revision's outcome; its first line is\n"
+    "production's revision as it is now.\n"
+    "\n" PROJECT_OPTIONS "Apply:\n" APPLY_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"
+    "Exit status: 0 applied (or nothing to apply), 2 usage or input error, 3 environment error (a\n"
+    "transaction pooler, no connection), 4 apply failed: production's revision is printed.\n",
+    OPT_CHECK | OPT_APPLY,
+};
+
+const struct command_spec spec_deploy = {
+    "deploy",
+    "the whole gate for the deploy job: plan, check, backup, apply",
+    "usage: migrate-gate deploy [options]\n"
+    "\n"
+    "Runs plan, check (the replay on a scratch PostgreSQL), backup and apply against production, and stops\n"
+    "at the first stage that fails. The report shows every stage with its status and duration, and on a\n"
+    "failed apply how to go back. With nothing to apply it exits 0 at once, without a backup.\n"
+    "\n" PROJECT_OPTIONS "Stages:\n"
+    "      --skip-check        do not replay the revisions first (said loudly in every report)\n"
+    "      --skip-backup       do not back production up first (said loudly in every report)\n"
+    "Check (see migrate-gate help check):\n"
+    "      --scratch-url URL   --pg-bindir DIR   --scratch-cache DIR   --keep-scratch\n"
+    "      --downgrade-not-implemented LEVEL   --fail-on LEVEL (default error)\n" SIZE_OPTIONS LINT_OPTIONS
+    "Apply:\n" APPLY_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"
+    "Exit status: 0 deployed (or nothing to deploy), 1 the plan or the check failed (nothing was applied),\n"
+    "2 usage or input error, 3 environment error, 4 apply failed: production's revision is printed.\n",
+    OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_APPLY | OPT_DEPLOY,
+};
+
 const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [options]\n"
                           "\n"
                           "A pre-deploy gate for Alembic migrations on PostgreSQL.\n"
@@ -215,5 +299,8 @@ const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [opt
                           "  backup    pg_dump production into a verified archive, keep it, upload it\n"
                           "  restore   restore a backup archive, after checking it\n"
                           "  status    production's revision, pending revisions, sizes, last backups\n"
+                          "  plan      show what a deploy would apply to production (read-only)\n"
+                          "  apply     apply the new revisions to production under a lock\n"
+                          "  deploy    plan, check, backup and apply: the whole gate for the deploy job\n"
                           "  help      show the help of a command: migrate-gate help lint\n"
                           "\n" EXIT_CODES;

@@ -286,6 +286,74 @@ static int set_verify_exact_rows(struct gate_config *c, const char *v, const cha
 	return 0;
 }
 
+CONST_FIELD(set_require_zero_downtime, require_zero_downtime, true)
+CONST_FIELD(set_skip_check, skip_check, true)
+CONST_FIELD(set_skip_backup, skip_backup, true)
+
+/* "90" (seconds), "500ms", "5s", "2min", "1h" into milliseconds, up to a day. */
+static int parse_duration_ms(const char *v, unsigned *out)
+{
+	static const struct {
+		const char *unit;
+		double ms;
+	} units[] = {{"", 1000}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}};
+	char *end;
+	errno = 0;
+	double n = strtod(v, &end);
+	if (errno || end == v || !(n >= 0) || *v == '-' || *v == '+' || strchr(v, 'x') || strchr(v, 'X'))
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		double ms = n * units[i].ms;
+		if (ms > 86400000.0)
+			return -1;
+		*out = (unsigned)(ms + 0.5);
+		return 0;
+	}
+	return -1;
+}
+
+#define DURATION_FIELD(name, field)                                                                                    \
+	static int name(struct gate_config *c, const char *v, const char *where)                                       \
+	{                                                                                                              \
+		return parse_duration_ms(v, &c->field)                                                                 \
+		           ? bad_value(where, v, "give a duration up to a day: 30 (seconds), 500ms, 5s, 2min or 1h")   \
+		           : 0;                                                                                        \
+	}
+
+DURATION_FIELD(set_lock_wait, lock_wait_ms)
+DURATION_FIELD(set_lock_timeout, lock_timeout_ms)
+DURATION_FIELD(set_statement_timeout, statement_timeout_ms)
+
+static int set_retries(struct gate_config *c, const char *v, const char *where)
+{
+	long n;
+	if (parse_long(v, 0, 20, &n))
+		return bad_value(where, v, "give a number of retries from 0 to 20");
+	c->retries = (unsigned)n;
+	return 0;
+}
+
+/* "10MB", "512kB", "1GB" or plain bytes. */
+static int set_small_table_bytes(struct gate_config *c, const char *v, const char *where)
+{
+	static const struct {
+		const char *unit;
+		long long mult;
+	} units[] = {{"", 1}, {"B", 1}, {"kB", 1024}, {"MB", 1024 * 1024}, {"GB", 1024LL * 1024 * 1024}};
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	for (size_t i = 0; !errno && end != v && n >= 0 && *v != '-' && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(end, units[i].unit) && n <= (1LL << 50) / units[i].mult) {
+			c->small_table_bytes = n * units[i].mult;
+			return 0;
+		}
+	}
+	return bad_value(where, v, "give a size in bytes, or with kB, MB or GB (PostgreSQL's units), e.g. 10MB");
+}
+
 static const struct option_def options[] = {
     {"format", 'f', true, 0, set_format},
     {"output", 'o', true, 0, set_output},
@@ -344,6 +412,14 @@ static const struct option_def options[] = {
     {"pending", 0, true, OPT_BACKUP, set_pending},
     {"target-url", 0, true, OPT_RESTORE, set_target_url},
     {"yes", 'y', false, OPT_RESTORE, set_yes},
+    {"small-table-bytes", 0, true, OPT_PLAN, set_small_table_bytes},
+    {"require-zero-downtime", 0, false, OPT_PLAN, set_require_zero_downtime},
+    {"lock-wait", 0, true, OPT_APPLY, set_lock_wait},
+    {"lock-timeout", 0, true, OPT_APPLY, set_lock_timeout},
+    {"statement-timeout", 0, true, OPT_APPLY, set_statement_timeout},
+    {"retries", 0, true, OPT_APPLY, set_retries},
+    {"skip-check", 0, false, OPT_DEPLOY, set_skip_check},
+    {"skip-backup", 0, false, OPT_DEPLOY, set_skip_backup},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -643,6 +719,10 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->max_file_size = FS_MAX_FILE_SIZE_DEFAULT;
 	cfg->upload_retries = 2;
 	cfg->verify_exact_rows = 1e6;
+	cfg->lock_wait_ms = 60000;
+	cfg->lock_timeout_ms = 5000;
+	cfg->retries = 3;
+	cfg->small_table_bytes = 10LL * 1024 * 1024;
 	const char *gha = getenv("GITHUB_ACTIONS");
 	cfg->github_annotations = gha && !strcmp(gha, "true");
 }

@@ -80,6 +80,16 @@ struct gate_config {
 	struct strlist pending;   /* --pending REV,...: recorded in the manifest */
 	char *target_url;         /* restore --target-url */
 	bool yes;                 /* restore --yes */
+
+	/* plan, apply, deploy */
+	unsigned lock_wait_ms;         /* --lock-wait: how long apply waits for another deploy's lock (60 s) */
+	unsigned lock_timeout_ms;      /* --lock-timeout: each revision's lock_timeout (5 s; 0: none) */
+	unsigned statement_timeout_ms; /* --statement-timeout: each revision's statement_timeout (0: none) */
+	unsigned retries;              /* --retries: of a revision that hit lock_timeout (3) */
+	long long small_table_bytes;   /* --small-table-bytes: size-aware severity's threshold (10 MB) */
+	bool require_zero_downtime;    /* --require-zero-downtime: a breaking revision fails the gate */
+	bool skip_check;               /* deploy --skip-check */
+	bool skip_backup;              /* deploy --skip-backup */
 };
 
 /* Which options a subcommand takes, and its --help text. */
@@ -96,7 +106,10 @@ struct command_spec {
 #define OPT_BACKUP 0x8u     /* backup: archive, retention, upload, verification */
 #define OPT_RESTORE 0x10u   /* restore: --target-url, --yes */
 #define OPT_STATUS 0x20u    /* status: --backup-dir */
+#define OPT_PLAN 0x40u      /* size-aware severity and deploy mode: plan, check, deploy */
+#define OPT_APPLY 0x80u     /* lock, timeouts and retries: apply, deploy */
 #define OPT_COMMENT 0x100u  /* the sticky comment: comment, check, deploy */
+#define OPT_DEPLOY 0x200u   /* --skip-check, --skip-backup */
 
 /*
  * Fills cfg for the subcommand from argv (argv[0] is the subcommand), the

@@ -15,6 +15,7 @@
 #include "alembic/graph.h"
 #include "alembic/offline.h"
 #include "alembic/steps.h"
+#include "apply/plan.h"
 #include "cmd/cmd.h"
 #include "cmd/select.h"
 #include "lint/lint.h"
@@ -106,42 +107,6 @@ static int start_steps(struct check_run *run)
 	return 0;
 }
 
-/* Offsets of each statement in the text lint_unit() builds from them (joined with ";\n"). */
-static size_t statement_at(const struct lint_input_stmt *stmts, size_t n, size_t offset)
-{
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t end = start + stmts[i].len + 2;
-		if (offset < end)
-			return i;
-		start = end;
-	}
-	return n ? n - 1 : 0;
-}
-
-/* Moves a finding from the joined SQL to the revision file's op.* call that ran the statement. */
-static void map_to_revision(struct finding *f, const struct revision_outcome *o, const struct lint_input_stmt *stmts,
-                            size_t n, struct sourcemap *m, unsigned *last_line)
-{
-	size_t i = statement_at(stmts, n, f->offset);
-	char *sql = xstrndup(stmts[i].sql, stmts[i].len);
-	struct buf msg = BUF_INIT;
-	unsigned col = 1;
-	f->line = sourcemap_statement(m, "upgrade", sql, *last_line, &col);
-	*last_line = f->line;
-	f->column = col;
-	f->end_line = f->line;
-	f->end_column = col;
-	finding_take_source(f, sourcemap_line(m, f->line)); /* the lint window was of the joined SQL */
-	buf_addf(&msg, "%s (SQL: %.*s%s)", f->message, (int)(stmts[i].len > 120 ? 120 : stmts[i].len), stmts[i].sql,
-	         stmts[i].len > 120 ? "..." : "");
-	free(f->message);
-	f->message = buf_detach(&msg);
-	free(f->file);
-	f->file = xstrdup(o->file);
-	free(sql);
-}
-
 /*
  * SQLAlchemy hands psycopg2 every statement with a parameter dict (empty or
  * not), so "%%" stands for "%" and "%(name)s" or "%s" for a bound value.
@@ -209,7 +174,7 @@ static int lint_revision(struct check_run *run, const struct revision_outcome *o
 	int rc = n ? lint_unit(&run->cfg->lint, &u, &run->report) : 0;
 	unsigned last_line = 0;
 	for (size_t i = before; i < run->report.n; i++)
-		map_to_revision(&run->report.items[i], o, stmts, n, o->map, &last_line);
+		sourcemap_map_finding(&run->report.items[i], o->file, stmts, n, o->map, &last_line);
 	free(stmts);
 	strlist_release(&texts);
 	step_result_release(&offline);
@@ -340,10 +305,64 @@ static int check_inputs(const struct check_run *run)
 	return rc ? -1 : 0;
 }
 
-int cmd_check(const struct gate_config *cfg)
+/* Size-aware severity with production's table sizes (check --production-url). */
+static int size_findings(struct check_run *run)
+{
+	PGconn *ro = NULL;
+	if (!run->cfg->production_url || !run->fresh.n)
+		return 0;
+	int rc = pg_connect(run->cfg->production_url, true, &ro);
+	if (!rc)
+		rc = plan_size(ro, run->cfg->small_table_bytes, &run->report, NULL);
+	pg_disconnect(ro);
+	return rc;
+}
+
+/* A replay finding about the revision's downgrade (downgrade-leaves-object, empty-downgrade, ...). */
+static bool downgrade_finding(const struct report *r, const char *rev)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].revision && !strcmp(r->items[i].revision, rev) &&
+		    strstr(r->items[i].rule->id, "downgrade"))
+			return true;
+	return false;
+}
+
+/* What the deploy's apply stage needs from the replay: clean downgrades, and each upgrade's changes. */
+static void hand_over(struct check_run *run, struct check_outcome *out)
+{
+	out->report = run->report;
+	report_init(&run->report);
+	out->rules = run->rules;
+	run->rules = NULL;
+	for (size_t i = 0; i < run->replay.n; i++) {
+		const struct revision_outcome *o = &run->replay.items[i];
+		if (o->downgraded && !downgrade_finding(&out->report, o->rev->id))
+			strlist_add(&out->downgrade_ok, o->rev->id);
+		for (size_t k = 0; k < o->changes.n; k++) {
+			struct buf key = BUF_INIT;
+			buf_addf(&key, "%s\t%s", o->rev->id, o->changes.items[k]);
+			strset_add(&out->changes, key.data);
+			buf_release(&key);
+		}
+	}
+}
+
+void check_outcome_release(struct check_outcome *o)
+{
+	report_release(&o->report);
+	free(o->rules);
+	strlist_release(&o->downgrade_ok);
+	strset_release(&o->changes);
+	memset(o, 0, sizeof(*o));
+}
+
+int check_collect(const struct gate_config *cfg, struct check_outcome *out)
 {
 	struct check_run run;
 	memset(&run, 0, sizeof(run));
+	memset(out, 0, sizeof(*out));
+	report_init(&out->report);
 	run.cfg = cfg;
 	if (lint_config_check(&cfg->lint))
 		return -1;
@@ -361,14 +380,26 @@ int cmd_check(const struct gate_config *cfg)
 	replay_result_init(&run.replay);
 	collect_rules(&run);
 	int rc = run_check(&run);
-	if (!rc) {
-		report_sort(&run.report);
-		rc = cmd_emit_report(cfg, &run.report);
-	}
-	if (!rc && cfg->comment)
-		cmd_post_comment(cfg, &run.report);
 	if (!rc)
-		rc = report_count_at_least(&run.report, cfg->fail_on) ? EXIT_FAIL : EXIT_PASS;
+		report_sort(&run.report);
+	if (!rc)
+		rc = size_findings(&run);
+	if (!rc)
+		hand_over(&run, out);
 	run_release(&run);
+	return rc;
+}
+
+int cmd_check(const struct gate_config *cfg)
+{
+	struct check_outcome o;
+	int rc = check_collect(cfg, &o);
+	if (!rc)
+		rc = cmd_emit_report(cfg, &o.report);
+	if (!rc && cfg->comment)
+		cmd_post_comment(cfg, &o.report);
+	if (!rc)
+		rc = report_count_at_least(&o.report, cfg->fail_on) ? EXIT_FAIL : EXIT_PASS;
+	check_outcome_release(&o);
 	return rc;
 }

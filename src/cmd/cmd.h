@@ -5,6 +5,9 @@
 #include <stdio.h>
 
 #include "cli/config.h"
+#include "report/deploy.h"
+#include "report/finding.h"
+#include "util/strset.h"
 
 int cmd_lint(const struct gate_config *cfg);
 int cmd_check(const struct gate_config *cfg);
@@ -12,9 +15,26 @@ int cmd_comment(const struct gate_config *cfg);
 int cmd_backup(const struct gate_config *cfg);
 int cmd_restore(const struct gate_config *cfg);
 int cmd_status(const struct gate_config *cfg);
+int cmd_plan(const struct gate_config *cfg);
+int cmd_apply(const struct gate_config *cfg);
+int cmd_deploy(const struct gate_config *cfg);
+
+/* What check found, for its own report and for deploy's check stage. */
+struct check_outcome {
+	struct report report;           /* findings, sorted (by impact when production's sizes were read) */
+	const struct rule_info **rules; /* owned: report.rules */
+	struct strlist downgrade_ok;    /* revisions whose downgrade the replay found clean */
+	struct strset changes;          /* "rev\tchange": what each upgrade changed on scratch (diff_entry_describe) */
+};
+
+/* check without writing its report. Returns 0 (findings or not) or -1 with recorded errors. */
+int check_collect(const struct gate_config *cfg, struct check_outcome *out);
+void check_outcome_release(struct check_outcome *o);
 
 /* Writes the report in the configured format to --output or stdout, plus GitHub annotations when enabled. */
 int cmd_emit_report(const struct gate_config *cfg, const struct report *r);
+/* The same for the plan/apply/deploy report (text or JSON). */
+int cmd_emit_deploy(const struct gate_config *cfg, const struct deploy_report *r);
 
 /* --comment: posts r as the sticky pull/merge request comment; a failure only warns. Returns 0. */
 int cmd_post_comment(const struct gate_config *cfg, const struct report *r);

@@ -8,21 +8,38 @@
 
 #include "util/banned.h"
 
-/* Writes one report to path, or to stdout when path is NULL. */
-static int write_one(const struct report *r, enum report_format fmt, struct report_options *opt, const char *path)
+/* The stream a report goes to: path, or stdout when path is NULL. NULL with a recorded error. */
+static FILE *open_report(const char *path)
 {
-	FILE *out = stdout;
-	if (path) {
-		out = fopen(path, "w");
-		if (!out)
-			return gate_error(EXIT_USAGE, "check that the folder exists and is writable",
-			                  "cannot write report '%s': %s", path, strerror(errno));
-	}
-	int rc = report_write(r, fmt, opt, out);
+	FILE *out = path ? fopen(path, "w") : stdout;
+	if (!out)
+		gate_error(EXIT_USAGE, "check that the folder exists and is writable", "cannot write report '%s': %s",
+		           path, strerror(errno));
+	return out;
+}
+
+static int close_report(FILE *out, const char *path, int rc)
+{
 	if (out != stdout && fclose(out) && !rc)
 		rc = gate_error(EXIT_USAGE, "check free disk space", "cannot write report '%s': %s", path,
 		                strerror(errno));
 	return rc;
+}
+
+/* Writes one report to path, or to stdout when path is NULL. */
+static int write_one(const struct report *r, enum report_format fmt, struct report_options *opt, const char *path)
+{
+	FILE *out = open_report(path);
+	return out ? close_report(out, path, report_write(r, fmt, opt, out)) : -1;
+}
+
+int cmd_emit_deploy(const struct gate_config *cfg, const struct deploy_report *r)
+{
+	struct report_options opt = {false, cfg->command, cfg->fail_on};
+	opt.color = cfg->format == FMT_TEXT &&
+	            (cfg->output ? cfg->color == COLOR_ALWAYS : log_color_enabled(cfg->color, stdout));
+	FILE *out = open_report(cfg->output);
+	return out ? close_report(out, cfg->output, deploy_report_write(r, cfg->format, &opt, out)) : -1;
 }
 
 int cmd_emit_report(const struct gate_config *cfg, const struct report *r)

@@ -90,6 +90,7 @@ void replay_result_release(struct replay_result *r)
 		step_result_release(&r->items[i].first);
 		strlist_release(&r->items[i].rewritten);
 		strlist_release(&r->items[i].catalog);
+		strlist_release(&r->items[i].changes);
 	}
 	free(r->items);
 	replay_result_init(r);
@@ -430,6 +431,16 @@ static void keep_catalog(const struct snapshot *s0, struct strlist *out)
 				strlist_add(out, s0->lines.items[i]);
 }
 
+/* What an upgrade changed, in words: apply compares production's changes with these. */
+static void record_changes(const struct snapshot *s0, const struct snapshot *s1, struct strlist *out)
+{
+	struct diff d = DIFF_INIT;
+	diff_snapshots(s0, s1, &d);
+	for (size_t i = 0; i < d.n; i++)
+		strlist_add_owned(out, diff_entry_describe(&d.items[i]));
+	diff_release(&d);
+}
+
 /* Upgrade, snapshot; returns 1 when the replay of this revision cannot go on, -1 on environment errors. */
 static int first_upgrade(struct replay_ctx *c, struct revision_outcome *o, struct snapshots *s, bool have_s0)
 {
@@ -444,6 +455,7 @@ static int first_upgrade(struct replay_ctx *c, struct revision_outcome *o, struc
 	if (check_stamp(c, o, true, "upgrade") || snap(c, &s->s1) || snapshot_relfilenodes(c->db, &s->nodes1))
 		return -1;
 	snapshot_rewritten(&s->nodes0, &s->nodes1, &o->rewritten);
+	record_changes(&s->s0, &s->s1, &o->changes);
 	return 0;
 }
 

@@ -42,6 +42,7 @@ struct revision_outcome {
 	struct step_result first;      /* the first upgrade's captured statements */
 	struct strlist rewritten;      /* "kind\tname" of relations the upgrade rewrote */
 	struct strlist catalog;        /* S0's column, constraint and index lines: what the upgrade started from, for the lint */
+	struct strlist changes;        /* what the first upgrade changed (diff_entry_describe of S0 -> S1), for apply */
 };
 
 struct replay_result {

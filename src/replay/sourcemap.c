@@ -203,3 +203,38 @@ char *sourcemap_line(const struct sourcemap *m, unsigned line)
 		return xstrdup("");
 	return xstrdup(m->lines.items[line - 1]);
 }
+
+/* Offsets of each statement in the text lint_unit() builds from them (joined with ";\n"). */
+static size_t statement_at(const struct lint_input_stmt *stmts, size_t n, size_t offset)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t end = start + stmts[i].len + 2;
+		if (offset < end)
+			return i;
+		start = end;
+	}
+	return n ? n - 1 : 0;
+}
+
+void sourcemap_map_finding(struct finding *f, const char *file, const struct lint_input_stmt *stmts, size_t n,
+                           const struct sourcemap *m, unsigned *last_line)
+{
+	size_t i = statement_at(stmts, n, f->offset);
+	char *sql = xstrndup(stmts[i].sql, stmts[i].len);
+	struct buf msg = BUF_INIT;
+	unsigned col = 1;
+	f->line = sourcemap_statement(m, "upgrade", sql, *last_line, &col);
+	*last_line = f->line;
+	f->column = col;
+	f->end_line = f->line;
+	f->end_column = col;
+	finding_take_source(f, sourcemap_line(m, f->line)); /* the lint window was of the joined SQL */
+	buf_addf(&msg, "%s (SQL: %.*s%s)", f->message, (int)(stmts[i].len > 120 ? 120 : stmts[i].len), stmts[i].sql,
+	         stmts[i].len > 120 ? "..." : "");
+	free(f->message);
+	f->message = buf_detach(&msg);
+	free(f->file);
+	f->file = xstrdup(file);
+	free(sql);
+}

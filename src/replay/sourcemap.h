@@ -5,6 +5,11 @@
 #ifndef GATE_REPLAY_SOURCEMAP_H
 #define GATE_REPLAY_SOURCEMAP_H
 
+#include <stddef.h>
+
+#include "lint/lint.h"
+#include "report/finding.h"
+
 struct sourcemap;
 
 /* Reads a revision file; NULL when it cannot be read (findings then carry no line). */
@@ -32,5 +37,15 @@ unsigned sourcemap_statement(const struct sourcemap *m, const char *func, const 
 
 /* A copy of a line's text (without newline), "" when out of range. */
 char *sourcemap_line(const struct sourcemap *m, unsigned line);
+
+/*
+ * Moves a lint finding from the text lint_unit() joined from stmts (each
+ * followed by ";\n") to the revision file: the line of the op.* call that ran
+ * its statement (searched from *last_line on, which it advances), that line's
+ * text, and the statement itself, shortened, at the end of the message. file
+ * is the name the finding carries. m may be NULL (no line then).
+ */
+void sourcemap_map_finding(struct finding *f, const char *file, const struct lint_input_stmt *stmts, size_t n,
+                           const struct sourcemap *m, unsigned *last_line);
 
 #endif

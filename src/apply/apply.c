@@ -1,0 +1,476 @@
+#include "apply/apply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pg/activity.h"
+#include "pg/conn.h"
+#include "pg/diff.h"
+#include "pg/lock.h"
+#include "pg/snapshot.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/mem.h"
+
+#include "util/banned.h"
+
+#define MONITOR_MS 100 /* how often the gate samples what blocks a running revision */
+#define LOCK_POLL_MAX_MS 1000
+#define RETRY_BASE_MS 500
+#define APPNAME_PREFIX "migrate-gate "
+
+struct apply_state {
+	struct driver *d;
+	const struct apply_options *opt;
+	struct deploy_report *r;
+	PGconn *c;   /* the gate's own session: lock, monitor, verification */
+	char *db;    /* current_database() */
+	int64_t key; /* the advisory lock */
+	bool locked;
+	struct snapshot before; /* production's schema before the current revision */
+};
+
+/* What the monitor saw while a revision ran. */
+struct monitor {
+	PGconn *c;
+	const char *appname;
+	struct pg_blockers last; /* the last non-empty sample */
+	struct pg_blockers sample;
+	bool failed; /* the sampling query failed once: stop sampling */
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* ---- retry policy ------------------------------------------------------------------- */
+
+static unsigned long long rng_state;
+
+static double jitter(void)
+{
+	if (!rng_state) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		rng_state =
+		    ((unsigned long long)ts.tv_nsec << 20) ^ (unsigned long long)getpid() ^ 0x9E3779B97F4A7C15ull;
+	}
+	rng_state ^= rng_state << 13; /* xorshift64 */
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return 0.5 + (double)(rng_state >> 11) / 9007199254740992.0;
+}
+
+unsigned apply_backoff_ms(unsigned base_ms, unsigned n)
+{
+	double ms = base_ms;
+	for (unsigned i = 1; i < n && ms < 30000; i++)
+		ms *= 2;
+	ms *= jitter();
+	return ms > 30000 ? 30000u : (unsigned)ms;
+}
+
+bool apply_single_transaction(const char *path)
+{
+	struct buf text = BUF_INIT;
+	FILE *f = path ? fopen(path, "r") : NULL;
+	bool single = f && fs_read_stream(f, path, &text) == 0 && !strstr(buf_str(&text), "autocommit_block") &&
+	              !strstr(buf_str(&text), ".commit(");
+	if (f)
+		fclose(f);
+	buf_release(&text);
+	return single;
+}
+
+/* ---- the lock ----------------------------------------------------------------------- */
+
+static int lock_expired(struct apply_state *s)
+{
+	char *holder = NULL;
+	pg_advisory_holder(s->c, s->key, &holder);
+	deploy_setf(&s->r->failure, "the deploy lock was held by another session for %.0f s",
+	            s->opt->lock_wait_ms / 1e3);
+	gate_error(EXIT_APPLY,
+	           "another deploy of this project is running; wait for it, or raise --lock-wait. Nothing was applied",
+	           "the deploy lock of database '%s' is still held after %.0f s by %s", s->db,
+	           s->opt->lock_wait_ms / 1e3, holder ? holder : "a session that has just ended");
+	free(holder);
+	return -1;
+}
+
+/* Migration sessions of a run that was killed may still be finishing: their work would race ours. */
+static int wait_leftovers(struct apply_state *s, double deadline)
+{
+	int n;
+	bool said = false;
+	while ((n = pg_count_sessions(s->c, APPNAME_PREFIX, PG_LOCK_APPNAME)) > 0 && now_ms() < deadline) {
+		if (!said)
+			log_info("waiting for %d migration session(s) of an earlier run to end", n);
+		said = true;
+		sleep_ms(200);
+	}
+	if (n <= 0)
+		return n;
+	deploy_set(&s->r->failure, "migration sessions of an earlier run were still open");
+	return gate_error(EXIT_APPLY, "look for application_name 'migrate-gate <revision>' in pg_stat_activity",
+	                  "%d migration session(s) named '" APPNAME_PREFIX "...' are still open on '%s' after %.0f s",
+	                  n, s->db, s->opt->lock_wait_ms / 1e3);
+}
+
+static int take_lock(struct apply_state *s)
+{
+	double start = now_ms(), deadline = start + s->opt->lock_wait_ms;
+	unsigned pause = 50;
+	int got;
+	bool said = false;
+	while ((got = pg_try_advisory_lock(s->c, s->key)) == 0) {
+		if (now_ms() >= deadline)
+			return lock_expired(s);
+		if (!said)
+			log_info("waiting up to %.0f s for the deploy lock of '%s'", s->opt->lock_wait_ms / 1e3, s->db);
+		said = true;
+		double left = deadline - now_ms();
+		sleep_ms(left < pause ? (unsigned)(left > 0 ? left : 0) : pause);
+		pause = pause * 2 > LOCK_POLL_MAX_MS ? LOCK_POLL_MAX_MS : pause * 2;
+	}
+	if (got < 0)
+		return -1;
+	s->locked = true;
+	if (said)
+		strlist_add_owned(&s->r->notes, xstrdup("waited for another deploy's lock before applying"));
+	log_debug("deploy lock taken after %.0f ms", now_ms() - start);
+	return wait_leftovers(s, deadline);
+}
+
+static bool same_rows(const struct strlist *a, const struct strlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->items[i], b->items[i]))
+			return false;
+	return true;
+}
+
+/* 1: go on; 0: nothing left to do (another deploy applied it all); -1: production moved elsewhere. */
+static int recheck(struct apply_state *s)
+{
+	struct strlist rows = STRLIST_INIT, left = STRLIST_INIT;
+	int rc = pg_alembic_versions(s->c, NULL, NULL, &rows) < 0 ? -1 : 1;
+	if (rc > 0 && !same_rows(&rows, s->opt->planned)) {
+		char *was = deploy_rows_text(s->opt->planned), *is = deploy_rows_text(&rows);
+		rc = rev_graph_new_from_rows(s->opt->graph, &rows, &left) < 0 ? -1 : 0;
+		if (rc == 0 && left.n == 0) {
+			log_info("production moved from %s to %s meanwhile: nothing is left to apply", was, is);
+			strlist_add_owned(&s->r->notes,
+			                  xstrdup("another deploy applied every revision while this one waited"));
+		} else {
+			rc = -1;
+			deploy_setf(&s->r->failure, "production moved from %s to %s since the plan", was, is);
+			gate_error(EXIT_APPLY, "run the deploy again: it plans from production's new revision",
+			           "production's alembic_version changed since the plan: it was %s, it is %s; nothing "
+			           "was applied",
+			           was, is);
+		}
+		free(was);
+		free(is);
+	}
+	strlist_release(&rows);
+	strlist_release(&left);
+	return rc;
+}
+
+/* ---- one revision ------------------------------------------------------------------- */
+
+static void monitor_tick(void *arg)
+{
+	struct monitor *m = arg;
+	if (m->failed)
+		return;
+	int n = pg_blockers_of(m->c, m->appname, &m->sample);
+	if (n < 0)
+		m->failed = true;
+	else if (n > 0)
+		pg_blockers_copy(&m->last, &m->sample);
+}
+
+static void record_blockers(struct deploy_rev *v, const struct pg_blockers *seen)
+{
+	for (size_t i = 0; i < seen->n; i++) {
+		const struct pg_blocker *x = &seen->items[i];
+		struct deploy_blocker *b = NULL;
+		for (size_t k = 0; k < v->n_blockers && !b; k++)
+			if (v->blockers[k].pid == x->pid)
+				b = &v->blockers[k];
+		if (!b) {
+			b = deploy_rev_add_blocker(v);
+			b->pid = x->pid;
+		}
+		deploy_set(&b->state, x->state);
+		deploy_set(&b->application_name, x->application_name);
+		deploy_set(&b->query, x->query);
+		b->xact_age_s = x->xact_age_s;
+	}
+}
+
+/* PostgreSQL keeps 63 bytes of an application_name: the monitor must look for what the server stores. */
+static void appname_of(const char *rev, char out[64])
+{
+	snprintf(out, 64, APPNAME_PREFIX "%s", rev);
+}
+
+static int attempt(struct apply_state *s, struct deploy_rev *v, struct step_result *res)
+{
+	char appname[64];
+	struct buf opts = BUF_INIT;
+	struct monitor m = {s->c, appname, PG_BLOCKERS_INIT, PG_BLOCKERS_INIT, false};
+	appname_of(v->id, appname);
+	buf_addf(&opts, "-c lock_timeout=%u -c statement_timeout=%u", s->opt->lock_timeout_ms,
+	         s->opt->statement_timeout_ms);
+	int rc = driver_set_session(s->d, appname, opts.data);
+	buf_release(&opts);
+	if (rc)
+		return -1;
+	v->attempts++;
+	driver_set_tick(s->d, MONITOR_MS, monitor_tick, &m);
+	double t0 = now_ms();
+	rc = driver_upgrade(s->d, v->id, res);
+	v->ms += now_ms() - t0;
+	driver_set_tick(s->d, 0, NULL, NULL);
+	record_blockers(v, &m.last);
+	pg_blockers_release(&m.last);
+	pg_blockers_release(&m.sample);
+	return rc;
+}
+
+static bool entered_autocommit(const struct step_result *res)
+{
+	for (size_t i = 0; i < res->n_stmts; i++)
+		if (res->stmts[i].autocommit)
+			return true;
+	return false;
+}
+
+/* Entering an autocommit_block commits what ran before it: those statements stayed too. */
+static void list_statements(struct deploy_rev *v, const struct step_result *res)
+{
+	size_t last_ac = 0;
+	bool any_ac = false;
+	for (size_t i = 0; i < res->n_stmts; i++)
+		if (res->stmts[i].autocommit) {
+			last_ac = i;
+			any_ac = true;
+		}
+	for (size_t i = 0; i < res->n_stmts; i++) {
+		const struct captured_stmt *st = &res->stmts[i];
+		if (st->kind == STMT_MIGRATION && !st->failed)
+			deploy_rev_add_stmt(v, st->sql, st->autocommit || (any_ac && i < last_ac));
+	}
+}
+
+static void describe_error(struct deploy_rev *v, const struct step_result *res)
+{
+	const char *msg = res->error_message ? res->error_message : "unknown error";
+	deploy_setf(&v->error, "%s%s%.*s%s%s%s", res->error_type ? res->error_type : "", res->error_type ? ": " : "",
+	            (int)strcspn(msg, "\n"), msg, res->sqlstate ? " (SQLSTATE " : "",
+	            res->sqlstate ? res->sqlstate : "", res->sqlstate ? ")" : "");
+}
+
+static int read_rows(struct apply_state *s, struct strlist *rows)
+{
+	strlist_release(rows);
+	return pg_alembic_versions(s->c, NULL, NULL, rows) < 0 ? -1 : 0;
+}
+
+/* The schema changes the revision made on production, and whether check saw the same on scratch. */
+static int record_changes(struct apply_state *s, struct deploy_rev *v)
+{
+	struct snapshot after = SNAPSHOT_INIT;
+	struct diff d = DIFF_INIT;
+	if (snapshot_take(s->c, &after))
+		return -1;
+	diff_snapshots(&s->before, &after, &d);
+	for (size_t i = 0; i < d.n; i++)
+		strlist_add_owned(&v->changes, diff_entry_describe(&d.items[i]));
+	if (s->opt->expected) {
+		struct buf key = BUF_INIT, text = BUF_INIT;
+		size_t pos = 0;
+		const char *k;
+		while ((k = strset_next(s->opt->expected, &pos))) {
+			size_t n = strlen(v->id);
+			if (strncmp(k, v->id, n) || k[n] != '\t')
+				continue;
+			if (!strlist_has(&v->changes, k + n + 1))
+				buf_addf(&text, "%scheck saw %s", text.len ? "; " : "", k + n + 1);
+		}
+		for (size_t i = 0; i < v->changes.n; i++) {
+			buf_reset(&key);
+			buf_addf(&key, "%s\t%s", v->id, v->changes.items[i]);
+			if (!strset_has(s->opt->expected, key.data))
+				buf_addf(&text, "%sonly production %s", text.len ? "; " : "", v->changes.items[i]);
+		}
+		if (text.len)
+			deploy_set(&v->mismatch, text.data);
+		buf_release(&key);
+		buf_release(&text);
+	}
+	snapshot_release(&s->before);
+	s->before = after;
+	diff_release(&d);
+	return 0;
+}
+
+static int revision_failed(struct apply_state *s, struct deploy_rev *v, const struct strlist *rows_before)
+{
+	struct strlist rows = STRLIST_INIT;
+	char *was = deploy_rows_text(rows_before), *is = NULL;
+	const char *hint = v->manual ? "the statements marked [committed] stayed on production: finish or undo them by "
+	                               "hand, then run the deploy again"
+	                   : v->n_blockers ? "end the blocking sessions listed in the report, or deploy when the "
+	                                     "tables are quieter, then run again"
+	                                   : "fix the revision, then run the deploy again";
+	v->outcome = REV_FAILED;
+	if (read_rows(s, &rows) == 0)
+		is = deploy_rows_text(&rows);
+	deploy_setf(&s->r->failure, "revision %s failed%s: %s", v->id, v->manual ? " part-way" : "",
+	            v->error ? v->error : "see above");
+	gate_error(EXIT_APPLY, hint, "revision '%s' failed%s%s: %s; production is at %s%s", v->id,
+	           v->attempts > 1 ? " after retries" : "", v->manual ? " after committing part of it" : "",
+	           v->error ? v->error : "unknown error", is ? is : "an unknown revision",
+	           is && strcmp(is, was) ? " (not where the revision started: look at it by hand)" : "");
+	free(was);
+	free(is);
+	strlist_release(&rows);
+	return -1;
+}
+
+static int verify(struct apply_state *s, struct deploy_rev *v, struct strlist *rows)
+{
+	if (read_rows(s, rows))
+		return -1;
+	if (!strlist_has(rows, v->id)) {
+		char *is = deploy_rows_text(rows);
+		deploy_setf(&v->error, "the upgrade reported success, but alembic_version holds %s", is);
+		free(is);
+		return -1;
+	}
+	return record_changes(s, v);
+}
+
+static bool retryable(const struct apply_state *s, const struct deploy_rev *v, const struct step_result *res)
+{
+	return res->sqlstate && !strcmp(res->sqlstate, "55P03") && v->single_transaction &&
+	       v->attempts <= s->opt->retries;
+}
+
+static int apply_one(struct apply_state *s, struct deploy_rev *v, struct strlist *rows)
+{
+	const struct rev *rev = rev_graph_find(s->opt->graph, v->id);
+	v->single_transaction = rev && apply_single_transaction(rev->path);
+	for (;;) {
+		struct step_result res;
+		step_result_init(&res);
+		int rc = attempt(s, v, &res);
+		bool again = rc == 0 && res.status != STEP_OK && retryable(s, v, &res);
+		if (rc == 0 && res.status == STEP_OK) {
+			step_result_release(&res);
+			if (verify(s, v, rows))
+				return revision_failed(s, v, rows);
+			v->outcome = REV_APPLIED;
+			return 0;
+		}
+		describe_error(v, &res);
+		v->manual = entered_autocommit(&res);
+		if (!again)
+			list_statements(v, &res);
+		step_result_release(&res);
+		if (!again)
+			return revision_failed(s, v, rows);
+		unsigned pause = apply_backoff_ms(RETRY_BASE_MS, v->attempts);
+		log_warn("revision %s hit lock_timeout (attempt %u of %u): retrying in %.1f s", v->id, v->attempts,
+		         s->opt->retries + 1, pause / 1000.0);
+		double t0 = now_ms();
+		sleep_ms(pause);
+		v->ms += now_ms() - t0;
+	}
+}
+
+static int apply_all(struct apply_state *s)
+{
+	struct strlist rows = STRLIST_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < s->opt->planned->n; i++)
+		strlist_add(&rows, s->opt->planned->items[i]);
+	if (snapshot_take(s->c, &s->before))
+		rc = -1;
+	for (size_t i = 0; !rc && i < s->r->n_revs; i++) {
+		struct deploy_rev *v = &s->r->revs[i];
+		log_info("apply %zu/%zu %s%s%s", i + 1, s->r->n_revs, v->id, v->title ? " " : "",
+		         v->title ? v->title : "");
+		rc = apply_one(s, v, &rows);
+	}
+	strlist_release(&rows);
+	return rc;
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
+
+static int start(struct apply_state *s)
+{
+	if (pg_connect_lock_session(s->opt->production_url, &s->c) || pg_check_direct(s->c, s->opt->production_url))
+		return -1;
+	s->db = pg_current_database(s->c);
+	if (!s->db)
+		return -1;
+	s->key = pg_lock_key(s->db, s->opt->script_location);
+	if (take_lock(s))
+		return -1;
+	return recheck(s);
+}
+
+static void finish(struct apply_state *s)
+{
+	strlist_release(&s->r->now);
+	s->r->production_known =
+	    s->c && PQstatus(s->c) == CONNECTION_OK && pg_alembic_versions(s->c, NULL, NULL, &s->r->now) >= 0;
+	if (s->locked && PQstatus(s->c) == CONNECTION_OK)
+		pg_advisory_unlock(s->c, s->key);
+	pg_disconnect(s->c);
+	snapshot_release(&s->before);
+	free(s->db);
+}
+
+int apply_run(struct driver *d, const struct apply_options *opt, struct deploy_report *r)
+{
+	struct apply_state s;
+	memset(&s, 0, sizeof(s));
+	s.d = d;
+	s.opt = opt;
+	s.r = r;
+	snapshot_init(&s.before);
+	for (size_t i = 0; i < r->n_revs; i++)
+		r->revs[i].outcome = REV_NOT_ATTEMPTED;
+	int rc = start(&s);
+	if (rc > 0)
+		rc = apply_all(&s);
+	finish(&s);
+	if (rc && !r->failure)
+		deploy_set(&r->failure, "apply stopped: see the error below");
+	r->passed = rc == 0;
+	return rc < 0 ? -1 : 0;
+}
