@@ -118,6 +118,8 @@ int driver_set_url(struct driver *d, const char *db_url);
  * PGAPPNAME) and pgoptions appended to the PGOPTIONS the driver started with
  * (e.g. "-c lock_timeout=5000"); "" or NULL clears each. A URL that sets
  * application_name= or options= itself wins over these, as libpq decides.
+ * The -c settings are also SET on each new connection (a session pooler such
+ * as PgBouncer drops startup options it is told to ignore).
  */
 int driver_set_session(struct driver *d, const char *application_name, const char *pgoptions);
 

@@ -88,6 +88,7 @@ CATALOG_RE = re.compile(
     re.I)
 ENV_RE = re.compile(r"^\s*(set|reset)\s", re.I)
 BASE_PGOPTIONS = os.environ.get("PGOPTIONS", "")
+SESSION_SETTINGS = []  # (name, value) of the last "session" request's -c options
 
 
 class ConnectionRefusedByGate(Exception):
@@ -255,6 +256,16 @@ def install_hooks():
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
     from alembic.runtime import migration
+
+    @event.listens_for(Engine, "connect")
+    def _connect(dbapi_conn, record):
+        if not SESSION_SETTINGS:
+            return
+        cur = dbapi_conn.cursor()
+        for name, value in SESSION_SETTINGS:
+            cur.execute("SELECT set_config(%s, %s, false)", (name, value))
+        cur.close()
+        dbapi_conn.commit()
 
     @event.listens_for(Engine, "before_cursor_execute")
     def _before(conn, cursor, statement, parameters, context, executemany):
@@ -448,6 +459,8 @@ class Driver:
                 os.environ[var] = value
             else:
                 os.environ.pop(var, None)
+        # Again on each new connection: a session pooler may drop the startup options.
+        SESSION_SETTINGS[:] = re.findall(r"-c\s*(\w+)=(\S+)", req.get("pgoptions") or "")
         return {}
 
     def op_url(self, req):

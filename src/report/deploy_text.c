@@ -44,6 +44,20 @@ static void stages(const struct deploy_report *r, const struct report_options *o
 	}
 }
 
+/* A message on one line: the SQL quoted in it may span many. */
+static void put_flat(const char *s, FILE *out)
+{
+	bool blank = false;
+	for (; *s; s++) {
+		bool b = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r';
+		if (!b)
+			fputc(*s, out);
+		else if (!blank)
+			fputc(' ', out);
+		blank = b;
+	}
+}
+
 static void table_line(const struct deploy_table *t, FILE *out)
 {
 	fprintf(out, "%s (%s", t->name, t->lock);
@@ -94,9 +108,11 @@ static void rev_details(const struct deploy_rev *v, FILE *out)
 	}
 	if (v->error)
 		fprintf(out, "      error: %s\n", v->error);
-	for (size_t i = 0; i < v->n_stmts; i++)
-		fprintf(out, "      %s %s\n", v->stmts[i].committed ? "[committed]  " : "[rolled back]",
-		        v->stmts[i].sql);
+	for (size_t i = 0; i < v->n_stmts; i++) {
+		fprintf(out, "      %s ", v->stmts[i].committed ? "[committed]  " : "[rolled back]");
+		put_flat(v->stmts[i].sql, out);
+		fputc('\n', out);
+	}
 	if (v->mismatch)
 		fprintf(out, "      differs from check: %s\n", v->mismatch);
 }
@@ -121,20 +137,6 @@ static void revisions(const struct deploy_report *r, const struct report_options
 		}
 		fprintf(out, "%s\n", v->title ? v->title : "");
 		rev_details(v, out);
-	}
-}
-
-/* A message on one line: the SQL quoted in it may span many. */
-static void put_flat(const char *s, FILE *out)
-{
-	bool blank = false;
-	for (; *s; s++) {
-		bool b = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r';
-		if (!b)
-			fputc(*s, out);
-		else if (!blank)
-			fputc(' ', out);
-		blank = b;
 	}
 }
 
