@@ -114,12 +114,15 @@ long driver_pid(const struct driver *d);
 int driver_set_url(struct driver *d, const char *db_url);
 
 /*
- * Sessions env.py opens from the next request on get application_name (as
- * PGAPPNAME) and pgoptions appended to the PGOPTIONS the driver started with
- * (e.g. "-c lock_timeout=5000"); "" or NULL clears each. A URL that sets
- * application_name= or options= itself wins over these, as libpq decides.
- * The -c settings are also SET on each new connection (a session pooler such
- * as PgBouncer drops startup options it is told to ignore).
+ * apply's migration session. Sessions env.py opens from the next request on
+ * get application_name (as PGAPPNAME) and pgoptions appended to the
+ * PGOPTIONS the driver started with (e.g. "-c lock_timeout=5000"); both are
+ * also SET each time env.py checks a connection out (a session pooler such as
+ * PgBouncer drops startup options it is told to ignore). And env.py's engines
+ * are kept from one request to the next with one pooled connection, so
+ * consecutive revisions run in one migration session, renamed for each.
+ * application_name NULL or "" ends all that and closes the kept connection.
+ * A URL that sets application_name= or options= itself wins at connect time.
  */
 int driver_set_session(struct driver *d, const char *application_name, const char *pgoptions);
 

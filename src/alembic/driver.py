@@ -32,7 +32,9 @@ inside env.py, else the last frame. Requests ("op"):
                  alembic downgrade TARGET (e.g. one parent of a merge)
     current      the alembic_version rows, read through env.py
     session      {"application_name", "pgoptions"}: PGAPPNAME and extra
-                 PGOPTIONS for the sessions env.py opens from now on
+                 PGOPTIONS for the sessions env.py opens from now on, also
+                 SET on every checkout, and env.py's engines kept from one
+                 request to the next (apply); empty values end that
     offline-sql  {"range": "FROM:TO"}: alembic upgrade FROM:TO --sql
     model-drift  autogenerate's comparison of env.py's target_metadata with
                  the database: {"has_metadata", "diffs": [{"summary", "code"}]}
@@ -88,7 +90,33 @@ CATALOG_RE = re.compile(
     re.I)
 ENV_RE = re.compile(r"^\s*(set|reset)\s", re.I)
 BASE_PGOPTIONS = os.environ.get("PGOPTIONS", "")
-SESSION_SETTINGS = []  # (name, value) of the last "session" request's -c options
+
+
+class Session:
+    """apply's migration session: its settings, and the engines kept from one request to the next.
+
+    After a "session" request, every connection env.py checks out gets the
+    application_name and the -c settings again (a session pooler may drop
+    startup options, and a kept connection was named for the previous
+    revision), and create_engine() returns the engine env.py built in an
+    earlier request with the same arguments, with a pool that keeps one
+    connection: the revisions run one at a time in one migration session,
+    without a new backend, a new SQLAlchemy dialect set-up and their round
+    trips for each. An empty "session" request closes them.
+    """
+
+    def __init__(self):
+        self.settings = []  # (name, value): application_name and the -c options
+        self.engines = {}
+
+    def close(self):
+        for engine in self.engines.values():
+            engine.dispose()
+        self.engines = {}
+        self.settings = []
+
+
+SESSION = Session()
 
 
 class ConnectionRefusedByGate(Exception):
@@ -257,13 +285,15 @@ def install_hooks():
     from sqlalchemy.engine import Engine
     from alembic.runtime import migration
 
-    @event.listens_for(Engine, "connect")
-    def _connect(dbapi_conn, record):
-        if not SESSION_SETTINGS:
+    from sqlalchemy.pool import Pool
+
+    @event.listens_for(Pool, "checkout")
+    def _checkout(dbapi_conn, record, proxy):
+        if not SESSION.settings:
             return
         cur = dbapi_conn.cursor()
-        for name, value in SESSION_SETTINGS:
-            cur.execute("SELECT set_config(%s, %s, false)", (name, value))
+        cur.execute("SELECT " + ", ".join(["set_config(%s, %s, false)"] * len(SESSION.settings)),
+                    [v for pair in SESSION.settings for v in pair])
         cur.close()
         dbapi_conn.commit()
 
@@ -364,6 +394,28 @@ def _parse_dsn(dsn):
         return parse_dsn(dsn or "")
     except Exception:
         raise ConnectionRefusedByGate("cannot read the connection string")
+def install_engine_cache():
+    """create_engine() returns a kept engine while apply's session is on (see Session)."""
+    import sqlalchemy
+    import sqlalchemy.engine
+    import sqlalchemy.engine.create as create_module
+    from sqlalchemy.pool import QueuePool
+
+    real = create_module.create_engine
+
+    @functools.wraps(real)
+    def create_engine(url, *args, **kw):
+        if not SESSION.settings:
+            return real(url, *args, **kw)
+        key = repr((str(url), args, sorted(kw.items(), key=lambda item: item[0])))
+        engine = SESSION.engines.get(key)
+        if engine is None:
+            kw = dict(kw, poolclass=QueuePool, pool_size=1, max_overflow=10)
+            engine = SESSION.engines[key] = real(url, *args, **kw)
+        return engine
+
+    for module in (create_module, sqlalchemy.engine, sqlalchemy):
+        module.create_engine = create_engine
 
 
 def set_url(config, url):
@@ -459,8 +511,11 @@ class Driver:
                 os.environ[var] = value
             else:
                 os.environ.pop(var, None)
-        # Again on each new connection: a session pooler may drop the startup options.
-        SESSION_SETTINGS[:] = re.findall(r"-c\s*(\w+)=(\S+)", req.get("pgoptions") or "")
+        if not req.get("application_name"):
+            SESSION.close()
+            return {}
+        SESSION.settings = [("application_name", req["application_name"])] + re.findall(
+            r"-c\s*(\w+)=(\S+)", req.get("pgoptions") or "")
         return {}
 
     def op_url(self, req):
@@ -675,6 +730,7 @@ def main(argv):
         return 3
     install_guard()
     install_hooks()
+    install_engine_cache()
     driver = Driver(args)
     url = os.environ.pop("MIGRATE_GATE_DB_URL", None)
     if url:

@@ -388,8 +388,12 @@ static int apply_one(struct apply_state *s, struct deploy_rev *v, struct strlist
 		int rc = attempt(s, v, &res);
 		bool again = rc == 0 && res.status != STEP_OK && retryable(s, v, &res);
 		if (rc == 0 && res.status == STEP_OK) {
+			double t0 = now_ms();
+			int bad = verify(s, v, rows);
+			log_debug("%s: %.1f ms in the driver (%.1f ms in Alembic), %.1f ms to verify", v->id, v->ms,
+			          res.duration_ms, now_ms() - t0);
 			step_result_release(&res);
-			if (verify(s, v, rows))
+			if (bad)
 				return revision_failed(s, v, rows);
 			v->outcome = REV_APPLIED;
 			return 0;
@@ -445,6 +449,8 @@ static int start(struct apply_state *s)
 
 static void finish(struct apply_state *s)
 {
+	if (driver_alive(s->d))
+		driver_set_session(s->d, NULL, NULL); /* closes the migration session before the lock goes */
 	strlist_release(&s->r->now);
 	s->r->production_known =
 	    s->c && PQstatus(s->c) == CONNECTION_OK && pg_alembic_versions(s->c, NULL, NULL, &s->r->now) >= 0;

@@ -61,6 +61,11 @@ const struct command_spec spec_lint = {
 	"      --provider NAME     github or gitlab (default: the CI this runs in)\n"                                  \
 	"      --pr N              the pull request number or merge request iid (default: from the CI)\n"
 
+#define SIZE_OPTIONS                                                                                                   \
+	"      --small-table-bytes SIZE  findings whose cost grows with the table (rewrite, scan, index build,\n"      \
+	"                          validation) become info on tables under SIZE (default 10MB; kB, MB, GB)\n"          \
+	"      --require-zero-downtime  fail on any breaking revision (one the running code cannot survive)\n"
+
 const struct command_spec spec_check = {
     "check",
     "replay new revisions on a scratch PostgreSQL (upgrade, downgrade, upgrade) and lint their SQL",
@@ -94,8 +99,8 @@ const struct command_spec spec_check = {
     "      --step-timeout SECS kill a step that runs longer (default 120; 0: no limit)\n"
     "      --downgrade-not-implemented LEVEL  level of a downgrade raising NotImplementedError (warning)\n"
     "      --no-model-drift    do not compare env.py's target_metadata with the migrated schema\n"
-    "Lint of the executed SQL:\n" LINT_OPTIONS COMMENT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
-    OPT_LINT | OPT_CHECK | OPT_COMMENT,
+    "Lint of the executed SQL:\n" LINT_OPTIONS SIZE_OPTIONS COMMENT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
+    OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_COMMENT,
 };
 
 const struct command_spec spec_comment = {
@@ -213,11 +218,6 @@ const struct command_spec spec_status = {
 	"      --python PATH       interpreter that can import alembic (default: found from alembic on PATH)\n"        \
 	"      --heads             allow several heads\n"                                                              \
 	"      --production-url URL  production (also MIGRATE_GATE_PRODUCTION_URL or DATABASE_URI); required\n"
-
-#define SIZE_OPTIONS                                                                                                   \
-	"      --small-table-bytes SIZE  findings whose cost grows with the table (rewrite, scan, index build,\n"      \
-	"                          validation) become info on tables under SIZE (default 10MB; kB, MB, GB)\n"          \
-	"      --require-zero-downtime  fail on any breaking revision (one the running code cannot survive)\n"
 
 #define APPLY_OPTIONS                                                                                                  \
 	"      --lock-wait DURATION     how long to wait for another deploy's lock (default 60s)\n"                    \

@@ -143,6 +143,24 @@ static int offline_source(struct check_run *run, const struct revision_outcome *
 	return 0;
 }
 
+/* --require-zero-downtime: a breaking revision is a finding at its upgrade(). */
+static void report_breaking(struct check_run *run, const struct revision_outcome *o, const struct lint_unit_info *info)
+{
+	struct finding *f = report_add(&run->report);
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, "revision %s breaks the application version still running during the deploy: ", o->rev->id);
+	for (size_t i = 0; i < info->breaking.n; i++)
+		buf_addf(&msg, "%s%s", i ? "; " : "", info->breaking.items[i]);
+	f->rule = &rule_breaking_revision;
+	f->severity = rule_breaking_revision.severity;
+	f->message = buf_detach(&msg);
+	f->file = xstrdup(o->file);
+	f->revision = xstrdup(o->rev->id);
+	f->line = f->end_line = sourcemap_def_line(o->map, "upgrade");
+	f->column = f->end_column = 1;
+	f->source_line = f->line ? sourcemap_line(o->map, f->line) : NULL;
+}
+
 static int lint_revision(struct check_run *run, const struct revision_outcome *o)
 {
 	struct step_result offline;
@@ -171,10 +189,15 @@ static int lint_revision(struct check_run *run, const struct revision_outcome *o
 		report_add_sql(rv, texts.items[i]);
 	size_t before = run->report.n;
 	struct lint_unit u = {o->file, NULL, 0, o->rev->id, stmts, n, &o->catalog};
-	int rc = n ? lint_unit(&run->cfg->lint, &u, &run->report) : 0;
+	struct lint_unit_info info;
+	lint_unit_info_init(&info);
+	int rc = n ? lint_unit_observe(&run->cfg->lint, &u, &run->report, &info) : 0;
 	unsigned last_line = 0;
 	for (size_t i = before; i < run->report.n; i++)
 		sourcemap_map_finding(&run->report.items[i], o->file, stmts, n, o->map, &last_line);
+	if (run->cfg->require_zero_downtime && info.breaking.n)
+		report_breaking(run, o, &info);
+	lint_unit_info_release(&info);
 	free(stmts);
 	strlist_release(&texts);
 	step_result_release(&offline);
@@ -246,12 +269,13 @@ static void collect_rules(struct check_run *run)
 	size_t nl, nr;
 	const struct rule_info *const *lint = lint_rules(&nl);
 	const struct rule_info *const *replay = replay_rules(&nr);
-	run->rules = xcalloc(nl + nr + 1, sizeof(*run->rules));
+	run->rules = xcalloc(nl + nr + 2, sizeof(*run->rules));
 	memcpy(run->rules, lint, nl * sizeof(*lint));
 	memcpy(run->rules + nl, replay, nr * sizeof(*replay));
 	run->rules[nl + nr] = drift_rule();
+	run->rules[nl + nr + 1] = &rule_breaking_revision;
 	run->report.rules = run->rules;
-	run->report.n_rules = nl + nr + 1;
+	run->report.n_rules = nl + nr + 2;
 }
 
 static int run_check(struct check_run *run)

@@ -50,6 +50,12 @@ struct lint_unit_info {
 	struct strlist breaking; /* one reason per breaking change, e.g. `drops column "email" of "users"` */
 };
 
+/*
+ * The finding check gives a breaking revision under --require-zero-downtime
+ * ("breaking-revision", error). Not one of lint_rules(): no SQL statement has it.
+ */
+extern const struct rule_info rule_breaking_revision;
+
 void lint_unit_info_init(struct lint_unit_info *info);
 void lint_unit_info_release(struct lint_unit_info *info);
 

@@ -13,6 +13,13 @@
 
 #include "util/banned.h"
 
+const struct rule_info rule_breaking_revision = {
+    "breaking-revision", SEV_ERROR,
+    "the revision breaks the application version that still runs during the deploy (--require-zero-downtime)",
+    "expand now (add, backfill), contract in a later deploy once no running code needs the old schema; or deploy "
+    "it in a maintenance window",
+    false};
+
 void lint_unit_info_init(struct lint_unit_info *info)
 {
 	memset(info, 0, sizeof(*info));

@@ -132,6 +132,9 @@ static cJSON *finding(const struct finding *f)
 	if (f->sized) {
 		cJSON_AddNumberToObject(o, "table_rows", f->table_rows);
 		cJSON_AddNumberToObject(o, "table_bytes", (double)f->table_bytes);
+	} else {
+		cJSON_AddNullToObject(o, "table_rows");
+		cJSON_AddNullToObject(o, "table_bytes");
 	}
 	return o;
 }

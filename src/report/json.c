@@ -54,6 +54,11 @@ static void put_finding(const struct finding *f, struct buf *b)
 	buf_addf(b, "\"line\":%u,\"column\":%u,\"end_line\":%u,\"end_column\":%u,\"offset\":%zu,\"length\":%zu,",
 	         f->line, f->column, f->end_line, f->end_column, f->offset, f->length);
 	put_string(b, "revision", f->revision);
+	put_string(b, "table", f->table);
+	if (f->sized)
+		buf_addf(b, "\"table_rows\":%.0f,\"table_bytes\":%lld,", f->table_rows, f->table_bytes);
+	else
+		buf_adds(b, "\"table_rows\":null,\"table_bytes\":null,");
 	b->data[b->len - 1] = '}';
 }
 
