@@ -16,6 +16,7 @@
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/progress.h"
 
 #include "util/banned.h"
 
@@ -154,7 +155,8 @@ static int take_lock(struct apply_state *s)
 	if (said)
 		strlist_add_owned(&s->r->notes, xstrdup("waited for another deploy's lock before applying"));
 	log_debug("deploy lock taken after %.0f ms", now_ms() - start);
-	return wait_leftovers(s, deadline);
+	/* A killed run's backend ends once it notices its client is gone: give it a few seconds at least. */
+	return wait_leftovers(s, deadline > now_ms() + 10000 ? deadline : now_ms() + 10000);
 }
 
 static bool same_rows(const struct strlist *a, const struct strlist *b)
@@ -246,6 +248,8 @@ static int attempt(struct apply_state *s, struct deploy_rev *v, struct step_resu
 	buf_release(&opts);
 	if (rc)
 		return -1;
+	if (!v->attempts)
+		v->started_ms = progress_clock_ms();
 	v->attempts++;
 	driver_set_tick(s->d, MONITOR_MS, monitor_tick, &m);
 	double t0 = now_ms();

@@ -224,12 +224,17 @@ const struct command_spec spec_status = {
 	"      --lock-timeout DURATION  each revision's lock_timeout (default 5s; 0: none)\n"                          \
 	"      --statement-timeout DURATION  each revision's statement_timeout (default 0: none)\n"                    \
 	"      --retries N              retries of a single-transaction revision that hit lock_timeout (default 3)\n"  \
-	"      --step-timeout SECS      kill a revision's upgrade that runs longer (default 600; 0: no limit)\n"       \
+	"      --step-timeout SECS      kill a revision's upgrade that runs longer (default 120; 0: no limit)\n"       \
 	"  DURATION: 30 (seconds), 500ms, 5s, 2min or 1h.\n"
 
 #define DEPLOY_FORMAT_OPTIONS                                                                                          \
-	"  -f, --format FMT        text (default) or json\n"                                                           \
+	"Report:\n"                                                                                                     \
+	"  -f, --format FMT        text (default) or json: the deploy report (revisions, outcomes, stages);\n"         \
+	"                          markdown, sarif, gitlab, junit, github: the findings with the revisions\n"          \
 	"  -o, --output FILE       write the report to FILE instead of stdout\n"                                       \
+	"      --report-json FILE  also write the JSON deploy report to FILE\n"                                        \
+	"      --summary-md FILE   also write the Markdown summary (GitHub step summary, PR comment) to FILE\n"        \
+	"      --sarif FILE, --codequality FILE, --junit FILE  also write the findings in that format\n"              \
 	"      --color WHEN        auto (default), always or never; NO_COLOR also turns colour off\n"                  \
 	"  -q, --quiet             only errors on stderr\n"                                                            \
 	"  -v, --verbose           more detail on stderr\n"                                                            \

@@ -27,30 +27,29 @@ static int close_report(FILE *out, const char *path, int rc)
 }
 
 /* Writes one report to path, or to stdout when path is NULL. */
-static int write_one(const struct report *r, enum report_format fmt, struct report_options *opt, const char *path)
+static int write_one(const void *r, enum report_format fmt, struct report_options *opt, const char *path)
 {
 	FILE *out = open_report(path);
 	return out ? close_report(out, path, report_write(r, fmt, opt, out)) : -1;
 }
 
-int cmd_emit_deploy(const struct gate_config *cfg, const struct deploy_report *r)
+static int write_deploy(const void *r, enum report_format fmt, struct report_options *opt, const char *path)
 {
-	struct report_options opt = {false, cfg->command, cfg->fail_on};
-	opt.color = cfg->format == FMT_TEXT &&
-	            (cfg->output ? cfg->color == COLOR_ALWAYS : log_color_enabled(cfg->color, stdout));
-	FILE *out = open_report(cfg->output);
-	return out ? close_report(out, cfg->output, deploy_report_write(r, cfg->format, &opt, out)) : -1;
+	FILE *out = open_report(path);
+	return out ? close_report(out, path, deploy_report_write(r, fmt, opt, out)) : -1;
 }
 
-int cmd_emit_report(const struct gate_config *cfg, const struct report *r)
+typedef int writer_fn(const void *r, enum report_format fmt, struct report_options *opt, const char *path);
+
+/* The report where -f/-o say, then the same run in every extra format asked for (--report-json, --sarif, ...). */
+static int emit(const struct gate_config *cfg, const void *r, writer_fn *write)
 {
 	struct report_options opt = {false, cfg->command, cfg->fail_on};
 	/* A file is never a terminal: only --color=always colours it. */
 	opt.color = cfg->format == FMT_TEXT &&
 	            (cfg->output ? cfg->color == COLOR_ALWAYS : log_color_enabled(cfg->color, stdout));
-	int rc = write_one(r, cfg->format, &opt, cfg->output);
+	int rc = write(r, cfg->format, &opt, cfg->output);
 	opt.color = false;
-	/* --report-json, --sarif, ...: the same run in more formats, each to its own file. */
 	const struct {
 		const char *path;
 		enum report_format fmt;
@@ -61,20 +60,13 @@ int cmd_emit_report(const struct gate_config *cfg, const struct report *r)
 	             {cfg->summary_md, FMT_MARKDOWN}};
 	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]) && !rc; i++)
 		if (extra[i].path)
-			rc = write_one(r, extra[i].fmt, &opt, extra[i].path);
-	/* Annotations go to stdout where the runner reads them, unless a machine-readable report is there. */
-	if (!rc && cfg->github_annotations && (cfg->output || cfg->format == FMT_TEXT))
-		rc = report_write(r, FMT_GITHUB, &opt, stdout);
+			rc = write(r, extra[i].fmt, &opt, extra[i].path);
 	return rc;
 }
 
 FILE *cmd_open_output(const struct gate_config *cfg)
 {
-	FILE *out = cfg->output ? fopen(cfg->output, "w") : stdout;
-	if (!out)
-		gate_error(EXIT_USAGE, "check that the folder exists and is writable", "cannot write report '%s': %s",
-		           cfg->output, strerror(errno));
-	return out;
+	return open_report(cfg->output);
 }
 
 int cmd_close_output(const struct gate_config *cfg, FILE *out)
@@ -94,4 +86,26 @@ int cmd_text_or_json(const struct gate_config *cfg)
 		return 0;
 	return gate_error(EXIT_USAGE, "use --format text or --format json", "'%s' writes no %s report", cfg->command,
 	                  report_format_name(cfg->format));
+}
+
+/* Annotations go to stdout where the runner reads them, unless a machine-readable report is there. */
+static int annotate(const struct gate_config *cfg, const struct report *r)
+{
+	struct report_options opt = {false, cfg->command, cfg->fail_on};
+	if (cfg->github_annotations && (cfg->output || cfg->format == FMT_TEXT))
+		return report_write(r, FMT_GITHUB, &opt, stdout);
+	return 0;
+}
+
+int cmd_emit_report(const struct gate_config *cfg, const struct report *r)
+{
+	int rc = emit(cfg, r, write_one);
+	return rc ? rc : annotate(cfg, r);
+}
+
+int cmd_emit_deploy(const struct gate_config *cfg, const struct deploy_report *r)
+{
+	deploy_report_enrich(r, r->findings);
+	int rc = emit(cfg, r, write_deploy);
+	return rc ? rc : annotate(cfg, r->findings);
 }

@@ -164,17 +164,67 @@ char *deploy_rows_text(const struct strlist *rows)
 	return buf_detach(&b);
 }
 
+static void mode_of(const struct deploy_rev *v, struct report_revision *rv)
+{
+	free(rv->mode);
+	free(rv->mode_reason);
+	rv->mode = xstrdup(!v->mode_known ? "unknown" : v->breaking ? "breaking" : "additive");
+	rv->mode_reason = v->reasons.n ? log_mask(v->reasons.items[0]) : NULL;
+}
+
+static void outcome_of(const struct deploy_report *r, struct report *f)
+{
+	struct buf b = BUF_INIT;
+	size_t applied = 0, attempted = 0;
+	char *now = deploy_rows_text(&r->now), *before = deploy_rows_text(&r->before);
+	for (size_t i = 0; i < r->n_revs; i++) {
+		applied += r->revs[i].outcome == REV_APPLIED;
+		attempted += r->revs[i].outcome == REV_APPLIED || r->revs[i].outcome == REV_FAILED;
+	}
+	buf_addf(&b, "%zu of %zu revision(s) applied; production is at %s (was %s)", applied, r->n_revs,
+	         r->production_known ? now : "an unknown revision", before);
+	if (r->failure)
+		buf_addf(&b, "; %s", r->failure);
+	if (attempted || r->failure)
+		report_set_outcome(&f->apply, r->passed, b.data, NULL);
+	free(now);
+	free(before);
+	buf_release(&b);
+}
+
+void deploy_report_enrich(const struct deploy_report *r, struct report *f)
+{
+	for (size_t i = 0; i < r->n_revs; i++) {
+		const struct deploy_rev *v = &r->revs[i];
+		struct report_revision *rv = report_find_revision(f, v->id);
+		if (!rv)
+			rv = report_add_revision(f, v->id, v->title, v->file);
+		if (v->mode_known || v->reasons.n)
+			mode_of(v, rv);
+		if (v->outcome == REV_APPLIED || v->outcome == REV_FAILED)
+			report_add_step(rv, "apply", v->outcome == REV_APPLIED ? REPORT_STEP_OK : REPORT_STEP_FAILED,
+			                v->started_ms, v->ms);
+	}
+	if (strcmp(r->command, "plan"))
+		outcome_of(r, f);
+	for (size_t i = 0; i < r->warnings.n; i++)
+		if (!strlist_has(&f->notes, r->warnings.items[i]))
+			strlist_add(&f->notes, r->warnings.items[i]);
+	for (size_t i = 0; i < r->notes.n; i++)
+		if (!strlist_has(&f->notes, r->notes.items[i]))
+			strlist_add(&f->notes, r->notes.items[i]);
+}
+
 int deploy_report_write(const struct deploy_report *r, enum report_format fmt, const struct report_options *opt,
                         FILE *out)
 {
+	if (fmt != FMT_TEXT && fmt != FMT_JSON)
+		return report_write(r->findings, fmt, opt, out);
 	errno = 0;
 	if (fmt == FMT_TEXT)
 		deploy_write_text(r, opt, out);
-	else if (fmt == FMT_JSON)
-		deploy_write_json(r, opt, out);
 	else
-		return gate_error(EXIT_USAGE, "use --format text or --format json", "'%s' cannot write the '%s' format",
-		                  r->command, report_format_name(fmt));
+		deploy_write_json(r, opt, out);
 	if (fflush(out) || ferror(out))
 		return gate_error(EXIT_USAGE, "check free disk space and the --output path",
 		                  "cannot write the '%s' report: %s", r->command, strerror(errno ? errno : EIO));

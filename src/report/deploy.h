@@ -4,7 +4,10 @@
  * was), the stages that ran (deploy), every revision with its deploy mode,
  * the tables it touches and, once applied, its outcome; plus the lint
  * findings with table sizes. Writers: text (its first line states
- * production's revision as it is now) and JSON (docs/report-schema.md).
+ * production's revision as it is now) and JSON (docs/apply.md); every other
+ * format is the findings report's, enriched by deploy_report_enrich() with
+ * each revision's mode and apply step and the apply's outcome (Markdown shows
+ * them in its revision table and timeline).
  */
 #ifndef GATE_REPORT_DEPLOY_H
 #define GATE_REPORT_DEPLOY_H
@@ -77,6 +80,7 @@ struct deploy_rev {
 	size_t n_stmts, alloc_stmts;
 	struct strlist changes; /* the schema changes verified on production: "added index \"t.ix\"" */
 	char *mismatch;         /* how production's changes differ from check's on scratch, or NULL */
+	double started_ms;      /* when its first attempt started, on progress_clock_ms() */
 };
 
 struct deploy_report {
@@ -89,7 +93,7 @@ struct deploy_report {
 	size_t n_revs, alloc_revs;
 	struct deploy_stage *stages;
 	size_t n_stages, alloc_stages;
-	const struct report *findings; /* lint findings of plan/check (sized when production was read), or NULL */
+	struct report *findings;       /* lint findings of plan/check (sized when production was read); never NULL */
 	struct strlist notes;          /* said loudly in every format: skipped stages, retries, the lock wait */
 	struct strlist warnings;       /* --require-zero-downtime failures and the like */
 	char *failure;                 /* what failed, one line, or NULL when the command passed */
@@ -121,7 +125,18 @@ char *deploy_rows_text(const struct strlist *rows);
 /* "12 MB", "512 kB", "3.4 GB", "800 bytes": newly allocated. */
 char *report_size_pretty(long long bytes);
 
-/* Writes r as text, JSON or Markdown; other formats are a usage error. Returns 0 or -1 with a recorded error. */
+/*
+ * Adds to findings (the report r->findings points to) what its writers show
+ * of a deploy: every revision with its deploy mode and, once applied, an
+ * "apply" step; the apply's outcome; r's notes and warnings.
+ */
+void deploy_report_enrich(const struct deploy_report *r, struct report *findings);
+
+/*
+ * Writes r: text and JSON are the deploy report's own; Markdown, SARIF,
+ * GitLab, JUnit and GitHub annotations are r->findings' writers (enrich it
+ * first). Returns 0 or -1 with a recorded error.
+ */
 int deploy_report_write(const struct deploy_report *r, enum report_format fmt, const struct report_options *opt,
                         FILE *out);
 void deploy_write_text(const struct deploy_report *r, const struct report_options *opt, FILE *out);

@@ -150,11 +150,7 @@ static cJSON *findings(const struct deploy_report *r)
 void deploy_write_json(const struct deploy_report *r, const struct report_options *o, FILE *out)
 {
 	(void)o;
-	cJSON *root = cJSON_CreateObject();
-	cJSON *tool = cJSON_AddObjectToObject(root, "tool");
-	cJSON_AddStringToObject(tool, "name", "migrate-gate");
-	cJSON_AddStringToObject(tool, "version", MIGRATE_GATE_VERSION);
-	cJSON_AddNumberToObject(root, "schema_version", 1);
+	cJSON *root = report_json_root();
 	cJSON_AddStringToObject(root, "command", r->command);
 	cJSON_AddItemToObject(root, "production", production(r));
 	cJSON_AddBoolToObject(root, "passed", r->passed);

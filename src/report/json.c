@@ -137,17 +137,23 @@ static void put_run(const struct report *r, FILE *out)
 	put_compact(outcome_json(&r->apply), out);
 }
 
+cJSON *report_json_root(void)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *tool = cJSON_AddObjectToObject(root, "tool");
+	cJSON_AddStringToObject(tool, "name", "migrate-gate");
+	cJSON_AddStringToObject(tool, "version", MIGRATE_GATE_VERSION);
+	cJSON_AddNumberToObject(root, "schema_version", 1);
+	return root;
+}
+
 /*
  * The findings are streamed one at a time: a tree of every finding costs
  * more memory than the lint itself on a large corpus.
  */
 void report_write_json(const struct report *r, const struct report_options *o, FILE *out)
 {
-	cJSON *head = cJSON_CreateObject();
-	cJSON *tool = cJSON_AddObjectToObject(head, "tool");
-	cJSON_AddStringToObject(tool, "name", "migrate-gate");
-	cJSON_AddStringToObject(tool, "version", MIGRATE_GATE_VERSION);
-	cJSON_AddNumberToObject(head, "schema_version", 1);
+	cJSON *head = report_json_root();
 	add_str_or_null(head, "command", o->command);
 	cJSON_AddBoolToObject(head, "passed", report_passed(r, o->fail_on));
 	cJSON_AddStringToObject(head, "fail_on", o->fail_on == SEV_NONE ? "never" : severity_name(o->fail_on));

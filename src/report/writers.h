@@ -31,6 +31,8 @@ void report_mask(const struct report *r, struct masked_report *m);
 void report_mask_release(struct masked_report *m);
 
 struct cJSON;
+/* A new JSON object holding what every JSON report starts with: tool.name, tool.version, schema_version. */
+struct cJSON *report_json_root(void);
 /* Prints a JSON document and a newline to out, then frees root; for the JSON-based writers. */
 void report_put_json(struct cJSON *root, FILE *out);
 

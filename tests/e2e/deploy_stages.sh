@@ -14,7 +14,8 @@ stages() { json_get "$1" '" ".join(s["name"] + ":" + s["status"] for s in r["sta
 
 # The whole deploy; the backup stage is skipped, loudly.
 prod_at prod "$good" r0001
-mg deploy deploy -C "$good" --production-url "$(pg_url prod)" "${CACHE[@]}" --skip-backup --fail-on never
+mg deploy deploy -C "$good" --production-url "$(pg_url prod)" "${CACHE[@]}" --skip-backup --fail-on never \
+	--summary-md "$OUT/deploy.md"
 expect_rc deploy 0
 [ "$(stages deploy)" = "plan:passed check:passed backup:skipped apply:passed" ] || fail "deploy: stages $(stages deploy)"
 expect_json deploy 'r["passed"] and r["production"]["revision"] == ["r0003"] and all(s["duration_ms"] >= 0 for s in r["stages"])'
@@ -22,6 +23,10 @@ expect_json deploy '"--skip-backup: production was NOT backed up before the appl
 expect_json deploy 'any(f["rule"] == "create-index-non-concurrent" for f in r["findings"])' # check's findings
 expect_err deploy "backup was skipped (--skip-backup)"
 [ "$(versions_of prod)" = r0003 ] || fail "deploy: production is at '$(versions_of prod)'"
+# The Markdown summary: the revisions with their deploy mode, the apply's outcome, the skipped backup.
+for want in "additive" "2 of 2 revision(s) applied; production is at r0003 (was r0001)" "--skip-backup: production was NOT backed up"; do
+	grep -qF -- "$want" "$OUT/deploy.md" || fail "deploy: the Markdown summary lacks: $want"
+done
 
 # Nothing to apply: exit 0 at once, no check, no backup.
 MG_TEXT=1 mg nothing deploy -C "$good" --production-url "$(pg_url prod)" "${CACHE[@]}"

@@ -251,11 +251,21 @@ static void test_json_report(void **state)
 	    "r2");
 	cJSON_Delete(j);
 	free(text);
-	/* Only text and JSON. */
-	f = fopen("/dev/null", "w");
-	assert_int_equal(deploy_report_write(&r, FMT_SARIF, &o, f), -1);
+	/* The other formats are the findings report's, with the revisions and the apply's outcome added. */
+	struct report findings;
+	report_init(&findings);
+	r.findings = &findings;
+	deploy_report_enrich(&r, &findings);
+	assert_non_null(report_find_revision(&findings, "r2"));
+	assert_true(findings.apply.ran && findings.apply.ok);
+	assert_non_null(strstr(findings.apply.summary, "1 of 1 revision(s) applied; production is at r2 (was r1)"));
+	text = NULL;
+	f = open_memstream(&text, &len);
+	assert_int_equal(deploy_report_write(&r, FMT_MARKDOWN, &o, f), 0);
 	fclose(f);
-	forget_errors();
+	assert_non_null(strstr(text, "r2"));
+	free(text);
+	report_release(&findings);
 	deploy_report_release(&r);
 }
 
