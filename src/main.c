@@ -53,7 +53,7 @@ static int help(int argc, char **argv)
 	const struct command *c = find(argv[2]);
 	if (!c)
 		return unknown_command(argv[2]);
-	fputs(c->spec->usage, stdout);
+	command_usage(c->spec, stdout);
 	return EXIT_PASS;
 }
 

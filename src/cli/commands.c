@@ -46,6 +46,7 @@ const struct command_spec spec_lint = {
     "                  GITHUB_ACTIONS=true adds ::error annotations to stdout.\n"
     "\n" EXIT_CODES,
     OPT_LINT | OPT_LINT_FILES,
+    NULL,
 };
 
 #define LINT_OPTIONS                                                                                                   \
@@ -98,10 +99,17 @@ const struct command_spec spec_check = {
     "Replay:\n"
     "      --step-timeout SECS kill a step that runs longer (default 120; 0: no limit)\n"
     "      --downgrade-not-implemented LEVEL  level of a downgrade raising NotImplementedError (warning)\n"
-    "      --no-model-drift    do not compare env.py's target_metadata with the migrated schema\n"
-    "Lint of the executed SQL:\n" LINT_OPTIONS SIZE_OPTIONS COMMENT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
+    "      --no-model-drift    do not compare env.py's target_metadata with the migrated schema\n",
     OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_COMMENT,
+    "Lint of the executed SQL:\n" LINT_OPTIONS SIZE_OPTIONS COMMENT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
 };
+
+void command_usage(const struct command_spec *spec, FILE *out)
+{
+	fputs(spec->usage, out);
+	if (spec->usage_more)
+		fputs(spec->usage_more, out);
+}
 
 const struct command_spec spec_comment = {
     "comment",
@@ -123,6 +131,7 @@ const struct command_spec spec_comment = {
     "Exit status: 0 posted or unchanged, 2 usage error or not a pull/merge request run,\n"
     "3 the API refused or could not be reached.\n",
     OPT_COMMENT,
+    NULL,
 };
 
 #define FORMAT_OPTIONS                                                                                                 \
@@ -169,6 +178,7 @@ const struct command_spec spec_backup = {
     "Exit status: 0 backup written (and verified, uploaded when asked), 1 verification failed,\n"
     "2 usage error, 3 environment error (production, pg_dump, disk, upload).\n",
     OPT_BACKUP,
+    NULL,
 };
 
 const struct command_spec spec_restore = {
@@ -187,6 +197,7 @@ const struct command_spec spec_restore = {
     "      --pg-bindir DIR     where pg_restore is\n" FORMAT_OPTIONS "\n"
     "Exit status: 0 restored, 2 usage error or unusable archive, 3 environment error.\n",
     OPT_RESTORE,
+    NULL,
 };
 
 const struct command_spec spec_status = {
@@ -207,6 +218,7 @@ const struct command_spec spec_status = {
     "      --backup-dir DIR    where the archives are (default ./backups)\n" FORMAT_OPTIONS "\n"
     "Exit status: 0, 2 usage error, 3 environment error.\n",
     OPT_CHECK | OPT_STATUS,
+    NULL,
 };
 
 #define PROJECT_OPTIONS                                                                                                \
@@ -254,6 +266,7 @@ const struct command_spec spec_plan = {
     "Exit status: 0 planned, 1 a breaking revision with --require-zero-downtime, 2 usage or input error,\n"
     "3 environment error.\n",
     OPT_LINT | OPT_CHECK | OPT_PLAN,
+    NULL,
 };
 
 const struct command_spec spec_apply = {
@@ -271,6 +284,7 @@ const struct command_spec spec_apply = {
     "Exit status: 0 applied (or nothing to apply), 2 usage or input error, 3 environment error (a\n"
     "transaction pooler, no connection), 4 apply failed: production's revision is printed.\n",
     OPT_CHECK | OPT_APPLY,
+    NULL,
 };
 
 const struct command_spec spec_deploy = {
@@ -291,6 +305,7 @@ const struct command_spec spec_deploy = {
     "Exit status: 0 deployed (or nothing to deploy), 1 the plan or the check failed (nothing was applied),\n"
     "2 usage or input error, 3 environment error, 4 apply failed: production's revision is printed.\n",
     OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_APPLY | OPT_DEPLOY,
+    NULL,
 };
 
 const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [options]\n"

@@ -753,7 +753,7 @@ out:
 	hide_secrets(cfg, &f);
 	free(f.items);
 	if (f.help && !rc) {
-		fputs(spec->usage, stdout);
+		command_usage(spec, stdout);
 		return 1;
 	}
 	return rc ? -1 : 0;

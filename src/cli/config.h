@@ -96,9 +96,13 @@ struct gate_config {
 struct command_spec {
 	const char *name;
 	const char *summary;
-	const char *usage; /* full --help text */
-	unsigned options;  /* OPT_* bits */
+	const char *usage;      /* full --help text */
+	unsigned options;       /* OPT_* bits */
+	const char *usage_more; /* the rest of usage, or NULL: C99 promises string literals of 4095 bytes only */
 };
+
+/* Prints spec's --help text to out. */
+void command_usage(const struct command_spec *spec, FILE *out);
 
 #define OPT_LINT 0x1u       /* lint rule options: lint and check */
 #define OPT_CHECK 0x2u      /* Alembic project and scratch options */
