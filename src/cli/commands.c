@@ -301,11 +301,15 @@ const struct command_spec spec_deploy = {
     "Check (see migrate-gate help check):\n"
     "      --scratch-url URL   --pg-bindir DIR   --scratch-cache DIR   --keep-scratch\n"
     "      --downgrade-not-implemented LEVEL   --fail-on LEVEL (default error)\n" SIZE_OPTIONS LINT_OPTIONS
-    "Apply:\n" APPLY_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"
-    "Exit status: 0 deployed (or nothing to deploy), 1 the plan or the check failed (nothing was applied),\n"
-    "2 usage or input error, 3 environment error, 4 apply failed: production's revision is printed.\n",
-    OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_APPLY | OPT_DEPLOY,
-    NULL,
+    "Backup (see migrate-gate help backup):\n"
+    "      --backup-dir DIR (default ./backups)   --archive-format F   --keep N   --keep-days D   --verify\n"
+    "      --upload-url URL   --s3 s3://BUCKET/PREFIX   --s3-endpoint URL   --s3-region R\n"
+    "Apply:\n" APPLY_OPTIONS,
+    OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_APPLY | OPT_DEPLOY | OPT_BACKUP | OPT_COMMENT,
+    COMMENT_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"
+    "Exit status: 0 deployed (or nothing to deploy), 1 the plan, the check or the backup's verification failed\n"
+    "(nothing was applied), 2 usage or input error, 3 environment error (production, pg_dump, disk),\n"
+    "4 apply failed: production's revision is printed.\n",
 };
 
 const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [options]\n"

@@ -25,7 +25,7 @@ int cmd_backup(const struct gate_config *cfg)
 			rc = -1;
 		} else {
 			report_write_backup(&r, cfg->format,
-			                    cfg->format == FMT_TEXT && log_color_enabled(cfg->color, out), out);
+			                    cmd_output_color(cfg), out);
 			rc = cmd_close_output(cfg, out) ? -1 : rc;
 		}
 	}

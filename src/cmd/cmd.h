@@ -38,6 +38,8 @@ int cmd_emit_deploy(const struct gate_config *cfg, const struct deploy_report *r
 
 /* --comment: posts r as the sticky pull/merge request comment; a failure only warns. Returns 0. */
 int cmd_post_comment(const struct gate_config *cfg, const struct report *r);
+/* Whether a text report is coloured: --color, and whether its destination (--output or stdout) is a terminal. */
+bool cmd_output_color(const struct gate_config *cfg);
 /* --output or stdout for reports that are not findings (backup, restore, status); NULL with a recorded error. */
 FILE *cmd_open_output(const struct gate_config *cfg);
 /* Flushes and closes what cmd_open_output() gave. -1 with a recorded error when the writes failed. */

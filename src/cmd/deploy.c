@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "apply/plan.h"
+#include "backup/backup.h"
 #include "cmd/cmd.h"
 #include "cmd/prod.h"
 #include "util/buf.h"
@@ -117,16 +118,37 @@ static int check_stage(struct deploy_run *d)
 	return 0;
 }
 
+/* pg_dump of production into a verified archive (src/backup/), with the revisions about to be applied. */
 static int backup_stage(struct deploy_run *d)
 {
-	if (d->p.cfg->skip_backup) {
+	const struct gate_config *cfg = d->p.cfg;
+	if (cfg->skip_backup) {
 		skipped(d, "backup", "--skip-backup", "production was NOT backed up before the apply");
 		return 0;
 	}
-	stage(d, "backup", STAGE_FAILED, "this build has no backup stage");
-	deploy_set(&d->p.report.failure, "this build cannot back production up");
-	return gate_error(EXIT_USAGE, "pass --skip-backup to deploy without a backup",
-	                  "the backup stage is not available in this build");
+	struct backup_options o;
+	struct backup_result r;
+	backup_options_from_config(cfg, &o);
+	o.pending = &d->p.fresh;
+	backup_result_init(&r);
+	int rc = backup_run(&o, &r);
+	if (!rc) {
+		d->archive = xstrdup(r.archive_path);
+		char *size = report_size_pretty((long long)r.archive_bytes);
+		stage(d, "backup", STAGE_PASSED, "%s (%s%s)", r.archive_path, size,
+		      r.verify == VERIFY_PASSED ? ", verified by a restore" : "");
+		free(size);
+	} else if (rc > 0) {
+		stage(d, "backup", STAGE_FAILED, "the archive failed verification: %s",
+		      r.problems.n ? r.problems.items[0] : "see the errors");
+		deploy_setf(&d->p.report.failure, "the backup failed verification (kept as %s); nothing was applied",
+		            r.archive_path ? r.archive_path : "nothing");
+	} else {
+		stage(d, "backup", STAGE_FAILED, "production could not be backed up");
+		deploy_set(&d->p.report.failure, "production could not be backed up; nothing was applied");
+	}
+	backup_result_release(&r);
+	return rc;
 }
 
 /* How to go back after a failed apply: the archive, or the downgrades check proved. */
@@ -209,6 +231,8 @@ int cmd_deploy(const struct gate_config *cfg)
 	if (rc && !d.p.report.failure)
 		deploy_set(&d.p.report.failure, "a stage failed: see the errors below");
 	int emitted = prod_emit(&d.p);
+	if (!emitted && cfg->comment && d.p.report.findings)
+		cmd_post_comment(cfg, d.p.report.findings);
 	driver_free(d.apply_driver);
 	if (d.p.report.findings == &d.check.report)
 		d.p.report.findings = NULL;

@@ -1,28 +1,73 @@
 /* Shared by every command that ends in a report: where and how it is written. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "util/error.h"
+#include "util/secret.h"
 
 #include "util/banned.h"
+
+/*
+ * Every report is written to memory first and reaches its file through secret_mask(): the
+ * findings of check are masked by report_write() already, but the deploy, backup, restore and
+ * status reports carry server errors and URLs of their own, and this is the one place they all
+ * pass. A report is small next to the memory the run used to make it.
+ */
+struct report_out {
+	FILE *mem;
+	char *data;
+	size_t len;
+	FILE *dest;
+};
+static struct report_out outs[4]; /* a command writes one report at a time; a few for safety */
 
 /* The stream a report goes to: path, or stdout when path is NULL. NULL with a recorded error. */
 static FILE *open_report(const char *path)
 {
-	FILE *out = path ? fopen(path, "w") : stdout;
-	if (!out)
+	struct report_out *o = NULL;
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]) && !o; i++)
+		o = outs[i].mem ? NULL : &outs[i];
+	FILE *dest = o ? path ? fopen(path, "w") : stdout : NULL;
+	if (!dest) {
 		gate_error(EXIT_USAGE, "check that the folder exists and is writable", "cannot write report '%s': %s",
-		           path, strerror(errno));
-	return out;
+		           path ? path : "stdout", strerror(o ? errno : EMFILE));
+		return NULL;
+	}
+	o->mem = open_memstream(&o->data, &o->len);
+	if (!o->mem) {
+		if (dest != stdout)
+			fclose(dest);
+		gate_error(EXIT_ENV, "give migrate-gate more memory", "cannot buffer report '%s': %s",
+		           path ? path : "stdout", strerror(errno));
+		return NULL;
+	}
+	o->dest = dest;
+	return o->mem;
 }
 
+/* Masks what was written to out and copies it to its file; rc is the writer's result. */
 static int close_report(FILE *out, const char *path, int rc)
 {
-	if (out != stdout && fclose(out) && !rc)
-		rc = gate_error(EXIT_USAGE, "check free disk space", "cannot write report '%s': %s", path,
-		                strerror(errno));
+	struct report_out *o = NULL;
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]) && !o; i++)
+		o = outs[i].mem == out ? &outs[i] : NULL;
+	bool failed = !o || fclose(out);
+	if (o) {
+		char *masked = o->data ? secret_mask(o->data) : NULL;
+		errno = 0;
+		failed = failed || (masked && fputs(masked, o->dest) == EOF) || fflush(o->dest) || ferror(o->dest);
+		failed = (o->dest != stdout && fclose(o->dest)) || failed;
+		free(masked);
+		free(o->data);
+		memset(o, 0, sizeof(*o));
+	}
+	if (failed && !rc)
+		rc = gate_error(EXIT_USAGE, "check free disk space", "cannot write report '%s': %s", path ? path : "stdout",
+		                strerror(errno ? errno : EIO));
 	return rc;
 }
 
@@ -45,9 +90,7 @@ typedef int writer_fn(const void *r, enum report_format fmt, struct report_optio
 static int emit(const struct gate_config *cfg, const void *r, writer_fn *write)
 {
 	struct report_options opt = {false, cfg->command, cfg->fail_on};
-	/* A file is never a terminal: only --color=always colours it. */
-	opt.color = cfg->format == FMT_TEXT &&
-	            (cfg->output ? cfg->color == COLOR_ALWAYS : log_color_enabled(cfg->color, stdout));
+	opt.color = cmd_output_color(cfg);
 	int rc = write(r, cfg->format, &opt, cfg->output);
 	opt.color = false;
 	const struct {
@@ -64,6 +107,13 @@ static int emit(const struct gate_config *cfg, const void *r, writer_fn *write)
 	return rc;
 }
 
+bool cmd_output_color(const struct gate_config *cfg)
+{
+	/* A file is never a terminal: only --color=always colours it. */
+	return cfg->format == FMT_TEXT &&
+	       (cfg->output ? cfg->color == COLOR_ALWAYS : log_color_enabled(cfg->color, stdout));
+}
+
 FILE *cmd_open_output(const struct gate_config *cfg)
 {
 	return open_report(cfg->output);
@@ -71,13 +121,7 @@ FILE *cmd_open_output(const struct gate_config *cfg)
 
 int cmd_close_output(const struct gate_config *cfg, FILE *out)
 {
-	int rc = fflush(out) || ferror(out) ? -1 : 0;
-	if (out != stdout && fclose(out))
-		rc = -1;
-	if (rc)
-		return gate_error(EXIT_USAGE, "check free disk space", "cannot write report '%s': %s",
-		                  cfg->output ? cfg->output : "stdout", strerror(errno));
-	return 0;
+	return close_report(out, cfg->output, 0);
 }
 
 int cmd_text_or_json(const struct gate_config *cfg)

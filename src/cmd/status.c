@@ -181,7 +181,7 @@ int cmd_status(const struct gate_config *cfg)
 		rc = out ? 0 : -1;
 		if (out) {
 			report_write_status(&s, cfg->format,
-			                    cfg->format == FMT_TEXT && log_color_enabled(cfg->color, out), out);
+			                    cmd_output_color(cfg), out);
 			rc = cmd_close_output(cfg, out);
 		}
 	}

@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 
 #include "report/deploy.h"
+#include "report/writers.h"
 
 #include "util/banned.h"
 

@@ -54,15 +54,42 @@ expect_rc check_fails 1
 expect_json check_fails 'any(f["rule"] == "downgrade-leaves-object" for f in r["findings"])'
 [ "$(versions_of prod3)" = r0001 ] || fail "check_fails: something was applied"
 
-# The apply fails after r0002 was applied: exit 4, production's revision, and the way back.
+# With the backup stage: an archive of production as it was, with the revisions about to be applied.
+prod_at prod5 "$good" r0001
+mg backed deploy -C "$good" --production-url "$(pg_url prod5)" "${CACHE[@]}" --fail-on never \
+	--backup-dir "$WORK/backups"
+expect_rc backed 0
+[ "$(stages backed)" = "plan:passed check:passed backup:passed apply:passed" ] || fail "backed: stages $(stages backed)"
+archive=$(ls "$WORK/backups"/prod5-*-r0001.tar.zst 2>/dev/null | head -n 1)
+[ -n "$archive" ] || fail "backed: no archive of prod5 at r0001 in $WORK/backups: $(ls "$WORK/backups" 2>&1)"
+[ -z "$archive" ] || (cd "$WORK/backups" && sha256sum -c --quiet "$(basename "$archive").sha256") || fail "backed: sha256sum -c"
+[ -z "$archive" ] || python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(0 if m["manifest"]["alembic"]["pending"] == ["r0002", "r0003"] else 1)' \
+	"$archive.json" || fail "backed: the manifest does not list r0002, r0003 as pending"
+detail=$(json_get backed '[s["detail"] for s in r["stages"] if s["name"] == "backup"][0]')
+case "$detail" in "$archive"*) ;; *) fail "backed: the backup stage says '$detail', not the archive" ;; esac
+[ "$(versions_of prod5)" = r0003 ] || fail "backed: production is at '$(versions_of prod5)'"
+
+# The backup fails (no pg_dump where --pg-bindir points): nothing is applied, exit 3.
+prod_at prod6 "$good" r0001
+mkdir -p "$WORK/nobin"
+mg nodump deploy -C "$good" --production-url "$(pg_url prod6)" --skip-check --pg-bindir "$WORK/nobin" \
+	--backup-dir "$WORK/backups"
+expect_rc nodump 3
+[ "$(stages nodump)" = "plan:passed check:skipped backup:failed apply:not run" ] || fail "nodump: stages $(stages nodump)"
+expect_err nodump "pg_dump"
+[ "$(versions_of prod6)" = r0001 ] || fail "nodump: something was applied"
+
+# The apply fails after r0002 was applied: exit 4, production's revision, and the way back: the
+# backup taken before, or the downgrades check proved.
 prod_at prod4 "$late" r0001
 hold adv prod4 "holds 424242" "SELECT pg_advisory_lock(424242)"
-MG_TEXT=1 mg late deploy -C "$late" --production-url "$(pg_url prod4)" "${CACHE[@]}" --skip-backup \
+MG_TEXT=1 mg late deploy -C "$late" --production-url "$(pg_url prod4)" "${CACHE[@]}" --backup-dir "$WORK/backups" \
 	--fail-on never --lock-timeout 1s --retries 1
 release adv
 expect_rc late 4
 [ "$(head -n 1 "$OUT/late.out")" = "production is at r0002 (was r0001)" ] || fail "late: first line '$(head -n 1 "$OUT/late.out")'"
-expect_out late "rollback: go back with: alembic downgrade r0001 (check proved these downgrades)"
+expect_out late "rollback: restore the backup taken before the apply: migrate-gate restore '$WORK/backups/prod4-"
+expect_out late "; or go back with: alembic downgrade r0001 (check proved these downgrades)"
 expect_out late "r0003  additive  failed, retried 1 time"
 expect_err late "error: revision 'r0003' failed after retries"
 grep -q "^  apply   failed" "$OUT/late.out" || fail "late: the apply stage is not shown as failed"
