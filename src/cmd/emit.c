@@ -50,7 +50,7 @@ static FILE *open_report(const char *path)
 }
 
 /* Masks what was written to out and copies it to its file; rc is the writer's result. */
-static int close_report(FILE *out, const char *path, int rc)
+static int close_report(FILE *out, const char *path, enum report_format fmt, int rc)
 {
 	struct report_out *o = NULL;
 	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]) && !o; i++)
@@ -66,8 +66,8 @@ static int close_report(FILE *out, const char *path, int rc)
 		memset(o, 0, sizeof(*o));
 	}
 	if (failed && !rc)
-		rc = gate_error(EXIT_USAGE, "check free disk space", "cannot write report '%s': %s", path ? path : "stdout",
-		                strerror(errno ? errno : EIO));
+		rc = gate_error(EXIT_USAGE, "check free disk space", "cannot write the %s report '%s': %s",
+		                report_format_name(fmt), path ? path : "stdout", strerror(errno ? errno : EIO));
 	return rc;
 }
 
@@ -75,13 +75,13 @@ static int close_report(FILE *out, const char *path, int rc)
 static int write_one(const void *r, enum report_format fmt, struct report_options *opt, const char *path)
 {
 	FILE *out = open_report(path);
-	return out ? close_report(out, path, report_write(r, fmt, opt, out)) : -1;
+	return out ? close_report(out, path, fmt, report_write(r, fmt, opt, out)) : -1;
 }
 
 static int write_deploy(const void *r, enum report_format fmt, struct report_options *opt, const char *path)
 {
 	FILE *out = open_report(path);
-	return out ? close_report(out, path, deploy_report_write(r, fmt, opt, out)) : -1;
+	return out ? close_report(out, path, fmt, deploy_report_write(r, fmt, opt, out)) : -1;
 }
 
 typedef int writer_fn(const void *r, enum report_format fmt, struct report_options *opt, const char *path);
@@ -121,7 +121,7 @@ FILE *cmd_open_output(const struct gate_config *cfg)
 
 int cmd_close_output(const struct gate_config *cfg, FILE *out)
 {
-	return close_report(out, cfg->output, 0);
+	return close_report(out, cfg->output, cfg->format, 0);
 }
 
 int cmd_text_or_json(const struct gate_config *cfg)
