@@ -6,66 +6,92 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "util/buf.h"
 #include "util/error.h"
+#include "util/mem.h"
 #include "util/secret.h"
 
 #include "util/banned.h"
 
 /*
- * Every report is written to memory first and reaches its file through secret_mask(): the
- * findings of check are masked by report_write() already, but the deploy, backup, restore and
- * status reports carry server errors and URLs of their own, and this is the one place they all
- * pass. A report is small next to the memory the run used to make it.
+ * Every report reaches its file through secret_mask(), a line at a time: the
+ * findings of check are masked by report_write() already, but the deploy,
+ * backup, restore and status reports carry server errors and URLs of their
+ * own, and this is the one place they all pass. A secret never spans lines,
+ * so masking whole lines catches it however stdio cuts the writes, and memory
+ * stays at one line whatever the report's size.
  */
-struct report_out {
-	FILE *mem;
-	char *data;
-	size_t len;
+struct mask_sink {
 	FILE *dest;
+	struct buf pending; /* the start of a line not yet complete */
+	bool failed;
 };
-static struct report_out outs[4]; /* a command writes one report at a time; a few for safety */
+
+/* Masks and writes the first n bytes of pending, then keeps the rest. */
+static void sink_flush(struct mask_sink *k, size_t n)
+{
+	if (!n)
+		return;
+	char keep = k->pending.data[n];
+	k->pending.data[n] = '\0';
+	char *masked = secret_mask(k->pending.data);
+	k->failed = k->failed || fputs(masked, k->dest) == EOF;
+	free(masked);
+	k->pending.data[n] = keep;
+	memmove(k->pending.data, k->pending.data + n, k->pending.len - n + 1);
+	k->pending.len -= n;
+}
+
+static ssize_t sink_write(void *cookie, const char *data, size_t n)
+{
+	struct mask_sink *k = cookie;
+	buf_add(&k->pending, data, n);
+	const char *nl = memrchr(k->pending.data, '\n', k->pending.len);
+	if (nl)
+		sink_flush(k, (size_t)(nl - k->pending.data) + 1);
+	return k->failed ? -1 : (ssize_t)n;
+}
+
+static int sink_close(void *cookie)
+{
+	struct mask_sink *k = cookie;
+	sink_flush(k, k->pending.len);
+	bool failed = k->failed || fflush(k->dest) || ferror(k->dest);
+	failed = (k->dest != stdout && fclose(k->dest)) || failed;
+	buf_release(&k->pending);
+	free(k);
+	return failed ? -1 : 0;
+}
 
 /* The stream a report goes to: path, or stdout when path is NULL. NULL with a recorded error. */
 static FILE *open_report(const char *path)
 {
-	struct report_out *o = NULL;
-	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]) && !o; i++)
-		o = outs[i].mem ? NULL : &outs[i];
-	FILE *dest = o ? path ? fopen(path, "w") : stdout : NULL;
+	FILE *dest = path ? fopen(path, "w") : stdout;
 	if (!dest) {
 		gate_error(EXIT_USAGE, "check that the folder exists and is writable", "cannot write report '%s': %s",
-		           path ? path : "stdout", strerror(o ? errno : EMFILE));
+		           path, strerror(errno));
 		return NULL;
 	}
-	o->mem = open_memstream(&o->data, &o->len);
-	if (!o->mem) {
+	struct mask_sink *k = xcalloc(1, sizeof(*k));
+	k->dest = dest;
+	buf_init(&k->pending);
+	cookie_io_functions_t io = {NULL, sink_write, NULL, sink_close};
+	FILE *out = fopencookie(k, "w", io);
+	if (!out) {
 		if (dest != stdout)
 			fclose(dest);
-		gate_error(EXIT_ENV, "give migrate-gate more memory", "cannot buffer report '%s': %s",
+		free(k);
+		gate_error(EXIT_ENV, "give migrate-gate more memory", "cannot open report '%s': %s",
 		           path ? path : "stdout", strerror(errno));
-		return NULL;
 	}
-	o->dest = dest;
-	return o->mem;
+	return out;
 }
 
-/* Masks what was written to out and copies it to its file; rc is the writer's result. */
+/* Flushes what is left through the masking and closes the file; rc is the writer's result. */
 static int close_report(FILE *out, const char *path, enum report_format fmt, int rc)
 {
-	struct report_out *o = NULL;
-	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]) && !o; i++)
-		o = outs[i].mem == out ? &outs[i] : NULL;
-	bool failed = !o || fclose(out);
-	if (o) {
-		char *masked = o->data ? secret_mask(o->data) : NULL;
-		errno = 0;
-		failed = failed || (masked && fputs(masked, o->dest) == EOF) || fflush(o->dest) || ferror(o->dest);
-		failed = (o->dest != stdout && fclose(o->dest)) || failed;
-		free(masked);
-		free(o->data);
-		memset(o, 0, sizeof(*o));
-	}
-	if (failed && !rc)
+	errno = 0;
+	if (fclose(out) && !rc)
 		rc = gate_error(EXIT_USAGE, "check free disk space", "cannot write the %s report '%s': %s",
 		                report_format_name(fmt), path ? path : "stdout", strerror(errno ? errno : EIO));
 	return rc;

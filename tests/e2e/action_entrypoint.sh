@@ -118,7 +118,7 @@ chmod -R a+rX "$CHECK_WORK"
 run pr "$work" INPUT_COMMAND=check INPUT_SCRATCH_URL="$scratch_url" GITHUB_BASE_REF=main GITHUB_EVENT_NAME=pull_request
 [ "$(cat "$CHECK_WORK/pr.rc")" = 1 ] || fail "pr: exit $(cat "$CHECK_WORK/pr.rc"): $(tail -5 "$CHECK_WORK/pr.stderr")"
 expect_output pr verdict failed
-expect_output pr new-revisions "0003 0004 0005"
+expect_output pr new-revisions "0003 0004 0005 0006"
 grep -qx -- "--base-ref" "$CHECK_WORK/argv.txt" && grep -qx "origin/main" "$CHECK_WORK/argv.txt" ||
 	fail "pr: no --base-ref origin/main: $(tr '\n' ' ' < "$CHECK_WORK/argv.txt")"
 grep -q '^::error file=versions/0003_sample_lab_status.py,line=20,.*title=create-index-non-concurrent::' "$CHECK_WORK/pr.stdout" ||

@@ -93,13 +93,13 @@ expect_one_error restore-wrong-db 2 "names database 'prod' but the archive is of
 # status: revision, heads, pending with titles, tables touched, backups with verification state.
 mg status status --production-url "$(bk_url atol)" -C "$ATOL" --backup-dir "$DIR" --format json
 expect_rc status 0
-expect_json status 'r["revisions"] == ["0002"] and r["revisions_at_head"] == [] and r["heads"] == ["0005"]'
-expect_json status '[p["revision"] for p in r["pending"]] == ["0003", "0004", "0005"] and r["pending"][0]["title"]'
+expect_json status 'r["revisions"] == ["0002"] and r["revisions_at_head"] == [] and r["heads"] == ["0006"]'
+expect_json status '[p["revision"] for p in r["pending"]] == ["0003", "0004", "0005", "0006"] and r["pending"][0]["title"]'
 expect_json status 'r["tables_touched"][0]["name"] in ("sample", "assembly") and r["database_bytes"] > 0'
 expect_json status 'any(b["name"].startswith("atol-") and b["verification"] in ("passed", "skipped") for b in r["backups"])'
 mg status-text status --production-url "$(bk_url atol)" -C "$ATOL" --backup-dir "$DIR"
 expect_rc status-text 0
 expect_out status-text "revision    0002 (not a head)"
-expect_out status-text "pending     3 revision(s)"
+expect_out status-text "pending     4 revision(s)"
 expect_out status-text "verification"
 bk_done "backup and restore round trip at tar.zst, tar.gz and zip; --verify, --keep, status"
