@@ -147,6 +147,15 @@ static void exception_to_result(const char *text, struct step_result *out)
 	set_str(&out->error_message, *msg ? msg : out->error_type);
 }
 
+/* As the driver reports them: the revision innermost in the traceback, and whether its code raised. */
+static void revision_facts(const struct traceback *t, const struct rev_graph *g, struct step_result *out)
+{
+	for (size_t i = 0; g && t->in_revision.file && i < g->n; i++)
+		if (g->revs[i].path && !strcmp(g->revs[i].path, t->in_revision.file))
+			set_str(&out->error_revision, g->revs[i].id);
+	out->raised_by_revision = t->in_revision.file && t->last.file && !strcmp(t->in_revision.file, t->last.file);
+}
+
 static void parse_stderr(const char *tail, const struct rev_graph *g, struct step_result *out)
 {
 	struct traceback t;
@@ -166,6 +175,7 @@ static void parse_stderr(const char *tail, const struct rev_graph *g, struct ste
 		set_str(&out->error_file, f->file);
 		out->error_line = f->line;
 	}
+	revision_facts(&t, g, out);
 	traceback_reset(&t);
 	buf_release(&t.exception);
 }

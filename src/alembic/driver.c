@@ -34,6 +34,7 @@ struct driver {
 	void (*tick)(void *arg); /* driver_set_tick() */
 	void *tick_arg;
 	unsigned tick_ms;
+	bool hold_commits; /* for the next step request */
 };
 
 /* ---- small JSON readers ------------------------------------------------------------ */
@@ -96,6 +97,8 @@ void step_result_release(struct step_result *r)
 	free(r->error_message);
 	free(r->error_file);
 	free(r->sqlstate);
+	free(r->error_revision);
+	free(r->commit_revision);
 	for (size_t i = 0; i < r->n_stmts; i++) {
 		free(r->stmts[i].sql);
 		free(r->stmts[i].sent);
@@ -153,6 +156,20 @@ static void set_error(struct step_result *r, const char *type, const char *messa
 	r->error_line = line;
 }
 
+/* The replay's facts: which revision raised, commits by revision code, an empty downgrade(). */
+static void fill_replay_facts(struct step_result *r, const cJSON *resp)
+{
+	const cJSON *err = jerror(resp),
+	            *commit = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "commits"), 0);
+	r->error_revision = jdup(err, "revision");
+	r->raised_by_revision = jtrue(err, "raised_by_revision");
+	r->downgrade_empty = jtrue(resp, "downgrade_empty");
+	if (commit) {
+		r->commit_revision = jdup(commit, "revision");
+		r->commit_line = (int)jnum(commit, "line");
+	}
+}
+
 static void fill_step(struct step_result *r, const cJSON *resp)
 {
 	const cJSON *err = jerror(resp), *s;
@@ -166,6 +183,7 @@ static void fill_step(struct step_result *r, const cJSON *resp)
 	r->n_dropped = (size_t)jnum(resp, "statements_dropped");
 	r->n_overflow = (size_t)jnum(resp, "statements_overflow");
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(resp, "statements")) add_stmt(r, s);
+	fill_replay_facts(r, resp);
 }
 
 /* ---- talking to the process -------------------------------------------------------- */
@@ -664,10 +682,18 @@ static cJSON *step_call(struct driver *d, cJSON *req, const char *step, const ch
 
 static int run_step(struct driver *d, cJSON *req, const char *step, const char *rev, struct step_result *out)
 {
+	if (d->hold_commits)
+		cJSON_AddTrueToObject(req, "hold_commits");
+	d->hold_commits = false;
 	cJSON *resp = step_call(d, req, step, rev, out);
 	int ret = resp ? 0 : -1;
 	cJSON_Delete(resp);
 	return ret;
+}
+
+void driver_hold_commits(struct driver *d, bool on)
+{
+	d->hold_commits = on;
 }
 
 int driver_upgrade(struct driver *d, const char *rev, struct step_result *out)

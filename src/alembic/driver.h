@@ -84,6 +84,12 @@ struct step_result {
 	size_t n_overflow;              /* past 80000 captured, new shapes too: counted only, an error finding */
 	double duration_ms;             /* wall time of the whole step as the driver measured it */
 	bool transaction_per_migration; /* as env.py configured the context */
+	/* What the replay reads beyond the error (driver only; the per-step CLI leaves them empty): */
+	char *error_revision;    /* the revision whose file is innermost in the traceback, NULL when none */
+	bool raised_by_revision; /* the exception was raised by revision code itself (raise X(...)) */
+	bool downgrade_empty;    /* a one-revision downgrade whose downgrade() body is empty (pass, ..., a docstring) */
+	char *commit_revision;   /* the first Connection.commit() that revision code called, NULL when none */
+	int commit_line;         /* and its line in that revision's file (0 when unknown) */
 };
 
 void step_result_init(struct step_result *r);
@@ -155,6 +161,14 @@ int driver_upgrade(struct driver *d, const char *rev, struct step_result *out);
  * parents, Alembic also undoes just the merge. Same returns as upgrade.
  */
 int driver_downgrade(struct driver *d, const char *rev, const char *target, struct step_result *out);
+/*
+ * With on, the next step requests ask the driver to make Connection.commit()
+ * from revision code a no-op: a revision that commits Alembic's transaction
+ * loses its version stamp, and holding its commits replays it as Alembic
+ * meant it to run. Reset to off after each step.
+ */
+void driver_hold_commits(struct driver *d, bool on);
+
 /* The database's alembic_version rows (through env.py), appended to rows. */
 int driver_current(struct driver *d, struct strlist *rows);
 /*

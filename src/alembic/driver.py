@@ -418,6 +418,97 @@ def install_engine_cache():
         module.create_engine = create_engine
 
 
+
+class Commits:
+    """Connection.commit() called by revision code. It ends the transaction
+    Alembic opened, so Alembic's version stamp, written later in a new
+    transaction, is rolled back when env.py closes the connection. The replay
+    names the call, and runs the revision again with commits held (no-ops)."""
+
+    def __init__(self):
+        self.calls = []
+        self.hold = False
+        self.script = None  # the ScriptDirectory, to find revision files
+        self.paths = None
+
+
+COMMITS = Commits()
+
+
+def revision_line(revision):
+    """The innermost frame of the stack inside the file of revision: (path, line)."""
+    revs = revision_paths() if COMMITS.script is not None else {}
+    frame = sys._getframe(1)
+    while frame is not None:
+        if revs.get(os.path.realpath(frame.f_code.co_filename)) == revision:
+            return frame.f_code.co_filename, frame.f_lineno
+        frame = frame.f_back
+    return None, 0
+
+
+def install_commit_watch():
+    """Wraps Connection.commit (SQLAlchemy 2.0, and 1.4's future Connection)."""
+    import sqlalchemy.engine
+    classes = [sqlalchemy.engine.Connection]
+    try:
+        import sqlalchemy.future
+        classes.append(sqlalchemy.future.Connection)
+    except ImportError:
+        pass
+    for cls in classes:
+        original = cls.__dict__.get("commit")
+        if original is None:
+            continue
+
+        def commit(self, _original=original):
+            if CAP.revision is not None:
+                path, line = revision_line(CAP.revision)
+                COMMITS.calls.append({"revision": CAP.revision, "file": path, "line": line})
+                if COMMITS.hold:
+                    return None
+            return _original(self)
+
+        cls.commit = functools.wraps(original)(commit)
+
+
+def step_facts(resp, exc):
+    """What the replay needs beyond the error: the commits, and which revision raised."""
+    resp["commits"] = COMMITS.calls
+    COMMITS.calls = []
+    COMMITS.hold = False
+    err = resp.get("error")
+    if exc is None or not isinstance(err, dict) or COMMITS.script is None:
+        return
+    frames = [os.path.realpath(fr.filename) for fr in traceback.extract_tb(exc.__traceback__)]
+    revs = revision_paths()
+    inside = [revs[f] for f in frames if f in revs]
+    err["revision"] = inside[-1] if inside else None
+    # raised by the revision's own code (raise X(...)), not by a library it called
+    err["raised_by_revision"] = bool(frames and frames[-1] in revs)
+
+
+def revision_paths():
+    """{real path of a revision file: its revision id}, read once."""
+    if COMMITS.paths is None:
+        COMMITS.paths = {os.path.realpath(sc.path): sc.revision
+                         for sc in COMMITS.script.walk_revisions() if sc.path}
+    return COMMITS.paths
+
+
+def empty_function(fn):
+    """A function whose body is only pass, ... or a docstring: it compiles to `return None`."""
+    import dis
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+    for ins in dis.get_instructions(code):
+        if ins.opname in ("RESUME", "NOP", "CACHE", "RETURN_VALUE"):
+            continue
+        if ins.opname in ("LOAD_CONST", "RETURN_CONST") and ins.argval is None:
+            continue
+        return False
+    return True
+
 def set_url(config, url):
     """Makes url reach env.py every way projects look for it."""
     from sqlalchemy.engine.url import make_url
@@ -495,6 +586,7 @@ class Driver:
         if self._script is None:
             from alembic.script import ScriptDirectory
             self._script = ScriptDirectory.from_config(self.config)
+            COMMITS.script = self._script
         return self._script
 
     def run_env(self, fn, **kw):
@@ -582,7 +674,7 @@ class Driver:
             return [step]
 
         self.run_env(one_step, destination_rev=parent)
-        return {}
+        return {"downgrade_empty": empty_function(getattr(sc.module, "downgrade", None))}
 
     def op_current(self, req):
         rows = []
@@ -647,7 +739,9 @@ class Driver:
                                            "message": "unknown request %r" % req.get("op")}}
         CAP.begin()
         GUARD.refused = []
+        COMMITS.hold = bool(req.get("hold_commits"))
         t0 = time.perf_counter()
+        failure = None
         try:
             resp = method(req)
             resp["ok"] = True
@@ -656,6 +750,8 @@ class Driver:
                 raise
             traceback.print_exc(file=sys.stderr)
             resp = {"ok": False, "error": describe(exc, self._script)}
+            failure = exc
+        step_facts(resp, failure)
         resp["duration_ms"] = (time.perf_counter() - t0) * 1000.0
         resp["statements"] = CAP.stmts
         resp["statements_dropped"] = CAP.dropped
@@ -731,6 +827,7 @@ def main(argv):
     install_guard()
     install_hooks()
     install_engine_cache()
+    install_commit_watch()
     driver = Driver(args)
     url = os.environ.pop("MIGRATE_GATE_DB_URL", None)
     if url:

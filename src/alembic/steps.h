@@ -16,6 +16,7 @@ struct step_runner {
 	int (*upgrade)(void *impl, const char *rev, struct step_result *out);
 	/* target NULL: undo exactly rev; else downgrade to target (driver_downgrade()) */
 	int (*downgrade)(void *impl, const char *rev, const char *target, struct step_result *out);
+	void (*hold_commits)(void *impl, bool on); /* NULL when the runner cannot (the CLI) */
 	void *impl;
 };
 
@@ -23,6 +24,8 @@ struct step_runner step_runner_driver(struct driver *d);
 struct step_runner step_runner_cli(struct cli_steps *c);
 
 int step_upgrade(const struct step_runner *s, const char *rev, struct step_result *out);
+/* driver_hold_commits() for the next step; returns false when the runner cannot hold commits. */
+bool step_hold_commits(const struct step_runner *s, bool on);
 int step_downgrade(const struct step_runner *s, const char *rev, const char *target, struct step_result *out);
 
 #endif

@@ -11,7 +11,6 @@
 	"      --junit FILE        also write JUnit XML (one testcase per revision or file) to FILE\n"                 \
 	"      --summary-md FILE   also write the Markdown summary (GitHub step summary, PR comment) to FILE\n"        \
 	"      --fail-on LEVEL     exit 1 on findings at or above error (default), warning, info; or never\n"          \
-	"  -c, --config FILE       read [migrate_gate] from FILE (default: ./alembic.ini when present)\n"              \
 	"      --color WHEN        auto (default), always or never; NO_COLOR also turns colour off\n"                  \
 	"  -q, --quiet             only errors on stderr\n"                                                            \
 	"  -v, --verbose           more detail on stderr\n"                                                            \
@@ -38,7 +37,8 @@ const struct command_spec spec_lint = {
     "      --disable RULES     switch off rules (comma list)\n"
     "      --severity R=LEVEL  change a rule's level: error, warning, info or off (repeatable)\n"
     "      --list-rules        print every rule id with its default level, then exit\n"
-    "      --max-file-size SIZE  refuse a bigger input, stdin included (default 64M; K, M, G suffixes)\n" COMMON_OPTIONS
+    "      --max-file-size SIZE  refuse a bigger input, stdin included (default 64M; K, M, G suffixes)\n"
+    "  -c, --config FILE       read [migrate_gate] from FILE (default: ./alembic.ini when present)\n" COMMON_OPTIONS
     "\n"
     "Suppress in SQL:  -- migrate-gate: ignore rule-a,rule-b -- reason   (line before or end of statement)\n"
     "                  -- migrate-gate: ignore-file [rule-a,...]\n"
@@ -98,9 +98,17 @@ const struct command_spec spec_check = {
     "      --keep-scratch      leave the scratch database running and print how to connect\n"
     "Replay:\n"
     "      --step-timeout SECS kill a step that runs longer (default 120; 0: no limit)\n"
-    "      --downgrade-not-implemented LEVEL  level of a downgrade raising NotImplementedError (warning)\n"
-    "      --no-model-drift    do not compare env.py's target_metadata with the migrated schema\n",
+    "      --fail-fast         stop at the first revision that fails (default: restore a checkpoint of the\n"
+    "                          scratch database and replay every later revision too)\n"
+    "      --irreversible-downgrade LEVEL\n"
+    "                          level of a downgrade declared irreversible: it raises NotImplementedError,\n"
+    "                          RuntimeError or an error saying it cannot downgrade, or its body is empty\n"
+    "                          (warning; error, info or off; --downgrade-not-implemented is the old name)\n"
+    "      --replay-from-base  also downgrade the whole history to base and upgrade it again\n"
+    "      --alembic-cmd CMD   run each step as CMD upgrade/downgrade (e.g. \"alembic -c x.ini\"), not in one\n"
+    "                          Python process; no statement capture, the lint reads offline SQL\n",
     OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_COMMENT,
+    "      --no-model-drift    do not compare env.py's target_metadata with the migrated schema\n"
     "Lint of the executed SQL:\n" LINT_OPTIONS SIZE_OPTIONS COMMENT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
 };
 

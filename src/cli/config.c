@@ -169,6 +169,7 @@ CONST_FIELD(set_keep_scratch, keep_scratch, true)
 CONST_FIELD(set_heads, allow_heads, true)
 CONST_FIELD(set_replay_from_base, replay_from_base, true)
 CONST_FIELD(set_no_model_drift, no_model_drift, true)
+CONST_FIELD(set_fail_fast, fail_fast, true)
 CONST_FIELD(set_list_rules, list_rules, true)
 CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
 CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
@@ -220,9 +221,9 @@ static int set_max_file_size(struct gate_config *c, const char *v, const char *w
 	return 0;
 }
 
-static int set_not_implemented(struct gate_config *c, const char *v, const char *where)
+static int set_irreversible(struct gate_config *c, const char *v, const char *where)
 {
-	return severity_parse(v, &c->not_implemented) ? bad_value(where, v, "use error, warning, info or off") : 0;
+	return severity_parse(v, &c->irreversible) ? bad_value(where, v, "use error, warning, info or off") : 0;
 }
 
 static int set_provider_checked(struct gate_config *c, const char *v, const char *where)
@@ -396,7 +397,9 @@ static const struct option_def options[] = {
     {"heads", 0, false, OPT_CHECK, set_heads},
     {"step-timeout", 0, true, OPT_CHECK, set_step_timeout},
     {"replay-from-base", 0, false, OPT_CHECK, set_replay_from_base},
-    {"downgrade-not-implemented", 0, true, OPT_CHECK, set_not_implemented},
+    {"downgrade-not-implemented", 0, true, OPT_CHECK, set_irreversible}, /* the old name of the next */
+    {"irreversible-downgrade", 0, true, OPT_CHECK, set_irreversible},
+    {"fail-fast", 0, false, OPT_CHECK, set_fail_fast},
     {"no-model-drift", 0, false, OPT_CHECK, set_no_model_drift},
     {"backup-dir", 0, true, OPT_BACKUP | OPT_STATUS, set_backup_dir},
     {"archive-format", 0, true, OPT_BACKUP, set_archive_format},
@@ -715,7 +718,7 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->lint.disable = &cfg->disable;
 	cfg->lint.severity = &cfg->severity;
 	cfg->step_timeout_s = 120; /* docs/check.md argues the figure */
-	cfg->not_implemented = SEV_WARNING;
+	cfg->irreversible = SEV_WARNING;
 	cfg->max_file_size = FS_MAX_FILE_SIZE_DEFAULT;
 	cfg->upload_retries = 2;
 	cfg->verify_exact_rows = 1e6;

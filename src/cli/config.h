@@ -62,7 +62,8 @@ struct gate_config {
 	bool allow_heads;              /* --heads: several heads are fine */
 	unsigned step_timeout_s;       /* --step-timeout, 0 = none */
 	bool replay_from_base;         /* --replay-from-base */
-	enum severity not_implemented; /* --downgrade-not-implemented LEVEL */
+	enum severity irreversible;    /* --irreversible-downgrade LEVEL (alias --downgrade-not-implemented) */
+	bool fail_fast;                /* --fail-fast: the first failed revision ends the replay */
 	bool no_model_drift;           /* --no-model-drift: do not compare target_metadata with the heads */
 
 	/* backup, restore and status */

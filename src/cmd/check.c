@@ -20,6 +20,7 @@
 #include "cmd/select.h"
 #include "lint/lint.h"
 #include "net/forge.h"
+#include "pg/checkpoint.h"
 #include "pg/conn.h"
 #include "pg/scratch.h"
 #include "pg/secret.h"
@@ -28,6 +29,7 @@
 #include "replay/sourcemap.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/interrupt.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/progress.h"
@@ -44,6 +46,7 @@ struct check_run {
 	struct step_runner steps;
 	struct scratch *scratch;
 	PGconn *db;
+	struct checkpoint *checkpoint; /* NULL with --fail-fast */
 	struct rev_graph graph;
 	struct strlist fresh;
 	struct report report;
@@ -221,7 +224,9 @@ static void report_revisions(struct check_run *run)
 {
 	for (size_t i = 0; i < run->fresh.n; i++) {
 		const struct rev *rev = rev_graph_find(&run->graph, run->fresh.items[i]);
-		const struct revision_outcome *o = i < run->replay.n ? &run->replay.items[i] : NULL; /* same order */
+		const struct revision_outcome *o = i < run->replay.n && run->replay.items[i].state != REPLAY_NOT_REPLAYED
+		                                       ? &run->replay.items[i]
+		                                       : NULL; /* same order */
 		struct report_revision *rv =
 		    report_add_revision(&run->report, run->fresh.items[i], rev ? rev->doc : NULL, o ? o->file : NULL);
 		if (o)
@@ -233,25 +238,37 @@ static int replay_and_lint(struct check_run *run)
 {
 	struct strlist baseline = STRLIST_INIT;
 	struct replay_ctx ctx = {&run->steps,
-	                         run->db,
+	                         &run->db,
+	                         run->checkpoint,
 	                         &run->graph,
 	                         run->project_dir,
-	                         run->cfg->not_implemented,
+	                         scratch_dir(run->scratch),
+	                         run->cfg->irreversible,
 	                         &run->report,
-	                         run->cli ? NULL : run->scratch};
+	                         run->cli ? NULL : run->scratch,
+	                         0,
+	                         0};
 	struct snapshot empty = SNAPSHOT_INIT;
 	rev_graph_baseline(&run->graph, &run->fresh, &baseline);
 	int rc = run->cfg->replay_from_base ? replay_snapshot(&ctx, &empty) : 0;
 	if (!rc)
 		rc = replay_baseline(&ctx, &baseline);
+	if (!rc && !run->cfg->fail_fast)
+		rc = checkpoint_new(run->scratch, &ctx.checkpoint);
+	run->checkpoint = ctx.checkpoint;
 	if (!rc)
 		rc = replay_revisions(&ctx, &run->fresh, &run->replay);
+	if (!rc)
+		replay_summarize(&run->replay, &run->report);
 	if (!rc && run->cfg->replay_from_base)
 		rc = replay_whole(&ctx, &run->replay, &empty);
 	snapshot_release(&empty);
 	if (!rc)
 		report_revisions(run);
+	interrupt_where("the lint of the executed SQL");
 	for (size_t i = 0; !rc && i < run->replay.n; i++) {
+		if (run->replay.items[i].state == REPLAY_NOT_REPLAYED)
+			continue;
 		size_t lint_first = run->report.n;
 		rc = lint_revision(run, &run->replay.items[i]);
 		if (!rc)
@@ -281,6 +298,7 @@ static void collect_rules(struct check_run *run)
 static int run_check(struct check_run *run)
 {
 	int production_major = 0;
+	interrupt_where("the start of the alembic driver");
 	if (start_driver(run) || select_new_revisions(run->cfg, &run->graph, &run->fresh, &production_major))
 		return -1;
 	if (!run->fresh.n) {
@@ -288,6 +306,7 @@ static int run_check(struct check_run *run)
 		return 0;
 	}
 	log_info("%zu new revision(s): %s%s", run->fresh.n, run->fresh.items[0], run->fresh.n > 1 ? " ..." : "");
+	interrupt_where("the start of the scratch database");
 	if (start_steps(run) || start_scratch(run, production_major))
 		return -1;
 	return replay_and_lint(run);
@@ -297,6 +316,7 @@ static void run_release(struct check_run *run)
 {
 	driver_free(run->driver);
 	cli_steps_free(run->cli);
+	checkpoint_free(run->checkpoint);
 	pg_disconnect(run->db);
 	scratch_free(run->scratch);
 	rev_graph_release(&run->graph);
@@ -388,6 +408,7 @@ int check_collect(const struct gate_config *cfg, struct check_outcome *out)
 	memset(out, 0, sizeof(*out));
 	report_init(&out->report);
 	run.cfg = cfg;
+	interrupt_install(); /* before scratch_start(), whose handlers then run first */
 	if (lint_config_check(&cfg->lint))
 		return -1;
 	forge_register_tokens(); /* before any child starts: a child's environment never holds a secret */
@@ -418,8 +439,10 @@ int cmd_check(const struct gate_config *cfg)
 {
 	struct check_outcome o;
 	int rc = check_collect(cfg, &o);
-	if (!rc)
+	if (!rc) {
+		interrupt_where("the writing of the report");
 		rc = cmd_emit_report(cfg, &o.report);
+	}
 	if (!rc && cfg->comment)
 		cmd_post_comment(cfg, &o.report);
 	if (!rc)

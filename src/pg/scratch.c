@@ -331,6 +331,9 @@ static void set_local_target(struct scratch *s)
 	s->sa_url = buf_detach(&b);
 	buf_addf(&b, "%s/log/statements.csv", s->datadir);
 	s->stmt_log = buf_detach(&b);
+	buf_addf(&b, "host=%s port=%d user=postgres dbname=template1", s->dir, s->port);
+	s->local_admin = buf_detach(&b);
+	s->ckpt_dbname = xstrdup("migrate_gate_checkpoint");
 }
 
 static int start_local(struct scratch *s, const struct scratch_options *opts)
@@ -397,6 +400,14 @@ const struct scratch_target *scratch_target(const struct scratch *s)
 {
 	return &s->target;
 }
+const char *scratch_admin_conninfo(const struct scratch *s)
+{
+	return s->admin_dsn ? s->admin_dsn : s->local_admin;
+}
+const char *scratch_checkpoint_dbname(const struct scratch *s)
+{
+	return s->ckpt_dbname;
+}
 const char *scratch_bindir(const struct scratch *s)
 {
 	return s->bindir;
@@ -441,5 +452,7 @@ void scratch_free(struct scratch *s)
 	free(s->url);
 	free(s->admin_dsn);
 	free(s->stmt_log);
+	free(s->local_admin);
+	free(s->ckpt_dbname);
 	free(s);
 }

@@ -67,6 +67,15 @@ struct scratch_target {
 };
 const struct scratch_target *scratch_target(const struct scratch *s);
 
+/*
+ * A conninfo for another database of the same server, for what cannot run
+ * connected to the scratch database (template copies): template1 on a local
+ * cluster, the URL's own database with --scratch-url.
+ */
+const char *scratch_admin_conninfo(const struct scratch *s);
+/* The name checkpoint copies of the scratch database take (pg/checkpoint.h); dropped with it, also on a signal. */
+const char *scratch_checkpoint_dbname(const struct scratch *s);
+
 /* The server binaries dir (pg_dump and psql live there), or NULL when unknown (--scratch-url). */
 const char *scratch_bindir(const struct scratch *s);
 /* The private dir of a local cluster (data dir is <dir>/data, log <dir>/server.log), NULL with --scratch-url. */

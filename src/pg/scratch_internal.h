@@ -26,6 +26,8 @@ struct scratch {
 	char *sa_url;
 	char *t_host, *t_port, *t_user, *t_password, *t_dbname;
 	struct scratch_target target; /* points at the t_* strings */
+	char *local_admin;            /* local cluster: conninfo of template1 */
+	char *ckpt_dbname;            /* where checkpoint copies go */
 
 	/* --scratch-url */
 	char *url;       /* the server's URL as given */

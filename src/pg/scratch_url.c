@@ -129,13 +129,13 @@ static void register_signal_drop(struct scratch *s, PGconn *admin, const PQconni
 	char *psql = find_psql();
 	const char *admin_db = option(opts, "dbname");
 	char *dsn = conninfo_for(opts, admin_db ? admin_db : "postgres", false);
-	char *sql = drop_sql(s->t_dbname, s->major);
+	char *sql = drop_sql(s->t_dbname, s->major), *ckpt = drop_sql(s->ckpt_dbname, s->major);
 	PQconninfoOption *used = PQconninfo(admin);
 	char *resolved = used ? conninfo_for(used, PQdb(admin), true) : xstrdup("");
 	struct buf pw = BUF_INIT;
 	if (s->t_password)
 		buf_addf(&pw, "PGPASSWORD=%s", s->t_password);
-	const char *argv[] = {psql, "-X", "-q", "-w", "-d", dsn, "-c", sql, NULL};
+	const char *argv[] = {psql, "-X", "-q", "-w", "-d", dsn, "-c", sql, "-c", ckpt, NULL};
 	const char *envp[] = {s->t_password ? buf_str(&pw) : NULL, NULL};
 	if (!psql)
 		log_debug("no psql on PATH: a signal leaves the drop of \"%s\" to the watchdog", s->t_dbname);
@@ -145,6 +145,7 @@ static void register_signal_drop(struct scratch *s, PGconn *admin, const PQconni
 	free(sql);
 	free(resolved);
 	PQconninfoFree(used);
+	free(ckpt);
 	buf_release(&pw);
 }
 
@@ -204,6 +205,9 @@ static void fill_target(struct scratch *s, PGconn *admin, const char *dbname)
 	s->t_user = xstrdup(PQuser(admin));
 	s->t_password = PQpass(admin) && *PQpass(admin) ? xstrdup(PQpass(admin)) : NULL;
 	s->t_dbname = xstrdup(dbname);
+	struct buf ck = BUF_INIT;
+	buf_addf(&ck, "%.60s_ck", dbname); /* identifiers stop at 63 bytes */
+	s->ckpt_dbname = buf_detach(&ck);
 	s->major = pg_server_major(admin);
 }
 
@@ -263,8 +267,9 @@ void scratch_drop_url(struct scratch *s)
 	PGconn *admin = NULL;
 	if (!s->admin_dsn)
 		return;
-	char *sql = drop_sql(s->t_dbname, s->major);
-	if (pg_connect(s->admin_dsn, false, &admin) < 0 || pg_exec(admin, "dropping the scratch database", sql) < 0) {
+	char *sql = drop_sql(s->t_dbname, s->major), *ckpt = drop_sql(s->ckpt_dbname, s->major);
+	if (pg_connect(s->admin_dsn, false, &admin) < 0 || pg_exec(admin, "dropping the scratch database", sql) < 0 ||
+	    pg_exec(admin, "dropping the scratch database's checkpoint copy", ckpt) < 0) {
 		gate_error(EXIT_ENV, "drop it by hand once the server is reachable",
 		           "the scratch database \"%s\" was not dropped", s->t_dbname);
 	}
@@ -272,4 +277,5 @@ void scratch_drop_url(struct scratch *s)
 	cleanup_forget(s->url_cleanup);
 	s->url_cleanup = NULL;
 	free(sql);
+	free(ckpt);
 }

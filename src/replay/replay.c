@@ -5,7 +5,9 @@
  */
 #include "replay/replay.h"
 
+#include <regex.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,7 @@
 #include "replay/sourcemap.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/interrupt.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/progress.h"
@@ -39,16 +42,23 @@ static const struct rule_info rule_not_repeatable = {
 static const struct rule_info rule_empty_downgrade = {
     "empty-downgrade", SEV_WARNING, "downgrade() executes nothing although upgrade() changes the schema",
     "write the downgrade, or raise NotImplementedError to mark the revision irreversible", false};
-static const struct rule_info rule_not_implemented = {
-    "downgrade-not-implemented", SEV_WARNING, "downgrade() raises NotImplementedError",
-    "a rollback of this deploy needs a backup restore; set --downgrade-not-implemented to change the level", false};
+static const struct rule_info rule_irreversible = {
+    "irreversible-downgrade", SEV_WARNING,
+    "downgrade() is declared irreversible: it raises NotImplementedError, RuntimeError or an error saying it "
+    "cannot downgrade, or its body is empty",
+    "a rollback of this deploy needs a backup restore; set --irreversible-downgrade to change the level", false};
+static const struct rule_info rule_not_replayed = {
+    "not-replayed", SEV_INFO, "the replay could not reach this revision",
+    "fix the revision the replay stopped at (its first upgrade failed), then run check again", false};
 static const struct rule_info rule_concurrently = {
     "concurrently-outside-autocommit", SEV_ERROR,
     "CONCURRENTLY ran inside the migration's transaction, which PostgreSQL refuses",
     "wrap it in: with op.get_context().autocommit_block():", false};
 static const struct rule_info rule_version_lost = {
     "version-stamp-lost", SEV_ERROR, "alembic_version does not hold the expected revision after a step",
-    "do not write to alembic_version in migrations; let Alembic stamp it", false};
+    "do not commit inside a migration (run what must be outside the transaction in "
+    "op.get_context().autocommit_block()), and do not write to alembic_version: let Alembic stamp it",
+    false};
 static const struct rule_info rule_rewrite = {
     "table-rewrite", SEV_WARNING, "the upgrade rewrote a table that existed before (new relfilenode)",
     "on a large table the rewrite holds ACCESS EXCLUSIVE for its whole duration; plan a window or avoid it", false};
@@ -66,15 +76,22 @@ static const struct rule_info rule_column_order = {
     false};
 
 static const struct rule_info *const rules[] = {
-    &rule_step_failed,    &rule_leftover,        &rule_removes,         &rule_changes,
-    &rule_not_repeatable, &rule_empty_downgrade, &rule_not_implemented, &rule_concurrently,
-    &rule_version_lost,   &rule_rewrite,         &rule_bypassed,        &rule_capture_full, &rule_column_order,
+    &rule_step_failed,     &rule_leftover,     &rule_removes,      &rule_changes,      &rule_not_repeatable,
+    &rule_empty_downgrade, &rule_irreversible, &rule_concurrently, &rule_version_lost, &rule_rewrite,
+    &rule_not_replayed,    &rule_bypassed,     &rule_capture_full, &rule_column_order,
 };
 
 const struct rule_info *const *replay_rules(size_t *n)
 {
 	*n = sizeof(rules) / sizeof(rules[0]);
 	return rules;
+}
+
+static const char *const state_names[] = {"not replayed", "clean", "failed", "one-way", "stopped"};
+
+const char *revision_state_name(enum revision_state st)
+{
+	return (unsigned)st < sizeof(state_names) / sizeof(state_names[0]) ? state_names[st] : "?";
 }
 
 void replay_result_init(struct replay_result *r)
@@ -93,7 +110,16 @@ void replay_result_release(struct replay_result *r)
 		strlist_release(&r->items[i].changes);
 	}
 	free(r->items);
+	free(r->reason);
 	replay_result_init(r);
+}
+
+size_t replay_count(const struct replay_result *r, enum revision_state st)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		n += r->items[i].state == st;
+	return n;
 }
 
 /* The part of an identity a revision file would spell: t.ix_a -> ix_a, "Mixed" -> Mixed. */
@@ -108,11 +134,60 @@ static char *object_name(const char *identity)
 	return buf_detach(&b);
 }
 
+static bool is_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+/* Digits after a word ("process 4711", "pid=4711"): what differs from run to run. */
+static size_t pid_digits(const char *s, const char *start)
+{
+	static const char *const words[] = {"process ", "pid ", "pid=", "PID "};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i]);
+		if (s - start >= (ptrdiff_t)n && !strncmp(s - n, words[i], n)) {
+			size_t d = strspn(s, "0123456789");
+			return d;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Finding messages must not change from run to run (sticky PR comments and
+ * Code Quality fingerprints compare them): " at 0x7f..." of Python reprs goes,
+ * the scratch dir becomes <scratch>, pids become N.
+ */
+static char *stable_text(const struct replay_ctx *c, const char *msg)
+{
+	struct buf b = BUF_INIT;
+	size_t dir_len = c->scratch_dir ? strlen(c->scratch_dir) : 0;
+	for (const char *p = msg; *p;) {
+		size_t hex = 0, digits;
+		if (!strncmp(p, " at 0x", 6))
+			for (hex = 6; is_hex(p[hex]); hex++)
+				;
+		if (hex > 6) {
+			p += hex;
+		} else if (dir_len && !strncmp(p, c->scratch_dir, dir_len)) {
+			buf_adds(&b, "<scratch>");
+			p += dir_len;
+		} else if ((digits = pid_digits(p, msg)) > 0) {
+			buf_addc(&b, 'N');
+			p += digits;
+		} else {
+			buf_addc(&b, *p++);
+		}
+	}
+	return buf_detach(&b);
+}
+
 /* Files a finding at the line of func (or of the op.* call that names `name`). */
-static void add(struct replay_ctx *c, const struct revision_outcome *o, const struct rule_info *rule, enum severity sev,
-                const char *func, const char *name, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void add(struct replay_ctx *c, const struct revision_outcome *o, const struct rule_info *rule, enum severity sev,
-                const char *func, const char *name, const char *fmt, ...)
+static struct finding *add(struct replay_ctx *c, const struct revision_outcome *o, const struct rule_info *rule,
+                           enum severity sev, const char *func, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+static struct finding *add(struct replay_ctx *c, const struct revision_outcome *o, const struct rule_info *rule,
+                           enum severity sev, const char *func, const char *name, const char *fmt, ...)
 {
 	struct finding *f = report_add(c->report);
 	struct buf msg = BUF_INIT;
@@ -122,25 +197,69 @@ static void add(struct replay_ctx *c, const struct revision_outcome *o, const st
 	va_end(ap);
 	f->rule = rule;
 	f->severity = sev;
-	f->message = buf_detach(&msg);
+	f->message = stable_text(c, buf_str(&msg));
 	f->file = xstrdup(o->file);
 	f->revision = xstrdup(o->rev->id);
 	f->line = sourcemap_mention(o->map, func, name, &f->column);
 	f->end_line = f->line;
 	f->end_column = f->column;
 	f->source_line = sourcemap_line(o->map, f->line);
+	buf_release(&msg);
+	return f;
 }
 
-/* The traceback's frame in the revision file is more precise than the def line. */
-static void at_error_line(struct replay_ctx *c, const struct revision_outcome *o, const struct step_result *r)
+/* Moves f to a line of the revision file (a traceback frame, a commit call): more precise than the def line. */
+static void at_line(const struct revision_outcome *o, struct finding *f, int line)
 {
-	struct finding *f = &c->report->items[c->report->n - 1];
-	if (r->error_line > 0 && r->error_file && o->rev->path && !strcmp(r->error_file, o->rev->path)) {
-		f->line = f->end_line = (unsigned)r->error_line;
-		free(f->source_line);
-		f->source_line = sourcemap_line(o->map, f->line);
-		f->column = f->end_column = (unsigned)strspn(f->source_line, " \t") + 1;
+	if (line <= 0)
+		return;
+	f->line = f->end_line = (unsigned)line;
+	free(f->source_line);
+	f->source_line = sourcemap_line(o->map, f->line);
+	f->column = f->end_column = (unsigned)strspn(f->source_line, " \t") + 1;
+}
+
+static void at_error_line(const struct revision_outcome *o, struct finding *f, const struct step_result *r)
+{
+	if (r->error_line > 0 && r->error_file && o->rev->path && !strcmp(r->error_file, o->rev->path))
+		at_line(o, f, r->error_line);
+}
+
+/*
+ * A downgrade declared irreversible: raise NotImplementedError, RuntimeError,
+ * or any error whose message says it cannot go back, raised by the revision's
+ * own code (an error from a library it calls is a real failure).
+ */
+static bool declared_irreversible(const struct step_result *r)
+{
+	static regex_t says_cannot;
+	static bool compiled;
+	if (!r->raised_by_revision || !r->error_type)
+		return false;
+	if (!strcmp(r->error_type, "NotImplementedError") || !strcmp(r->error_type, "RuntimeError"))
+		return true;
+	if (!compiled)
+		compiled = !regcomp(&says_cannot,
+		                    "irreversible|not reversible|non-?reversible|one-way|no downgrade|"
+		                    "(cannot|can't|can not|unable to|not possible to|impossible to|not) *(be )?"
+		                    "(downgrad|revers|revert|undo|undone|roll ?back|rolled back|go back)",
+		                    REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	return compiled && r->error_message && !regexec(&says_cannot, r->error_message, 0, NULL, 0);
+}
+
+static void add_irreversible(struct replay_ctx *c, const struct revision_outcome *o, const struct step_result *r)
+{
+	if (c->irreversible == SEV_NONE)
+		return;
+	struct finding *f;
+	if (r->status == STEP_OK) {
+		add(c, o, &rule_irreversible, c->irreversible, "downgrade", NULL,
+		    "downgrade of %s is empty: it cannot be rolled back", o->rev->id);
+		return;
 	}
+	f = add(c, o, &rule_irreversible, c->irreversible, "downgrade", NULL,
+	        "downgrade of %s raises %s: it cannot be rolled back", o->rev->id, r->error_type);
+	at_error_line(o, f, r);
 }
 
 static void add_step_failure(struct replay_ctx *c, const struct revision_outcome *o, const char *step,
@@ -148,21 +267,15 @@ static void add_step_failure(struct replay_ctx *c, const struct revision_outcome
 {
 	const char *func = strstr(step, "downgrade") ? "downgrade" : "upgrade";
 	const char *msg = r->error_message ? r->error_message : "failed";
-	if (r->error_type && !strcmp(r->error_type, "NotImplementedError")) {
-		if (c->not_implemented != SEV_NONE)
-			add(c, o, &rule_not_implemented, c->not_implemented, func, NULL,
-			    "downgrade of %s raises NotImplementedError: it cannot be rolled back", o->rev->id);
-		return;
-	}
+	struct finding *f;
 	if (strstr(msg, "cannot run inside a transaction block") && strstr(msg, "CONCURRENTLY"))
-		add(c, o, &rule_concurrently, SEV_ERROR, func, "CONCURRENTLY",
-		    "%s of %s failed: CONCURRENTLY inside the migration's transaction", step, o->rev->id);
+		f = add(c, o, &rule_concurrently, SEV_ERROR, func, "CONCURRENTLY",
+		        "%s of %s failed: CONCURRENTLY inside the migration's transaction", step, o->rev->id);
 	else
-		add(c, o, &rule_step_failed, SEV_ERROR, func, NULL, "%s of %s failed: %s%s%s", step, o->rev->id,
-		    r->error_type ? r->error_type : "", r->error_type ? ": " : "", msg);
-	at_error_line(c, o, r);
+		f = add(c, o, &rule_step_failed, SEV_ERROR, func, NULL, "%s of %s failed: %s%s%s", step, o->rev->id,
+		        r->error_type ? r->error_type : "", r->error_type ? ": " : "", msg);
+	at_error_line(o, f, r);
 }
-
 /* Grants and comments name their object after a space: "type mood", "column t.c". */
 static bool is_annotation(const struct diff_entry *e)
 {
@@ -248,11 +361,17 @@ static size_t diff_findings(struct replay_ctx *c, const struct revision_outcome 
 	return n_diff;
 }
 
-/* alembic_version must hold rev after an upgrade and must not after its downgrade. */
-static int check_stamp(struct replay_ctx *c, const struct revision_outcome *o, bool expect_present, const char *step)
+/*
+ * alembic_version must hold rev after an upgrade and must not after its
+ * downgrade. Returns 0, 1 when it does not (a version-stamp-lost finding is
+ * filed, naming the Connection.commit() that lost it when the driver saw one),
+ * -1 on an environment error.
+ */
+static int check_stamp(struct replay_ctx *c, const struct revision_outcome *o, bool expect_present, const char *step,
+                       const struct step_result *r)
 {
 	struct strlist rows = STRLIST_INIT;
-	int rc = pg_alembic_versions(c->db, NULL, NULL, &rows);
+	int rc = pg_alembic_versions(*c->db, NULL, NULL, &rows), lost = 0;
 	if (rc == 0 && expect_present) {
 		strlist_release(&rows);
 		return gate_error(
@@ -260,12 +379,22 @@ static int check_stamp(struct replay_ctx *c, const struct revision_outcome *o, b
 		    "env.py did not migrate the scratch database: no alembic_version there after %s of '%s'", step,
 		    o->rev->id);
 	}
-	if (rc >= 0 && strlist_has(&rows, o->rev->id) != expect_present)
+	lost = rc >= 0 && strlist_has(&rows, o->rev->id) != expect_present;
+	bool committed = lost && r->commit_revision && !strcmp(r->commit_revision, o->rev->id);
+	if (committed) {
+		struct finding *f =
+		    add(c, o, &rule_version_lost, SEV_ERROR, expect_present ? "upgrade" : "downgrade", NULL,
+		        "%s of %s lost its version stamp: connection.commit() at line %d committed the "
+		        "migration's transaction, and the stamp Alembic wrote after it was rolled back",
+		        step, o->rev->id, r->commit_line);
+		at_line(o, f, r->commit_line);
+	} else if (lost) {
 		add(c, o, &rule_version_lost, SEV_ERROR, expect_present ? "upgrade" : "downgrade", NULL,
 		    "after %s of %s alembic_version %s '%s'", step, o->rev->id,
 		    expect_present ? "does not hold" : "still holds", o->rev->id);
+	}
 	strlist_release(&rows);
-	return rc < 0 ? -1 : 0;
+	return rc < 0 ? -1 : lost;
 }
 
 static size_t migration_statements(const struct step_result *r)
@@ -281,7 +410,9 @@ static int env_failure(const struct step_result *r)
 {
 	const char *base = r->error_file ? strrchr(r->error_file, '/') : NULL;
 	const char *msg = r->error_message ? r->error_message : "failed";
-	if (r->status != STEP_FAILED || !base || strcmp(base + 1, "env.py") || migration_statements(r))
+	/* Alembic's CommandError (e.g. "not a head") passes through env.py too, but it is about the revision. */
+	if (r->status != STEP_FAILED || !base || strcmp(base + 1, "env.py") || migration_statements(r) ||
+	    r->error_revision || (r->error_type && !strcmp(r->error_type, "CommandError")))
 		return 0;
 	return gate_error(EXIT_USAGE, "fix env.py: it must run the migrations on the URL it is given",
 	                  "env.py raised %s%s%.*s ('%s', line %d)", r->error_type ? r->error_type : "",
@@ -367,7 +498,7 @@ static int cross_check(struct replay_ctx *c, const struct revision_outcome *o, c
 	size_t before = r->n_stmts;
 	if (!c->scratch)
 		return 0;
-	if (capture_check(c->scratch, c->db, o ? o->rev->id : NULL, r) < 0)
+	if (capture_check(c->scratch, *c->db, o ? o->rev->id : NULL, r) < 0)
 		return -1;
 	for (size_t i = 0; o && i < r->n_stmts; i++) {
 		const char *sql = r->stmts[i].sql + strspn(r->stmts[i].sql, " \t\r\n");
@@ -389,18 +520,18 @@ static int cross_check(struct replay_ctx *c, const struct revision_outcome *o, c
 	return 0;
 }
 
-/* A step that could not run to an end (timeout, dead driver) stops everything: -1. */
+/* A step that could not run to an end (timeout, dead driver) stops everything: -1. Failures are not filed here. */
 static int run_step(struct replay_ctx *c, struct revision_outcome *o, const char *step, bool up, struct step_result *r,
                     double *at, double *ms)
 {
 	*at = progress_begin("%s %s", step, o->rev->id);
+	step_hold_commits(c->steps, o->hold_commits);
+	interrupt_where("%s of %s (revision %zu of %zu)", step, o->rev->id, c->at, c->total);
 	int rc = up ? step_upgrade(c->steps, o->rev->id, r) : step_downgrade(c->steps, o->rev->id, NULL, r);
 	progress_end(!rc && r->status == STEP_OK);
 	*ms = r->duration_ms;
 	if (rc || cross_check(c, o, step, r) || env_failure(r))
 		return -1;
-	if (r->status != STEP_OK)
-		add_step_failure(c, o, step, r);
 	log_debug("%s %s: %s in %.0f ms, %zu statements", step, o->rev->id, r->status == STEP_OK ? "ok" : "failed",
 	          r->duration_ms, r->n_stmts);
 	return 0;
@@ -413,7 +544,7 @@ struct snapshots {
 
 static int snap(struct replay_ctx *c, struct snapshot *s)
 {
-	return snapshot_take(c->db, s);
+	return snapshot_take(*c->db, s);
 }
 
 int replay_snapshot(struct replay_ctx *c, struct snapshot *out)
@@ -441,59 +572,135 @@ static void record_changes(const struct snapshot *s0, const struct snapshot *s1,
 	diff_release(&d);
 }
 
-/* Upgrade, snapshot; returns 1 when the replay of this revision cannot go on, -1 on environment errors. */
+/*
+ * A revision that lost its stamp by committing: back to the state before it,
+ * and upgraded again with its commits held, as Alembic meant it to run.
+ * Returns 0 when that stamped it, 1 when the replay cannot go past it, -1.
+ */
+static int upgrade_holding_commits(struct replay_ctx *c, struct revision_outcome *o)
+{
+	struct step_result again;
+	double at, ms;
+	if (!c->checkpoint || !checkpoint_saved(c->checkpoint) || !o->first.commit_revision)
+		return 1;
+	o->hold_commits = true;
+	if (!step_hold_commits(c->steps, true))
+		return 1; /* the per-step CLI cannot */
+	log_info("restoring the checkpoint before %s and upgrading it again with its commits held", o->rev->id);
+	if (checkpoint_restore(c->checkpoint, c->db))
+		return -1;
+	step_result_init(&again);
+	int rc = run_step(c, o, "upgrade", true, &again, &at, &ms);
+	if (!rc && again.status != STEP_OK)
+		rc = 1;
+	if (!rc) {
+		struct strlist rows = STRLIST_INIT;
+		rc = pg_alembic_versions(*c->db, NULL, NULL, &rows) < 0 ? -1 : !strlist_has(&rows, o->rev->id);
+		strlist_release(&rows);
+	}
+	step_result_release(&again);
+	return rc;
+}
+
+/* Upgrade, snapshot; returns 1 when the replay cannot go past this revision, -1 on environment errors. */
 static int first_upgrade(struct replay_ctx *c, struct revision_outcome *o, struct snapshots *s, bool have_s0)
 {
-	if ((!have_s0 && snap(c, &s->s0)) || snapshot_relfilenodes(c->db, &s->nodes0))
+	if ((!have_s0 && snap(c, &s->s0)) || snapshot_relfilenodes(*c->db, &s->nodes0))
 		return -1;
 	keep_catalog(&s->s0, &o->catalog);
 	if (run_step(c, o, "upgrade", true, &o->first, &o->up_at, &o->up_ms))
 		return -1;
-	if (o->first.status != STEP_OK)
+	if (o->first.status != STEP_OK) {
+		add_step_failure(c, o, "upgrade", &o->first);
 		return 1;
+	}
 	o->upgraded = true;
-	if (check_stamp(c, o, true, "upgrade") || snap(c, &s->s1) || snapshot_relfilenodes(c->db, &s->nodes1))
-		return -1;
+	int rc = check_stamp(c, o, true, "upgrade", &o->first);
+	if (rc > 0) {
+		o->state = REPLAY_FAILED;
+		rc = upgrade_holding_commits(c, o);
+	}
+	if (rc || snap(c, &s->s1) || snapshot_relfilenodes(*c->db, &s->nodes1))
+		return rc ? rc : -1;
 	snapshot_rewritten(&s->nodes0, &s->nodes1, &o->rewritten);
 	record_changes(&s->s0, &s->s1, &o->changes);
 	return 0;
 }
 
-/* Downgrade and upgrade again; returns 1 when the database is left where no later revision can build on it. */
+/* The downgrade failed or was empty: declared irreversible (one-way), or a failure. */
+static void downgrade_refused(struct replay_ctx *c, struct revision_outcome *o, const struct step_result *down)
+{
+	o->downgraded = down->status == STEP_OK; /* an empty one ran */
+	if (down->status == STEP_OK || declared_irreversible(down)) {
+		add_irreversible(c, o, down);
+		if (o->state == REPLAY_NOT_REPLAYED)
+			o->state = REPLAY_ONE_WAY;
+		return;
+	}
+	add_step_failure(c, o, "downgrade", down);
+	o->state = REPLAY_FAILED;
+}
+
+static bool declared_empty(const struct revision_outcome *o, const struct step_result *down)
+{
+	return down->downgrade_empty && migration_statements(&o->first) > 0;
+}
+
+/* Upgrade again after a downgrade that restored S0 (restored) or not; S3 must equal S1. */
+static int upgrade_again(struct replay_ctx *c, struct revision_outcome *o, struct snapshots *s, bool restored)
+{
+	struct step_result up2;
+	step_result_init(&up2);
+	int rc = run_step(c, o, "second upgrade", true, &up2, &o->up2_at, &o->up2_ms);
+	if (!rc && up2.status != STEP_OK) {
+		add_step_failure(c, o, "second upgrade", &up2);
+		o->state = REPLAY_FAILED;
+	} else if (!rc) {
+		o->reupgraded = true;
+		rc = check_stamp(c, o, true, "second upgrade", &up2);
+		o->state = rc > 0 ? REPLAY_FAILED : o->state;
+		rc = rc > 0 ? 0 : rc;
+		if (!rc)
+			rc = snap(c, &s->s3);
+		/* From a state the downgrade did not restore, S3 != S1 only repeats what S2 != S0 said. */
+		if (!rc && restored && diff_findings(c, o, &s->s1, &s->s3, false))
+			o->state = REPLAY_FAILED;
+	}
+	step_result_release(&up2);
+	return rc;
+}
+
+/* Downgrade and upgrade again; o->state says how it went. Returns -1 on environment errors. */
 static int round_trip(struct replay_ctx *c, struct revision_outcome *o, struct snapshots *s)
 {
-	struct step_result down, up2;
+	struct step_result down;
 	step_result_init(&down);
-	step_result_init(&up2);
 	int rc = run_step(c, o, "downgrade", false, &down, &o->down_at, &o->down_ms);
-	if (rc || down.status != STEP_OK)
-		goto out; /* the failed downgrade rolled back: still at this revision */
+	if (rc || down.status != STEP_OK || declared_empty(o, &down)) {
+		if (!rc)
+			downgrade_refused(c, o, &down);
+		goto out;
+	}
 	o->downgraded = true;
 	if (!migration_statements(&down) && migration_statements(&o->first))
 		add(c, o, &rule_empty_downgrade, SEV_WARNING, "downgrade", NULL,
 		    "downgrade of %s executes no statement although its upgrade ran %zu", o->rev->id,
 		    migration_statements(&o->first));
-	rc = check_stamp(c, o, false, "downgrade");
-	if (!rc)
+	rc = check_stamp(c, o, false, "downgrade", &down);
+	if (rc > 0)
+		o->state = REPLAY_FAILED;
+	if (rc >= 0)
 		rc = snap(c, &s->s2);
 	if (rc)
 		goto out;
 	bool restored = !diff_findings(c, o, &s->s0, &s->s2, true);
-	rc = run_step(c, o, "second upgrade", true, &up2, &o->up2_at, &o->up2_ms);
-	if (rc || up2.status != STEP_OK) {
-		rc = rc ? rc : 1;
-		goto out;
-	}
-	o->reupgraded = true;
-	rc = check_stamp(c, o, true, "second upgrade");
-	if (!rc)
-		rc = snap(c, &s->s3);
-	/* From a state the downgrade did not restore, S3 != S1 only repeats what S2 != S0 said. */
-	if (!rc && restored)
-		diff_findings(c, o, &s->s1, &s->s3, false);
+	if (!restored)
+		o->state = REPLAY_FAILED;
+	rc = upgrade_again(c, o, s, restored);
 out:
+	if (!rc && o->state == REPLAY_NOT_REPLAYED)
+		o->state = REPLAY_CLEAN;
 	step_result_release(&down);
-	step_result_release(&up2);
 	return rc;
 }
 
@@ -517,9 +724,19 @@ static char *display_path(const struct replay_ctx *c, const char *path)
 	return xstrdup(path);
 }
 
+/* After a failed or one-way round trip: back to the checkpoint taken after the first upgrade (S1). */
+static int back_to_checkpoint(struct replay_ctx *c, struct revision_outcome *o)
+{
+	if (o->state == REPLAY_CLEAN || !c->checkpoint)
+		return 0;
+	log_info("restoring the checkpoint after the first upgrade of %s", o->rev->id);
+	return checkpoint_restore(c->checkpoint, c->db);
+}
+
 /*
  * The state a revision leaves behind is the next one's S0: carry passes that
  * snapshot on (one catalog snapshot in four saved) while *have_carry.
+ * Returns 1 when the replay cannot go on past o, -1 on environment errors.
  */
 static int replay_one(struct replay_ctx *c, struct revision_outcome *o, struct snapshot *carry, bool *have_carry)
 {
@@ -528,35 +745,101 @@ static int replay_one(struct replay_ctx *c, struct revision_outcome *o, struct s
 	if (*have_carry)
 		s.s0 = *carry, *carry = (struct snapshot)SNAPSHOT_INIT;
 	int rc = first_upgrade(c, o, &s, *have_carry);
+	if (!rc && c->checkpoint)
+		rc = checkpoint_save(c->checkpoint, c->db);
 	if (!rc)
 		rc = round_trip(c, o, &s);
-	struct snapshot *last = o->reupgraded ? &s.s3 : o->upgraded && !o->downgraded ? &s.s1 : NULL;
-	*have_carry = !rc && last;
+	if (!rc)
+		rc = back_to_checkpoint(c, o);
+	if (rc > 0)
+		o->state = REPLAY_STOPPED;
+	bool restored = c->checkpoint && o->state != REPLAY_CLEAN;
+	struct snapshot *last = rc ? NULL : restored ? &s.s1 : o->reupgraded ? &s.s3 : NULL;
+	*have_carry = last != NULL;
 	if (*have_carry)
 		*carry = *last, *last = (struct snapshot)SNAPSHOT_INIT;
 	snapshots_release(&s);
-	return rc;
+	/* Without checkpoints (--fail-fast) the first failure ends the replay, as does a one-way step that ran. */
+	return rc ? rc : !c->checkpoint && (o->state == REPLAY_FAILED || (o->state == REPLAY_ONE_WAY && o->downgraded));
+}
+
+static void set_reason(struct replay_result *out, const struct revision_outcome *o, const struct replay_ctx *c)
+{
+	struct buf b = BUF_INIT;
+	if (o->state != REPLAY_STOPPED)
+		buf_addf(&b, "--fail-fast ended the replay at %s", o->rev->id);
+	else if (o->upgraded)
+		buf_addf(&b,
+		         "%s lost its version stamp and could not be upgraded again with its commits held; the "
+		         "revisions after it build on it",
+		         o->rev->id);
+	else
+		buf_addf(&b, "the first upgrade of %s failed; the revisions after it build on it", o->rev->id);
+	(void)c;
+	out->reason = buf_detach(&b);
+}
+
+static struct revision_outcome *new_outcome(struct replay_ctx *c, struct replay_result *out, const char *id)
+{
+	XGROW(out->items, out->alloc, out->n + 1);
+	struct revision_outcome *o = &out->items[out->n++];
+	memset(o, 0, sizeof(*o));
+	o->rev = rev_graph_find(c->graph, id);
+	o->file = display_path(c, o->rev->path);
+	o->map = sourcemap_new(o->rev->path);
+	step_result_init(&o->first);
+	return o;
+}
+
+static void mark_not_replayed(struct replay_ctx *c, const struct replay_result *out)
+{
+	size_t n = replay_count(out, REPLAY_NOT_REPLAYED);
+	for (size_t i = 0; i < out->n; i++)
+		if (out->items[i].state == REPLAY_NOT_REPLAYED)
+			add(c, &out->items[i], &rule_not_replayed, SEV_INFO, "upgrade", NULL,
+			    "%s was not replayed (%zu of %zu revisions were not): %s", out->items[i].rev->id, n, out->n,
+			    out->reason);
 }
 
 int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct replay_result *out)
 {
 	struct snapshot carry = SNAPSHOT_INIT;
 	bool have_carry = false;
-	int rc = 0;
-	for (size_t i = 0; i < fresh->n && !out->stopped && rc >= 0; i++) {
-		XGROW(out->items, out->alloc, out->n + 1);
-		struct revision_outcome *o = &out->items[out->n++];
-		memset(o, 0, sizeof(*o));
-		o->rev = rev_graph_find(c->graph, fresh->items[i]);
-		o->file = display_path(c, o->rev->path);
-		o->map = sourcemap_new(o->rev->path);
-		step_result_init(&o->first);
+	/* The state before the first revision, for one that loses its stamp. */
+	int rc = c->checkpoint && fresh->n ? checkpoint_save(c->checkpoint, c->db) : 0;
+	for (size_t i = 0; i < fresh->n && rc >= 0; i++) {
+		struct revision_outcome *o = new_outcome(c, out, fresh->items[i]);
+		if (out->stopped)
+			continue;
 		log_info("replay %zu/%zu %s %s", i + 1, fresh->n, o->rev->id, o->rev->doc ? o->rev->doc : "");
+		c->at = i + 1;
+		c->total = fresh->n;
 		rc = replay_one(c, o, &carry, &have_carry);
-		out->stopped = rc > 0;
+		if (rc > 0) {
+			out->stopped = true;
+			set_reason(out, o, c);
+			log_warn("the replay cannot go past %s: %s", o->rev->id, out->reason);
+		}
 	}
+	if (rc >= 0 && out->stopped)
+		mark_not_replayed(c, out);
 	snapshot_release(&carry);
 	return rc < 0 ? -1 : 0;
+}
+
+void replay_summarize(const struct replay_result *res, struct report *report)
+{
+	struct report_replay *rp = &report->replay;
+	rp->ran = true;
+	rp->revisions = res->n;
+	rp->not_replayed = replay_count(res, REPLAY_NOT_REPLAYED);
+	rp->replayed = res->n - rp->not_replayed;
+	rp->failed = replay_count(res, REPLAY_FAILED) + replay_count(res, REPLAY_STOPPED);
+	rp->one_way = replay_count(res, REPLAY_ONE_WAY);
+	for (size_t i = 0; i < res->n; i++)
+		if (res->items[i].state == REPLAY_STOPPED)
+			rp->stopped_at = xstrdup(res->items[i].rev->id);
+	rp->reason = res->reason ? xstrdup(res->reason) : NULL;
 }
 
 int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
@@ -565,6 +848,7 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
 		struct step_result r;
 		step_result_init(&r);
 		log_info("baseline: upgrade to %s", targets->items[i]);
+		interrupt_where("the baseline upgrade to %s", targets->items[i]);
 		int rc = step_upgrade(c->steps, targets->items[i], &r);
 		if (!rc)
 			rc = cross_check(c, NULL, "baseline upgrade", &r);
@@ -582,8 +866,25 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
 	return 0;
 }
 
-/* Whole-history findings are filed under the head revision: no single revision owns them. */
-static void whole_diff(struct replay_ctx *c, const struct revision_outcome *head, const struct snapshot *a,
+/* Whether o's upgrade() names the object (an op.* call other than the def line). */
+static bool upgrade_names(const struct revision_outcome *o, const char *name)
+{
+	unsigned col, line = sourcemap_mention(o->map, "upgrade", name, &col);
+	return line && line != sourcemap_def_line(o->map, "upgrade");
+}
+
+/* The revision a whole-history finding belongs to: the first whose upgrade() names it; else the head. */
+static const struct revision_outcome *culprit(const struct replay_result *res, const char *revision, const char *name)
+{
+	for (size_t i = 0; (revision || *name) && i < res->n; i++) {
+		const struct revision_outcome *o = &res->items[i];
+		if (revision ? !strcmp(o->rev->id, revision) : upgrade_names(o, name))
+			return o;
+	}
+	return &res->items[res->n - 1];
+}
+
+static void whole_diff(struct replay_ctx *c, const struct replay_result *res, const struct snapshot *a,
                        const struct snapshot *b, const char *when)
 {
 	struct diff d = DIFF_INIT;
@@ -593,22 +894,24 @@ static void whole_diff(struct replay_ctx *c, const struct revision_outcome *head
 		const struct rule_info *rule = is_column_order(&d.items[i])      ? &rule_column_order
 		                               : d.items[i].change == DIFF_ADDED ? &rule_leftover
 		                                                                 : &rule_not_repeatable;
-		add(c, head, rule, rule->severity, "downgrade", name, "%s %s", what, when);
+		add(c, culprit(res, NULL, name), rule, rule->severity, "downgrade", name, "%s %s", what, when);
 		free(what);
 		free(name);
 	}
 	diff_release(&d);
 }
 
-static int whole_step(struct replay_ctx *c, const struct revision_outcome *head, bool up, struct snapshot *after)
+static int whole_step(struct replay_ctx *c, const struct replay_result *res, bool up, struct snapshot *after)
 {
 	struct step_result r;
+	const struct revision_outcome *head = &res->items[res->n - 1];
 	step_result_init(&r);
 	int rc = up ? step_upgrade(c->steps, "heads", &r) : step_downgrade(c->steps, head->rev->id, "base", &r);
 	if (!rc)
 		rc = cross_check(c, NULL, up ? "upgrade base->heads" : "downgrade heads->base", &r);
 	if (!rc && r.status != STEP_OK)
-		add_step_failure(c, head, up ? "upgrade base->heads" : "downgrade heads->base", &r);
+		add_step_failure(c, culprit(res, r.error_revision, ""),
+		                 up ? "upgrade base->heads" : "downgrade heads->base", &r);
 	if (!rc && r.status == STEP_OK)
 		rc = snap(c, after);
 	else if (!rc)
@@ -617,22 +920,40 @@ static int whole_step(struct replay_ctx *c, const struct revision_outcome *head,
 	return rc;
 }
 
+/* A revision whose own replay failed, or that cannot go down, would only fail the whole history again. */
+static bool whole_history_skipped(struct replay_ctx *c, const struct replay_result *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		const struct revision_outcome *o = &res->items[i];
+		if (o->state != REPLAY_CLEAN) {
+			struct buf note = BUF_INIT;
+			buf_addf(&note, "--replay-from-base skipped: %s %s", o->rev->id,
+			         o->state == REPLAY_ONE_WAY        ? "cannot be downgraded"
+			         : o->state == REPLAY_NOT_REPLAYED ? "was not replayed"
+			                                        : "did not replay cleanly");
+			strlist_add_owned(&c->report->notes, buf_detach(&note));
+			return true;
+		}
+	}
+	return !res->n;
+}
+
 int replay_whole(struct replay_ctx *c, const struct replay_result *res, const struct snapshot *empty)
 {
-	if (!res->n || res->stopped)
+	if (whole_history_skipped(c, res))
 		return 0;
-	const struct revision_outcome *head = &res->items[res->n - 1];
 	struct snapshot at_head = SNAPSHOT_INIT, at_base = SNAPSHOT_INIT, again = SNAPSHOT_INIT;
 	log_info("replay base <-> head as a whole");
+	interrupt_where("the replay of the whole history (--replay-from-base)");
 	int rc = snap(c, &at_head);
 	if (!rc)
-		rc = whole_step(c, head, false, &at_base);
+		rc = whole_step(c, res, false, &at_base);
 	if (!rc) {
-		whole_diff(c, head, empty, &at_base, "after downgrade of the whole history to base");
-		rc = whole_step(c, head, true, &again);
+		whole_diff(c, res, empty, &at_base, "after downgrade of the whole history to base");
+		rc = whole_step(c, res, true, &again);
 	}
 	if (!rc)
-		whole_diff(c, head, &at_head, &again, "after upgrading the whole history again");
+		whole_diff(c, res, &at_head, &again, "after upgrading the whole history again");
 	snapshot_release(&at_head);
 	snapshot_release(&at_base);
 	snapshot_release(&again);

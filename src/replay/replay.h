@@ -13,6 +13,7 @@
 #include "alembic/driver.h"
 #include "alembic/graph.h"
 #include "alembic/steps.h"
+#include "pg/checkpoint.h"
 #include "pg/scratch.h"
 #include "pg/snapshot.h"
 #include "replay/sourcemap.h"
@@ -21,13 +22,33 @@
 
 struct replay_ctx {
 	const struct step_runner *steps; /* the driver, or the per-step CLI (--alembic-cmd) */
-	PGconn *db;                      /* the scratch database, for snapshots and version rows */
+	PGconn **db; /* the scratch database, for snapshots and version rows (checkpoints reopen it) */
+	/*
+	 * Saved after the baseline and after each revision's first upgrade, and
+	 * restored when a round trip fails or diverges, so every later revision
+	 * is still replayed. NULL (--fail-fast): the first failure ends the replay.
+	 */
+	struct checkpoint *checkpoint;
 	const struct rev_graph *graph;
-	const char *project_dir;       /* revision paths are shown relative to it */
-	enum severity not_implemented; /* level of a downgrade raising NotImplementedError; SEV_NONE: off */
+	const char *project_dir;    /* revision paths are shown relative to it */
+	const char *scratch_dir;    /* shown as <scratch> in messages (stable text); NULL when none */
+	enum severity irreversible; /* level of a declared irreversible downgrade; SEV_NONE: off */
 	struct report *report;
 	struct scratch *scratch; /* its statement log cross-checks each step's capture; NULL: no cross-check */
+	size_t at, total;        /* the revision being replayed (1-based) of how many, for the line a signal prints */
 };
+
+/* How the replay of one revision ended. */
+enum revision_state {
+	REPLAY_NOT_REPLAYED = 0, /* never reached: see replay_result.reason */
+	REPLAY_CLEAN,            /* upgrade, downgrade, upgrade, and the schemas matched */
+	REPLAY_FAILED,           /* a step failed, a schema differed or the stamp was lost; restored, the replay went on */
+	REPLAY_ONE_WAY,          /* its downgrade is declared irreversible: upgraded only */
+	REPLAY_STOPPED,          /* it could not be upgraded: no later revision can be replayed */
+};
+
+/* "not replayed", "clean", "failed", "one-way", "stopped": for reports. */
+const char *revision_state_name(enum revision_state s);
 
 /* What happened to one revision, for the reports and the lint pass. */
 struct revision_outcome {
@@ -43,13 +64,17 @@ struct revision_outcome {
 	struct strlist rewritten;      /* "kind\tname" of relations the upgrade rewrote */
 	struct strlist catalog;        /* S0's column, constraint and index lines: what the upgrade started from, for the lint */
 	struct strlist changes;        /* what the first upgrade changed (diff_entry_describe of S0 -> S1), for apply */
+	enum revision_state state;
+	bool hold_commits; /* it lost its stamp by committing: its later steps run with commits held */
 };
 
+/* Every new revision has an item, in replay order, also those not replayed. */
 struct replay_result {
 	struct revision_outcome *items;
 	size_t n;
 	size_t alloc;
-	bool stopped; /* a failure left the scratch database in a state no later revision can build on */
+	bool stopped; /* a revision could not be upgraded (or --fail-fast): the rest was not replayed */
+	char *reason; /* why revisions were not replayed, one line; NULL when all were */
 };
 
 /*
@@ -61,6 +86,8 @@ struct replay_result {
  * is part of that, and one rebuilt alone is an info.
  */
 void replay_rewrite_findings(struct replay_ctx *c, const struct revision_outcome *o, size_t lint_first);
+/* How many items are in state s. */
+size_t replay_count(const struct replay_result *r, enum revision_state s);
 
 void replay_result_init(struct replay_result *r);
 void replay_result_release(struct replay_result *r);
@@ -75,20 +102,27 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets);
 
 /*
  * Replays each revision of `fresh` (topological order) and appends findings
- * to c->report. Returns 0 when the replay ran (findings or not), -1 with a
- * recorded error when the driver died or timed out.
+ * to c->report, one `not-replayed` finding per revision it could not reach.
+ * Returns 0 when the replay ran (findings or not), -1 with a recorded error
+ * when the driver died or timed out.
  */
 int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct replay_result *out);
 
 /*
  * --replay-from-base: after replay_revisions(), downgrade the whole history
  * to base and compare with `empty` (taken before the baseline), then upgrade
- * to heads again and compare with the head snapshot. Skipped when the replay
- * stopped early.
+ * to heads again and compare with the head snapshot. A finding is filed under
+ * the revision that raised, or whose upgrade() names the object; the head
+ * when none does. Skipped, with a note, when a revision failed, is one-way or
+ * was not replayed: its own finding already says why the history cannot go
+ * down.
  */
 int replay_whole(struct replay_ctx *c, const struct replay_result *res, const struct snapshot *empty);
 /* Takes a snapshot of the scratch database (for the empty one replay_whole compares with). */
 int replay_snapshot(struct replay_ctx *c, struct snapshot *out);
+
+/* Fills c->report->replay, the end state every format states. */
+void replay_summarize(const struct replay_result *res, struct report *report);
 
 /* The rules replay findings are filed under, for SARIF's rule table. */
 const struct rule_info *const *replay_rules(size_t *n);

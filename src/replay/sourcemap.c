@@ -217,6 +217,23 @@ static size_t statement_at(const struct lint_input_stmt *stmts, size_t n, size_t
 	return n ? n - 1 : 0;
 }
 
+/* At most 120 bytes of a statement on one line: runs of blanks and line breaks read as one space. */
+static void add_sql_excerpt(struct buf *b, const char *sql, size_t len)
+{
+	size_t kept = 0, i = 0;
+	for (; i < len && kept < 120; i++) {
+		bool blank = sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r';
+		if (blank && (!kept || b->data[b->len - 1] == ' '))
+			continue;
+		buf_addc(b, blank ? ' ' : sql[i]);
+		kept++;
+	}
+	while (kept && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0', kept--;
+	if (i < len && strspn(sql + i, " \n\t\r") < len - i)
+		buf_adds(b, "...");
+}
+
 void sourcemap_map_finding(struct finding *f, const char *file, const struct lint_input_stmt *stmts, size_t n,
                            const struct sourcemap *m, unsigned *last_line)
 {
@@ -230,8 +247,9 @@ void sourcemap_map_finding(struct finding *f, const char *file, const struct lin
 	f->end_line = f->line;
 	f->end_column = col;
 	finding_take_source(f, sourcemap_line(m, f->line)); /* the lint window was of the joined SQL */
-	buf_addf(&msg, "%s (SQL: %.*s%s)", f->message, (int)(stmts[i].len > 120 ? 120 : stmts[i].len), stmts[i].sql,
-	         stmts[i].len > 120 ? "..." : "");
+	buf_addf(&msg, "%s (SQL: ", f->message);
+	add_sql_excerpt(&msg, stmts[i].sql, stmts[i].len);
+	buf_addc(&msg, ')');
 	free(f->message);
 	f->message = buf_detach(&msg);
 	free(f->file);

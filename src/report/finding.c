@@ -76,6 +76,8 @@ void report_release(struct report *r)
 	free(r->revisions);
 	outcome_release(&r->backup);
 	outcome_release(&r->apply);
+	free(r->replay.stopped_at);
+	free(r->replay.reason);
 	report_init(r);
 }
 
@@ -226,5 +228,17 @@ char *report_rule_url(const struct rule_info *rule)
 {
 	struct buf b = BUF_INIT;
 	buf_addf(&b, "%s/blob/main/docs/rules.md#%s", MIGRATE_GATE_REPO_URL, rule->id);
+	return buf_detach(&b);
+}
+
+char *report_replay_line(const struct report_replay *rp)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%zu of %zu revision(s) replayed, %zu failed", rp->replayed, rp->revisions, rp->failed);
+	if (rp->one_way)
+		buf_addf(&b, ", %zu one-way", rp->one_way);
+	buf_addf(&b, ", %zu not replayed", rp->not_replayed);
+	if (rp->reason)
+		buf_addf(&b, ": %s", rp->reason);
 	return buf_detach(&b);
 }

@@ -80,6 +80,19 @@ struct report_outcome {
 	char *path;    /* the archive (backup), or NULL */
 };
 
+/* How far check's replay got: every format states it (ran is false for lint). */
+struct report_replay {
+	bool ran;
+	size_t revisions;    /* new revisions */
+	size_t replayed;     /* reached by the replay: clean, failed, one-way or stopped */
+	size_t failed;       /* a step failed, a schema differed or the stamp was lost (stopped included) */
+	size_t one_way;      /* declared irreversible downgrade: upgraded only */
+	size_t not_replayed; /* never reached */
+	char *stopped_at;    /* the revision the replay could not get past, or NULL */
+	char *reason;        /* why revisions were not replayed, one line; NULL when all were */
+	bool interrupted;    /* a signal ended the run */
+};
+
 struct report {
 	struct finding *items;
 	size_t n;
@@ -96,7 +109,11 @@ struct report {
 	size_t alloc_revisions;
 	struct report_outcome backup;
 	struct report_outcome apply;
+	struct report_replay replay;
 };
+
+/* "12 of 40 revision(s) replayed, 1 failed, 2 one-way, 28 not replayed: <reason>", one line (caller frees). */
+char *report_replay_line(const struct report_replay *rp);
 
 void report_init(struct report *r);
 void report_release(struct report *r);

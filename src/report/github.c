@@ -2,6 +2,8 @@
  * GitHub Actions workflow commands (::error file=...::message): the runner
  * turns each line on stdout into an annotation on the pull request's diff.
  */
+#include <stdlib.h>
+
 #include "report/writers.h"
 #include "util/buf.h"
 
@@ -72,6 +74,16 @@ static void annotation(struct buf *b, const struct finding *f)
 	buf_addc(b, '\n');
 }
 
+/* check's end state as one notice (a warning when revisions were not replayed). */
+static void replay_notice(struct buf *b, const struct report_replay *rp)
+{
+	char *text = report_replay_line(rp);
+	buf_addf(b, "::%s title=migrate-gate replay::", rp->not_replayed ? "warning" : "notice");
+	add_escaped(b, text, 0);
+	buf_addc(b, '\n');
+	free(text);
+}
+
 void report_write_github(const struct report *r, const struct report_options *o, FILE *out)
 {
 	(void)o;
@@ -79,6 +91,11 @@ void report_write_github(const struct report *r, const struct report_options *o,
 	for (size_t i = 0; i < r->n; i++) {
 		buf_reset(&line);
 		annotation(&line, &r->items[i]);
+		fputs(line.data, out);
+	}
+	if (r->replay.ran) {
+		buf_reset(&line);
+		replay_notice(&line, &r->replay);
 		fputs(line.data, out);
 	}
 	buf_release(&line);

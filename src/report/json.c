@@ -74,6 +74,20 @@ static cJSON *summary_json(const struct report *r)
 	return s;
 }
 
+/* check's end state: how far the replay got and why (docs/report-schema.md). */
+static cJSON *replay_json(const struct report_replay *rp)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "revisions", (double)rp->revisions);
+	cJSON_AddNumberToObject(o, "replayed", (double)rp->replayed);
+	cJSON_AddNumberToObject(o, "failed", (double)rp->failed);
+	cJSON_AddNumberToObject(o, "one_way", (double)rp->one_way);
+	cJSON_AddNumberToObject(o, "not_replayed", (double)rp->not_replayed);
+	add_str_or_null(o, "stopped_at", rp->stopped_at);
+	add_str_or_null(o, "reason", rp->reason);
+	return o;
+}
+
 /* Prints one value compactly, then frees it. */
 static void put_compact(cJSON *value, FILE *out)
 {
@@ -158,6 +172,8 @@ void report_write_json(const struct report *r, const struct report_options *o, F
 	cJSON_AddBoolToObject(head, "passed", report_passed(r, o->fail_on));
 	cJSON_AddStringToObject(head, "fail_on", o->fail_on == SEV_NONE ? "never" : severity_name(o->fail_on));
 	cJSON_AddItemToObject(head, "summary", summary_json(r));
+	if (r->replay.ran)
+		cJSON_AddItemToObject(head, "replay", replay_json(&r->replay));
 	cJSON *notes = cJSON_CreateArray();
 	for (size_t i = 0; i < r->notes.n; i++)
 		cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes.items[i]));

@@ -153,11 +153,30 @@ static void testcase_head(struct buf *b, const struct report *r, const struct un
 	buf_release(&cls);
 }
 
-/* A revision the replay never reached (an earlier one failed) is skipped, not passed. */
+/* A revision the replay never reached (an earlier one failed) is skipped, not passed: its only finding says so. */
 static bool not_reached(const struct report *r, const struct units *u, size_t k)
 {
 	const struct report_revision *rv = u->by_revision ? report_find_revision(r, u->keys.items[k]) : NULL;
-	return rv && !rv->n_steps && u->start[k] == u->start[k + 1];
+	for (size_t j = u->start[k]; rv && j < u->start[k + 1]; j++)
+		if (strcmp(r->items[u->order[j]].rule->id, "not-replayed"))
+			return false;
+	return rv && !rv->n_steps;
+}
+
+/* check's end state, as testsuite properties. */
+static void replay_properties(struct buf *b, const struct report_replay *rp)
+{
+	char *line = report_replay_line(rp);
+	buf_addf(b,
+	         "    <properties>\n      <property name=\"replay.revisions\" value=\"%zu\"/>\n"
+	         "      <property name=\"replay.replayed\" value=\"%zu\"/>\n"
+	         "      <property name=\"replay.failed\" value=\"%zu\"/>\n"
+	         "      <property name=\"replay.one_way\" value=\"%zu\"/>\n"
+	         "      <property name=\"replay.not_replayed\" value=\"%zu\"/>\n      <property name=\"replay\"",
+	         rp->revisions, rp->replayed, rp->failed, rp->one_way, rp->not_replayed);
+	add_attr(b, "value", line);
+	buf_adds(b, "/>\n    </properties>\n");
+	free(line);
 }
 
 static void testcase(struct buf *b, const struct report *r, const struct units *u, size_t k,
@@ -227,6 +246,8 @@ void report_write_junit(const struct report *r, const struct report_options *o, 
 	add_attr(&b, "name", suite.data);
 	counts(&b, tests, failures, skipped);
 	buf_adds(&b, ">\n");
+	if (r->replay.ran)
+		replay_properties(&b, &r->replay);
 	for (size_t k = 0; k < u.keys.n; k++)
 		testcase(&b, r, &u, k, o);
 	if (!u.keys.n)

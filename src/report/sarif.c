@@ -147,6 +147,30 @@ static cJSON *result_json(const struct finding *f, size_t rule_idx)
 	return o;
 }
 
+/* check's end state, on the run's one invocation; a replay that could not reach every revision says why. */
+static cJSON *invocations_json(const struct report_replay *rp)
+{
+	cJSON *list = cJSON_CreateArray(), *inv = cJSON_CreateObject();
+	cJSON_AddItemToArray(list, inv);
+	cJSON_AddBoolToObject(inv, "executionSuccessful", true);
+	cJSON *props = cJSON_AddObjectToObject(inv, "properties");
+	cJSON_AddNumberToObject(props, "revisions", (double)rp->revisions);
+	cJSON_AddNumberToObject(props, "replayed", (double)rp->replayed);
+	cJSON_AddNumberToObject(props, "failed", (double)rp->failed);
+	cJSON_AddNumberToObject(props, "oneWay", (double)rp->one_way);
+	cJSON_AddNumberToObject(props, "notReplayed", (double)rp->not_replayed);
+	if (rp->stopped_at)
+		cJSON_AddStringToObject(props, "stoppedAt", rp->stopped_at);
+	char *line = report_replay_line(rp);
+	cJSON *notes = cJSON_AddArrayToObject(inv, "toolExecutionNotifications");
+	cJSON *note = cJSON_CreateObject();
+	cJSON_AddItemToObject(note, "message", message(line));
+	cJSON_AddStringToObject(note, "level", rp->not_replayed ? "warning" : "note");
+	cJSON_AddItemToArray(notes, note);
+	free(line);
+	return list;
+}
+
 static cJSON *run_json(const struct report *r)
 {
 	struct rule_table t = {NULL, 0, 0};
@@ -160,6 +184,8 @@ static cJSON *run_json(const struct report *r)
 	cJSON_AddStringToObject(driver, "informationUri", INFORMATION_URI);
 	/* The model counts columns in characters, not SARIF's default UTF-16 units. */
 	cJSON_AddStringToObject(run, "columnKind", "unicodeCodePoints");
+	if (r->replay.ran)
+		cJSON_AddItemToObject(run, "invocations", invocations_json(&r->replay));
 	cJSON *results = cJSON_AddArrayToObject(run, "results");
 	for (size_t i = 0; i < r->n; i++)
 		cJSON_AddItemToArray(results, result_json(&r->items[i], rule_index(&t, r->items[i].rule)));

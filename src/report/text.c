@@ -44,11 +44,27 @@ static void source_and_caret(const struct finding *f, FILE *out)
 	fputs("^\n", out);
 }
 
+/* A message's later lines (a server's DETAIL, SQL) stay inside the finding's block, indented. */
+static void message(const char *msg, FILE *out)
+{
+	for (const char *p = msg; *p;) {
+		size_t n = strcspn(p, "\n");
+		fwrite(p, 1, n, out);
+		p += n;
+		if (*p && p[1])
+			fputs("\n     ", out);
+		if (*p)
+			p++;
+	}
+	fputc('\n', out);
+}
+
 static void finding(const struct finding *f, const struct report_options *o, FILE *out)
 {
-	fprintf(out, "%s%s:%u:%u%s: %s%s%s [%s] %s\n", sgr(o, "\033[1m"), f->file ? f->file : "<input>", f->line,
-	        f->column, sgr(o, "\033[0m"), sgr(o, severity_sgr(f->severity)), severity_name(f->severity),
-	        sgr(o, "\033[0m"), f->rule->id, f->message);
+	fprintf(out, "%s%s:%u:%u%s: %s%s%s [%s] ", sgr(o, "\033[1m"), f->file ? f->file : "<input>", f->line, f->column,
+	        sgr(o, "\033[0m"), sgr(o, severity_sgr(f->severity)), severity_name(f->severity), sgr(o, "\033[0m"),
+	        f->rule->id);
+	message(f->message ? f->message : f->rule->summary, out);
 	if (f->source_line && f->line)
 		source_and_caret(f, out);
 	if (f->rule->help && *f->rule->help)
@@ -124,4 +140,9 @@ void report_write_text(const struct report *r, const struct report_options *o, F
 	if (r->suppressed)
 		fprintf(out, ", %zu suppressed", r->suppressed);
 	fputc('\n', out);
+	if (r->replay.ran) {
+		char *line = report_replay_line(&r->replay);
+		fprintf(out, "replay: %s\n", line);
+		free(line);
+	}
 }

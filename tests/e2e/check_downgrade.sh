@@ -55,34 +55,34 @@ downgrade-removes-object|r0002|versions/r0002.py|21|column "t.b" is missing afte
 EOF2
 expect_clean drops_too_much
 
-# NotImplementedError: a warning by default (the gate passes), an error on request, off on request.
+# NotImplementedError: declared irreversible, a warning by default (the gate passes), an error on
+# request (--irreversible-downgrade, or its old name --downgrade-not-implemented), off on request.
 mg_check raises -C "$FIXTURES/downgrade_raises"
 expect_rc raises 0
 expect_findings raises replay <<'EOF2'
-downgrade-not-implemented|r0002|versions/r0002.py|19|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
+irreversible-downgrade|r0002|versions/r0002.py|19|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
 EOF2
-expect_json raises 'r["passed"] and [f["severity"] for f in r["findings"] if f["rule"] == "downgrade-not-implemented"] == ["warning"]'
+expect_json raises 'r["passed"] and [f["severity"] for f in r["findings"] if f["rule"] == "irreversible-downgrade"] == ["warning"]'
 expect_clean raises
 mg_check raises_error -C "$FIXTURES/downgrade_raises" --downgrade-not-implemented error
 expect_rc raises_error 1
 expect_findings raises_error replay <<'EOF2'
-downgrade-not-implemented|r0002|versions/r0002.py|19|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
+irreversible-downgrade|r0002|versions/r0002.py|19|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
 EOF2
-expect_json raises_error 'not r["passed"] and [f["severity"] for f in r["findings"] if f["rule"] == "downgrade-not-implemented"] == ["error"]'
+expect_json raises_error 'not r["passed"] and [f["severity"] for f in r["findings"] if f["rule"] == "irreversible-downgrade"] == ["error"]'
 expect_clean raises_error
-mg_check raises_off -C "$FIXTURES/downgrade_raises" --downgrade-not-implemented off
+mg_check raises_off -C "$FIXTURES/downgrade_raises" --irreversible-downgrade off
 expect_rc raises_off 0
 expect_findings raises_off replay </dev/null
 expect_clean raises_off
 
-# `pass`: the column stays, the second upgrade fails, and the empty downgrade is named.
+# A bare `pass` declares the revision irreversible: one warning, a one-way step, no second upgrade.
 mg_check empty -C "$FIXTURES/empty_downgrade"
-expect_rc empty 1
+expect_rc empty 0
 expect_findings empty replay <<'EOF2'
-replay-step-failed|r0002|versions/r0002.py|16|second upgrade of r0002 failed: ProgrammingError: column "c" of relation "t" already exists
-downgrade-leaves-object|r0002|versions/r0002.py|19|column "t.c" still exists after downgrade of r0002
-empty-downgrade|r0002|versions/r0002.py|19|downgrade of r0002 executes no statement although its upgrade ran 1
+irreversible-downgrade|r0002|versions/r0002.py|19|downgrade of r0002 is empty: it cannot be rolled back
 EOF2
+expect_json empty 'r["replay"] == {"revisions": 2, "replayed": 2, "failed": 0, "one_way": 1, "not_replayed": 0, "stopped_at": None, "reason": None}'
 expect_clean empty
 
 # The schema comes back but the seed row does not go: the second upgrade hits the primary key.

@@ -29,8 +29,8 @@ chmod 711 "$CHECK_WORK" "$CHECK_TMP"
 CHECK_FAILED=0
 # The replay's own rules; every other rule id is a lint rule.
 REPLAY_RULES="replay-step-failed downgrade-leaves-object downgrade-removes-object downgrade-changes-object
-upgrade-not-repeatable empty-downgrade downgrade-not-implemented concurrently-outside-autocommit
-version-stamp-lost table-rewrite capture-bypassed capture-incomplete column-order-changed model-drift"
+upgrade-not-repeatable empty-downgrade irreversible-downgrade concurrently-outside-autocommit
+version-stamp-lost table-rewrite capture-bypassed capture-incomplete column-order-changed model-drift not-replayed"
 
 CHECK_KEEP=()
 # keep FILE...: copied to $TEST_OUTPUTS when the test ends.

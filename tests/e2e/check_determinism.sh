@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Same input, same bytes: every fixture that ends in a report is checked twice and the two JSON
+# reports must be byte-identical; the fixtures whose messages come from Python or PostgreSQL
+# errors are also compared as SARIF and GitLab Code Quality. unstable_message raises an error
+# holding a memory address, which must not reach the report.
+set -euo pipefail
+. "$MIGRATE_GATE_SRC/tests/e2e/lib/check.sh"
+use_scratch_cache
+
+# Timings, once a report has any, live in fields of their own: drop those lines, nothing else.
+same() { # NAME-A NAME-B
+	if ! cmp -s <(grep -vE '"(start_ms|duration_ms)"' "$CHECK_WORK/$1.json") \
+		<(grep -vE '"(start_ms|duration_ms)"' "$CHECK_WORK/$2.json"); then
+		fail "$1 and $2 differ"
+		diff "$CHECK_WORK/$1.json" "$CHECK_WORK/$2.json" | head -n 10 | sed 's/^/  /' >&2 || true
+	fi
+}
+
+twice() { # NAME FORMAT ARGS...
+	local name=$1 fmt=$2
+	shift 2
+	mg_check "${name}_1" --format "$fmt" "$@"
+	mg_check "${name}_2" --format "$fmt" "$@"
+	[ -s "$CHECK_WORK/${name}_1.json" ] || fail "$name: no $fmt report"
+	same "${name}_1" "${name}_2"
+	expect_clean "$name"
+}
+
+for dir in "$FIXTURES"/*/; do
+	fixture=$(basename "$dir")
+	case $fixture in
+	# no report: usage or environment errors, a step that hangs, a driver that dies
+	broken_revision_file | broken_down_revision | revision_cycle | env_raises | env_ignores_url | hangs | killed_driver) continue ;;
+	merge_branches) twice "$fixture" json -C "$dir" --heads ;;
+	*) twice "$fixture" json -C "$dir" ;;
+	esac
+done
+for fixture in long_history unstable_message stamp_lost upgrade_fails_midway; do
+	twice "${fixture}_sarif" sarif -C "$FIXTURES/$fixture"
+	twice "${fixture}_gitlab" gitlab -C "$FIXTURES/$fixture"
+done
+
+expect_findings unstable_message_1 replay <<'EOF2'
+replay-step-failed|r0002|versions/r0002.py|20|downgrade of r0002 failed: LookupError: no rollback target in {'ref': <object object>}
+EOF2
+grep -q ' at 0x' "$CHECK_WORK"/*.json && fail "a memory address reached a report: $(grep -l ' at 0x' "$CHECK_WORK"/*.json)"
+grep -qF "$CHECK_TMP" "$CHECK_WORK"/*.json && fail "a scratch path reached a report"
+
+check_done "determinism"
