@@ -27,7 +27,8 @@ expect_clean long
 # --fail-fast: today's behaviour, the first failed revision ends the replay.
 mg_check fail_fast -C "$FIXTURES/long_history" --fail-fast
 expect_rc fail_fast 1
-expect_findings fail_fast replay <<'EOF2'
+expect_findings fail_fast errors <<'EOF2'
+create-index-non-concurrent|r0008|versions/r0008.py|17|index "ix_t07_v" on "t07" is built without CONCURRENTLY: its SHARE lock blocks every write to the table until the build ends
 downgrade-leaves-object|r0008|versions/r0008.py|21|index "ix_t07_v" on "t07" still exists after downgrade of r0008
 EOF2
 expect_json fail_fast 'r["replay"]["replayed"] == 8 and r["replay"]["not_replayed"] == 32 and r["replay"]["reason"] == "--fail-fast ended the replay at r0008"'
