@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
 """Generates a runnable Alembic project for the check benchmark.
 
-usage: bench/gen_project.py DIR [N]   (N revisions, default 100)
+usage: bench/gen_project.py DIR [N [EVERY]]   (N revisions, default 100)
+
+With EVERY > 0, one revision in EVERY is defective (EVERY=20: 5%), the ones
+where i % EVERY == EVERY // 2, cycling through three defects: a downgrade
+that leaves an index behind (idempotent upgrade), a downgrade that fails
+(drops a column that does not exist), and a downgrade that leaves an index
+behind with a non-idempotent upgrade (the second upgrade fails too).
 
 The revisions form one linear chain. They cycle through what real histories
 do: create a table, add a column, create an index, add a foreign key (with
@@ -180,16 +186,32 @@ def data_migration(t, prev):
 CYCLE = [create_table, add_column, create_index, add_foreign_key, alter_column, data_migration]
 
 
-def revision_file(i, n_tables):
+def defect(i, every, table, code):
+    """The code of revision i, made defective when it is one of every `every`."""
+    if not every or i % every != every // 2:
+        return code
+    up, down = code.split("\n\n\ndef downgrade():\n")
+    kind = (i // every) % 3
+    if kind == 0:
+        up += f'\n    op.execute("CREATE INDEX IF NOT EXISTS ix_defect_{i} ON {table} (id)")'
+    elif kind == 1:
+        down = f'    op.drop_column("{table}", "no_such_column_{i}")\n' + down
+    else:
+        up += f'\n    op.create_index("ix_defect_{i}", "{table}", ["id"])'
+    return up + "\n\n\ndef downgrade():\n" + down
+
+
+def revision_file(i, n_tables, every=0):
     kind = CYCLE[(i - 1) % len(CYCLE)]
     table = f"t{n_tables:03d}"
     prev = f"t{n_tables - 1:03d}" if n_tables > 1 else table
     message, code = kind(table, prev)
+    code = defect(i, every, table, code)
     down = rev_id(i - 1) if i > 1 else None
     return HEADER.format(message=message, rev=rev_id(i), down=down, down_repr=repr(down)) + code
 
 
-def generate(root, n):
+def generate(root, n, every=0):
     versions = os.path.join(root, "versions")
     shutil.rmtree(versions, ignore_errors=True)
     os.makedirs(versions)
@@ -202,16 +224,17 @@ def generate(root, n):
         if (i - 1) % len(CYCLE) == 0:
             n_tables += 1
         with open(os.path.join(versions, f"{i:04d}_{rev_id(i)}.py"), "w") as f:
-            f.write(revision_file(i, n_tables))
+            f.write(revision_file(i, n_tables, every))
 
 
 def main(argv):
-    if len(argv) not in (2, 3):
-        sys.exit("usage: gen_project.py DIR [N]")
-    n = int(argv[2]) if len(argv) == 3 else 100
-    if n < 0:
-        sys.exit("gen_project.py: N must be 0 or more")
-    generate(argv[1], n)
+    if len(argv) not in (2, 3, 4):
+        sys.exit("usage: gen_project.py DIR [N [EVERY]]")
+    n = int(argv[2]) if len(argv) >= 3 else 100
+    every = int(argv[3]) if len(argv) == 4 else 0
+    if n < 0 or every < 0:
+        sys.exit("gen_project.py: N and EVERY must be 0 or more")
+    generate(argv[1], n, every)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,9 @@ for fmt in text sarif gitlab junit github; do
 	done
 	expect_clean "midway_$fmt"
 done
+# one finding per block: a multi-line statement (CREATE TABLE) is one line in its message
+bad=$(grep -vE '^(versions/r000[0-9]\.py:[0-9]+:[0-9]+: |   [|=] |note: |FAILED: |replay: |$)' "$CHECK_WORK/midway_text.json" || true)
+[ -z "$bad" ] || fail "midway_text: lines outside a finding's block: $bad"
 grep -qxF "replay: 3 of 5 revision(s) replayed, 1 failed, 2 not replayed: $reason" "$CHECK_WORK/midway_text.json" ||
 	fail "midway_text: no end-state line"
 python3 - "$CHECK_WORK" "$reason" <<'PY' || fail "midway: the end state is missing from a format"
@@ -99,5 +102,13 @@ assert suite.get("skipped") == "2" and len(suite.findall("testcase/skipped")) ==
 gh = open(f"{work}/midway_github.json").read()
 assert "::warning title=migrate-gate replay::" + line + "\n" in gh, gh
 PY
+
+# --replay-from-base: the whole-history downgrade fails in r0001's downgrade; filed under r0001.
+mg_check whole -C "$FIXTURES/whole_history_fails" --replay-from-base
+expect_rc whole 1
+expect_findings whole replay <<'EOF2'
+replay-step-failed|r0001|versions/r0001.py|20|downgrade heads->base of r0001 failed: InternalError: lookup still has rows
+EOF2
+expect_clean whole
 
 check_done "keep going"
