@@ -38,6 +38,15 @@ inside env.py, else the last frame. Requests ("op"):
     offline-sql  {"range": "FROM:TO"}: alembic upgrade FROM:TO --sql
     model-drift  autogenerate's comparison of env.py's target_metadata with
                  the database: {"has_metadata", "diffs": [{"summary", "code"}]}
+
+Every request may carry "hold_commits": true (Connection.commit() from
+revision code is then a no-op for that request), and every response carries
+"commits": the Connection.commit() calls revision code made ({"revision",
+"file", "line"}); a failure's "error" also has "revision" (the revision file
+innermost in the traceback, or null) and "raised_by_revision" (its own code
+raised, not a library it called). A downgrade of one revision answers
+"downgrade_empty": whether its downgrade() body is empty (pass, ..., a
+docstring), which declares it irreversible.
 The first line written is a greeting: {"ok": true, "hello": {...}}, or an
 error of type ModuleNotFoundError / ConfigNotFound.
 
@@ -455,7 +464,7 @@ def install_commit_watch():
         classes.append(sqlalchemy.future.Connection)
     except ImportError:
         pass
-    for cls in classes:
+    for cls in dict.fromkeys(classes):  # SQLAlchemy 2.0: the same class twice
         original = cls.__dict__.get("commit")
         if original is None:
             continue

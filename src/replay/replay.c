@@ -763,7 +763,7 @@ static int replay_one(struct replay_ctx *c, struct revision_outcome *o, struct s
 	return rc ? rc : !c->checkpoint && (o->state == REPLAY_FAILED || (o->state == REPLAY_ONE_WAY && o->downgraded));
 }
 
-static void set_reason(struct replay_result *out, const struct revision_outcome *o, const struct replay_ctx *c)
+static void set_reason(struct replay_result *out, const struct revision_outcome *o)
 {
 	struct buf b = BUF_INIT;
 	if (o->state != REPLAY_STOPPED)
@@ -775,7 +775,6 @@ static void set_reason(struct replay_result *out, const struct revision_outcome 
 		         o->rev->id);
 	else
 		buf_addf(&b, "the first upgrade of %s failed; the revisions after it build on it", o->rev->id);
-	(void)c;
 	out->reason = buf_detach(&b);
 }
 
@@ -817,7 +816,7 @@ int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct r
 		rc = replay_one(c, o, &carry, &have_carry);
 		if (rc > 0) {
 			out->stopped = true;
-			set_reason(out, o, c);
+			set_reason(out, o);
 			log_warn("the replay cannot go past %s: %s", o->rev->id, out->reason);
 		}
 	}

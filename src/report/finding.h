@@ -90,7 +90,6 @@ struct report_replay {
 	size_t not_replayed; /* never reached */
 	char *stopped_at;    /* the revision the replay could not get past, or NULL */
 	char *reason;        /* why revisions were not replayed, one line; NULL when all were */
-	bool interrupted;    /* a signal ended the run */
 };
 
 struct report {

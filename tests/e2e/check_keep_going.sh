@@ -81,6 +81,11 @@ for fmt in text sarif gitlab junit github; do
 	done
 	expect_clean "midway_$fmt"
 done
+# each format carries the same findings as the JSON report (SARIF against the official schema)
+for fmt in sarif gitlab junit github; do
+	/usr/bin/python3 "$MIGRATE_GATE_SRC/tests/cli/data/check_formats.py" "$fmt" "$CHECK_WORK/midway_$fmt.json" \
+		"$CHECK_WORK/midway.json" >&2 || fail "midway_$fmt: does not match the JSON report"
+done
 # one finding per block: a multi-line statement (CREATE TABLE) is one line in its message
 bad=$(grep -vE '^(versions/r000[0-9]\.py:[0-9]+:[0-9]+: |   [|=] |note: |FAILED: |replay: |$)' "$CHECK_WORK/midway_text.json" || true)
 [ -z "$bad" ] || fail "midway_text: lines outside a finding's block: $bad"
