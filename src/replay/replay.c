@@ -817,7 +817,8 @@ int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct r
 		if (rc > 0) {
 			out->stopped = true;
 			set_reason(out, o);
-			log_warn("the replay cannot go past %s: %s", o->rev->id, out->reason);
+			log_warn("not replaying the %zu revision(s) after %s: %s", fresh->n - i - 1, o->rev->id,
+			         out->reason);
 		}
 	}
 	if (rc >= 0 && out->stopped)

@@ -6,6 +6,7 @@
 set -euo pipefail
 . "$MIGRATE_GATE_SRC/tests/e2e/lib/check.sh"
 use_scratch_cache
+CHECK_KILL_AFTER=900 # long_history on a loaded machine
 
 # Timings, once a report has any, live in fields of their own: drop those lines, nothing else.
 same() { # NAME-A NAME-B
