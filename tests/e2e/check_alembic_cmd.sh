@@ -70,7 +70,7 @@ same_findings leaves_index_driver leaves_index
 mg_check raises -C "$FIXTURES/downgrade_raises" --alembic-cmd "$ALEMBIC"
 expect_rc raises 0
 expect_findings raises replay <<'EOF2'
-irreversible-downgrade|r0002|versions/r0002.py|19|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
+irreversible-downgrade|r0002|versions/r0002.py|20|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
 EOF2
 expect_clean raises
 mg_check concurrently -C "$FIXTURES/concurrently_outside_autocommit" --alembic-cmd "$ALEMBIC"

@@ -60,14 +60,14 @@ expect_clean drops_too_much
 mg_check raises -C "$FIXTURES/downgrade_raises"
 expect_rc raises 0
 expect_findings raises replay <<'EOF2'
-irreversible-downgrade|r0002|versions/r0002.py|19|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
+irreversible-downgrade|r0002|versions/r0002.py|20|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
 EOF2
 expect_json raises 'r["passed"] and [f["severity"] for f in r["findings"] if f["rule"] == "irreversible-downgrade"] == ["warning"]'
 expect_clean raises
 mg_check raises_error -C "$FIXTURES/downgrade_raises" --downgrade-not-implemented error
 expect_rc raises_error 1
 expect_findings raises_error replay <<'EOF2'
-irreversible-downgrade|r0002|versions/r0002.py|19|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
+irreversible-downgrade|r0002|versions/r0002.py|20|downgrade of r0002 raises NotImplementedError: it cannot be rolled back
 EOF2
 expect_json raises_error 'not r["passed"] and [f["severity"] for f in r["findings"] if f["rule"] == "irreversible-downgrade"] == ["error"]'
 expect_clean raises_error
