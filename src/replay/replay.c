@@ -573,6 +573,27 @@ static void record_changes(const struct snapshot *s0, const struct snapshot *s1,
 }
 
 /*
+ * A checkpoint closes the gate's connection and opens a new one, on a new
+ * backend: keep that one out of the statement log too, and skip what the
+ * copy itself logged (the capture cross-check would take them for the
+ * revision's).
+ */
+static int checkpoint_done(struct replay_ctx *c, int rc)
+{
+	return !rc && c->scratch ? scratch_log_attach(c->scratch, *c->db) : rc;
+}
+
+static int save_checkpoint(struct replay_ctx *c)
+{
+	return checkpoint_done(c, checkpoint_save(c->checkpoint, c->db));
+}
+
+static int restore_checkpoint(struct replay_ctx *c)
+{
+	return checkpoint_done(c, checkpoint_restore(c->checkpoint, c->db));
+}
+
+/*
  * A revision that lost its stamp by committing: back to the state before it,
  * and upgraded again with its commits held, as Alembic meant it to run.
  * Returns 0 when that stamped it, 1 when the replay cannot go past it, -1.
@@ -587,7 +608,7 @@ static int upgrade_holding_commits(struct replay_ctx *c, struct revision_outcome
 	if (!step_hold_commits(c->steps, true))
 		return 1; /* the per-step CLI cannot */
 	log_info("restoring the checkpoint before %s and upgrading it again with its commits held", o->rev->id);
-	if (checkpoint_restore(c->checkpoint, c->db))
+	if (restore_checkpoint(c))
 		return -1;
 	step_result_init(&again);
 	int rc = run_step(c, o, "upgrade", true, &again, &at, &ms);
@@ -730,7 +751,7 @@ static int back_to_checkpoint(struct replay_ctx *c, struct revision_outcome *o)
 	if (o->state == REPLAY_CLEAN || !c->checkpoint)
 		return 0;
 	log_info("restoring the checkpoint after the first upgrade of %s", o->rev->id);
-	return checkpoint_restore(c->checkpoint, c->db);
+	return restore_checkpoint(c);
 }
 
 /*
@@ -746,7 +767,7 @@ static int replay_one(struct replay_ctx *c, struct revision_outcome *o, struct s
 		s.s0 = *carry, *carry = (struct snapshot)SNAPSHOT_INIT;
 	int rc = first_upgrade(c, o, &s, *have_carry);
 	if (!rc && c->checkpoint)
-		rc = checkpoint_save(c->checkpoint, c->db);
+		rc = save_checkpoint(c);
 	if (!rc)
 		rc = round_trip(c, o, &s);
 	if (!rc)
@@ -805,7 +826,7 @@ int replay_revisions(struct replay_ctx *c, const struct strlist *fresh, struct r
 	struct snapshot carry = SNAPSHOT_INIT;
 	bool have_carry = false;
 	/* The state before the first revision, for one that loses its stamp. */
-	int rc = c->checkpoint && fresh->n ? checkpoint_save(c->checkpoint, c->db) : 0;
+	int rc = c->checkpoint && fresh->n ? save_checkpoint(c) : 0;
 	for (size_t i = 0; i < fresh->n && rc >= 0; i++) {
 		struct revision_outcome *o = new_outcome(c, out, fresh->items[i]);
 		if (out->stopped)
