@@ -308,7 +308,7 @@ const struct command_spec spec_deploy = {
     "      --skip-backup       do not back production up first (said loudly in every report)\n"
     "Check (see migrate-gate help check):\n"
     "      --scratch-url URL   --pg-bindir DIR   --scratch-cache DIR   --keep-scratch\n"
-    "      --downgrade-not-implemented LEVEL   --fail-on LEVEL (default error)\n" SIZE_OPTIONS LINT_OPTIONS
+    "      --irreversible-downgrade LEVEL   --fail-fast   --fail-on LEVEL (default error)\n" SIZE_OPTIONS LINT_OPTIONS
     "Backup (see migrate-gate help backup):\n"
     "      --backup-dir DIR (default ./backups)   --archive-format F   --keep N   --keep-days D   --verify\n"
     "      --upload-url URL   --s3 s3://BUCKET/PREFIX   --s3-endpoint URL   --s3-region R\n"

@@ -15,7 +15,7 @@ check "installed binary runs" test "$("$tmp/prefix/bin/migrate-gate" --version)"
 man -l "$tmp/prefix/share/man/man1/migrate-gate.1.gz" > "$OUT/man.txt" 2> /dev/null ||
 	zcat "$tmp/prefix/share/man/man1/migrate-gate.1.gz" > "$OUT/man.txt"
 check "man page has every command" grep -q "comment" "$OUT/man.txt"
-check "man page option from --help" grep -qF -- "$("$BIN" help check | grep -o -- '--downgrade-not-implemented' | head -n 1)" "$OUT/man.txt"
+check "man page option from --help" grep -qF -- "$("$BIN" help check | grep -o -- '--irreversible-downgrade' | head -n 1)" "$OUT/man.txt"
 
 # cpack -G DEB from the same build.
 (cd "$tmp" && cpack -G DEB --config "$BUILD/CPackConfig.cmake" -B "$tmp/pkg" > "$OUT/cpack.log" 2>&1)
