@@ -197,13 +197,16 @@ static void testcase(struct buf *b, const struct report *r, const struct units *
 		buf_addc(b, '>');
 		buf_add_xml_escaped(b, body.data ? body.data : "");
 		buf_adds(b, "</failure>\n");
-	} else if (not_reached(r, u, k)) {
-		buf_adds(b, "      <skipped message=\"not replayed: an earlier revision failed\"/>\n");
-	} else if (body.len) {
+	} else {
+		if (not_reached(r, u, k))
+			buf_adds(b, "      <skipped message=\"not replayed: an earlier revision failed\"/>\n");
+		if (!body.len)
+			goto out;
 		buf_adds(b, "      <system-out>");
 		buf_add_xml_escaped(b, body.data);
 		buf_adds(b, "</system-out>\n");
 	}
+out:
 	buf_adds(b, "    </testcase>\n");
 	buf_release(&body);
 	buf_release(&msg);

@@ -26,7 +26,7 @@ cp "$CHECK_WORK/atol.err" "$OUT/atol.stderr"
 [ ! -s "$CHECK_WORK/atol.json" ] || fail "atol: a report on stdout besides -o"
 grep -q '^FAILED: 4 error(s)' "$OUT/atol.txt" || fail "atol: -o text report"
 cp "$OUT/atol.json" "$CHECK_WORK/atol.json" # for expect_json
-expect_json atol 'r["schema_version"] == 1 and [v["id"] for v in r["revisions"]] == ["0001", "0002", "0003", "0004", "0005"]'
+expect_json atol 'r["schema_version"] == 1 and [v["id"] for v in r["revisions"]] == ["0001", "0002", "0003", "0004", "0005", "0006"]'
 expect_json atol '[[s["name"], s["status"]] for s in r["revisions"][4]["steps"]] == [["upgrade", "ok"], ["downgrade", "ok"], ["second upgrade", "failed"]]'
 expect_json atol 'all(len(v["steps"]) == 3 and all(s["duration_ms"] > 0 and s["start_ms"] > 0 for s in v["steps"]) for v in r["revisions"])'
 expect_json atol 'r["revisions"][2]["sql"] == ["ALTER TABLE sample ADD COLUMN lab_status VARCHAR(20) NOT NULL", "CREATE INDEX ix_sample_lab_status ON sample (lab_status)"]'
@@ -38,21 +38,21 @@ for fmt in sarif:sarif:atol.sarif junit:junit:atol.junit.xml gitlab:gitlab:atol.
 done
 "$PY" "$LIB/check_markdown.py" "$OUT/atol.md" "$OUT/atol.json" > "$OUT/check-markdown.log" 2>&1 ||
 	fail "atol: markdown: $(cat "$OUT/check-markdown.log")"
-# JUnit: five testcases named after the revisions, the failing ones as the findings say.
+# JUnit: six testcases named after the revisions, the failing ones as the findings say.
 "$PY" - "$OUT/atol.junit.xml" <<'EOF' || fail "atol: junit testcases"
 import sys, xml.etree.ElementTree as ET
 cases = ET.parse(sys.argv[1]).getroot().findall("testsuite/testcase")
-assert [c.get("name").split()[0] for c in cases] == ["0001", "0002", "0003", "0004", "0005"], cases
-assert [c.find("failure") is not None for c in cases] == [False, False, True, False, True]
+assert [c.get("name").split()[0] for c in cases] == ["0001", "0002", "0003", "0004", "0005", "0006"], cases
+assert [c.find("failure") is not None for c in cases] == [False, False, True, False, True, False]
 assert cases[2].get("file") == "versions/0003_sample_lab_status.py" and float(cases[2].get("time")) > 0
 EOF
 # Progress: one line per step with its time, as it happened; no spinner in a log.
-[ "$(grep -cE '^  (ok|FAILED) +(upgrade|downgrade|second upgrade) 000[1-5]  [0-9]+\.[0-9]{2} s$' "$OUT/atol.stderr")" = 15 ] ||
-	fail "atol: not 15 progress lines on stderr"
+[ "$(grep -cE '^  (ok|FAILED) +(upgrade|downgrade|second upgrade) 000[1-6]  [0-9]+\.[0-9]{2} s$' "$OUT/atol.stderr")" = 18 ] ||
+	fail "atol: not 18 progress lines on stderr"
 grep -q '^  FAILED second upgrade 0005  ' "$OUT/atol.stderr" || fail "atol: the failed step's line"
 if grep -q $'\r' "$OUT/atol.stderr"; then fail "atol: a spinner in a non-terminal stderr"; fi
 
-# 2. The replay stops at a failed second upgrade: the revision after it is not run, and JUnit
+# 2. --fail-fast stops the replay at a failed second upgrade: the revision after it is not run, and JUnit
 # skips it rather than passing it.
 stop=$(private_copy second_upgrade_fails)
 cat > "$stop/versions/r0003.py" <<'EOF'
@@ -76,12 +76,12 @@ def upgrade():
 def downgrade():
     op.execute("DROP TABLE later")
 EOF
-mg_check stop -C "$stop" --junit "$OUT/stop.junit.xml" --summary-md "$OUT/stop.md" --report-json "$OUT/stop.json"
+mg_check stop -C "$stop" --fail-fast --junit "$OUT/stop.junit.xml" --summary-md "$OUT/stop.md" --report-json "$OUT/stop.json"
 expect_rc stop 1
 expect_json stop '[len(v["steps"]) for v in r["revisions"]] == [3, 3, 0] and r["revisions"][2]["sql"] == []'
 grep -q 'tests="3" failures="1" errors="0" skipped="1"' "$OUT/stop.junit.xml" || fail "stop: junit counts"
 grep -q '<skipped message="not replayed: an earlier revision failed"/>' "$OUT/stop.junit.xml" || fail "stop: skipped"
-grep -qF "| ✅ | <code>r0003</code> | after the failure | ➖ | ➖ | ➖ |" "$OUT/stop.md" || fail "stop: row of r0003"
+grep -qF "| ℹ️ | <code>r0003</code> | after the failure | ➖ | ➖ | ➖ |" "$OUT/stop.md" || fail "stop: row of r0003"
 "$PY" "$LIB/check_markdown.py" "$OUT/stop.md" "$OUT/stop.json" > "$OUT/check-stop-markdown.log" 2>&1 ||
 	fail "stop: markdown: $(cat "$OUT/check-stop-markdown.log")"
 "$PY" "$DATA/check_formats.py" junit "$OUT/stop.junit.xml" "$OUT/stop.json" > /dev/null 2>&1 ||
