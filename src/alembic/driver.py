@@ -499,8 +499,11 @@ def step_facts(resp, exc):
 def revision_paths():
     """{real path of a revision file: its revision id}, read once."""
     if COMMITS.paths is None:
-        COMMITS.paths = {os.path.realpath(sc.path): sc.revision
-                         for sc in COMMITS.script.walk_revisions() if sc.path}
+        try:
+            COMMITS.paths = {os.path.realpath(sc.path): sc.revision
+                             for sc in COMMITS.script.walk_revisions() if sc.path}
+        except Exception:  # a broken revision file: the graph request reports it
+            return {}
     return COMMITS.paths
 
 

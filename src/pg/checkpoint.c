@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "pg/conn.h"
+#include "pg/leftovers.h"
 #include "util/buf.h"
 #include "util/mem.h"
 
@@ -72,6 +73,23 @@ static int end_other_sessions(struct checkpoint *cp)
 	return n < 0 ? -1 : 0;
 }
 
+/*
+ * A template copy does not carry the database's comment, which names the run
+ * that owns it: without it the sweep of a later run (leftovers.h) would never
+ * drop a copy (or a restored scratch database) a SIGKILL left behind.
+ */
+static int record_owner(struct checkpoint *cp, const char *to)
+{
+	char *rec = leftovers_owner_record(), *lit = pg_quote_literal(rec);
+	struct buf sql = BUF_INIT;
+	buf_addf(&sql, "COMMENT ON DATABASE %s IS %s", to, lit);
+	int rc = pg_exec(cp->admin, "recording the owner of the scratch database copy", buf_str(&sql));
+	free(rec);
+	free(lit);
+	buf_release(&sql);
+	return rc;
+}
+
 /* CREATE DATABASE to FROM with db closed; reconnects db either way. */
 static int copy_database(struct checkpoint *cp, PGconn **db, const char *to, const char *from, bool drop_to)
 {
@@ -84,6 +102,8 @@ static int copy_database(struct checkpoint *cp, PGconn **db, const char *to, con
 		rc = drop(cp, to);
 	if (!rc)
 		rc = pg_exec(cp->admin, "copying the scratch database", buf_str(&sql));
+	if (!rc)
+		rc = record_owner(cp, to);
 	if (pg_connect(cp->conninfo, false, db) < 0)
 		rc = -1;
 	buf_release(&sql);

@@ -60,7 +60,7 @@ for cmd in $commands; do
 	check "$cmd --no-such-option: hint names help $cmd" has err "migrate-gate help $cmd"
 	run "$cmd" -Z
 	check "$cmd -Z: exit 2, error + hint" usage_error "'-Z'"
-	dups=$(grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+' "help_$cmd" | sed 's/^ *//' | sort | uniq -d)
+	dups=$(grep -oE '^ +(-[a-zA-Z], )?--[a-z0-9-]+' "help_$cmd" | sed 's/^ *//' | sort | uniq -d)
 	check "help $cmd: every option listed once${dups:+ (twice: $dups)}" test -z "$dups"
 done
 # check's replay options are documented (--replay-from-base was missing once).

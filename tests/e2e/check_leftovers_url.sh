@@ -118,7 +118,8 @@ mg_check sweep -C "$FIXTURES/clean_pass" --scratch-url "$url"
 expect_rc sweep 0
 expect_err sweep "dropped \"$stale_db\", the scratch database of an earlier run: its run (pid $stale_pid) has ended"
 expect_err sweep "dropped \"migrate_gate_2_old\", the scratch database of an earlier run: it is 48 hours old"
-want=$(printf '%s\n' "$live_db" migrate_gate_3_new migrate_gate_4_alive migrate_gate_5_norecord \
+# The live run keeps its scratch database and the checkpoint copy of it (NAME_ck).
+want=$(printf '%s\n' "$live_db" "${live_db}_ck" migrate_gate_3_new migrate_gate_4_alive migrate_gate_5_norecord \
 	migrate_gate_7_notours not_migrate_gate_6 | sort)
 [ "$(dbs | sort)" = "$want" ] || fail "sweep: databases left differ: $(diff <(echo "$want") <(dbs | sort) | tr '\n' ' ')"
 [ "$(pg_psql -At -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$live_db' AND query LIKE 'SELECT pg_sleep%'")" = 1 ] ||

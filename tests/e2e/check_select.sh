@@ -55,10 +55,11 @@ expect_rc prod_head 0
 expect_err prod_head "no new revisions"
 expect_clean prod_head
 
-# An empty production database: every revision is new.
+# An empty production database: every revision is new. Its tables do not exist on production yet,
+# so size-aware severity (docs/apply.md) makes the index build an info: exit 0.
 pg_createdb prod_empty
 mg_check prod_empty -C "$good" --production-url "$(pg_url prod_empty)"
-expect_rc prod_empty 1
+expect_rc prod_empty 0
 [ "$(replayed prod_empty)" = "r0001 r0002 r0003 " ] || fail "prod_empty: replayed '$(replayed prod_empty)'"
 expect_clean prod_empty
 
