@@ -138,12 +138,16 @@ static int backup_stage(struct deploy_run *d)
 		stage(d, "backup", STAGE_PASSED, "%s (%s%s)", r.archive_path, size,
 		      r.verify == VERIFY_PASSED ? ", verified by a restore" : "");
 		free(size);
+		report_set_outcome(&d->p.report.backup, true, d->p.report.stages[d->p.report.n_stages - 1].detail,
+		                   r.archive_path);
 	} else if (rc > 0) {
+		report_set_outcome(&d->p.report.backup, false, "the archive failed verification", r.archive_path);
 		stage(d, "backup", STAGE_FAILED, "the archive failed verification: %s",
 		      r.problems.n ? r.problems.items[0] : "see the errors");
 		deploy_setf(&d->p.report.failure, "the backup failed verification (kept as %s); nothing was applied",
 		            r.archive_path ? r.archive_path : "nothing");
 	} else {
+		report_set_outcome(&d->p.report.backup, false, "production could not be backed up", NULL);
 		stage(d, "backup", STAGE_FAILED, "production could not be backed up");
 		deploy_set(&d->p.report.failure, "production could not be backed up; nothing was applied");
 	}

@@ -60,6 +60,7 @@ void deploy_report_release(struct deploy_report *r)
 	free(r->stages);
 	strlist_release(&r->notes);
 	strlist_release(&r->warnings);
+	report_outcome_release(&r->backup);
 	free(r->failure);
 	free(r->rollback);
 	deploy_report_init(r, r->command);
@@ -194,6 +195,8 @@ static void outcome_of(const struct deploy_report *r, struct report *f)
 
 void deploy_report_enrich(const struct deploy_report *r, struct report *f)
 {
+	if (r->backup.ran)
+		report_set_outcome(&f->backup, r->backup.ok, r->backup.summary, r->backup.path);
 	for (size_t i = 0; i < r->n_revs; i++) {
 		const struct deploy_rev *v = &r->revs[i];
 		struct report_revision *rv = report_find_revision(f, v->id);

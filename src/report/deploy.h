@@ -96,6 +96,7 @@ struct deploy_report {
 	struct report *findings;       /* lint findings of plan/check (sized when production was read); never NULL */
 	struct strlist notes;          /* said loudly in every format: skipped stages, retries, the lock wait */
 	struct strlist warnings;       /* --require-zero-downtime failures and the like */
+	struct report_outcome backup;  /* deploy's backup stage (ran == false: skipped or not reached) */
 	char *failure;                 /* what failed, one line, or NULL when the command passed */
 	char *rollback;                /* how to go back, or NULL */
 	long long small_table_bytes;   /* the --small-table-bytes the findings were judged with */

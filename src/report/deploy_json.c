@@ -148,6 +148,18 @@ static cJSON *findings(const struct deploy_report *r)
 	return a;
 }
 
+/* The backup deploy took: {"passed", "summary", "path"}, or null when the stage did not run. */
+static cJSON *backup(const struct report_outcome *b)
+{
+	if (!b->ran)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "passed", b->ok);
+	add_str(o, "summary", b->summary);
+	add_str(o, "path", b->path);
+	return o;
+}
+
 void deploy_write_json(const struct deploy_report *r, const struct report_options *o, FILE *out)
 {
 	(void)o;
@@ -158,6 +170,7 @@ void deploy_write_json(const struct deploy_report *r, const struct report_option
 	add_str(root, "failure", r->failure);
 	add_str(root, "rollback", r->rollback);
 	cJSON_AddItemToObject(root, "stages", stages(r));
+	cJSON_AddItemToObject(root, "backup", backup(&r->backup));
 	cJSON *revs = cJSON_AddArrayToObject(root, "revisions");
 	for (size_t i = 0; i < r->n_revs; i++)
 		cJSON_AddItemToArray(revs, revision(&r->revs[i]));

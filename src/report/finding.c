@@ -48,7 +48,7 @@ static void revision_release(struct report_revision *rv)
 	free(rv->mode_reason);
 }
 
-static void outcome_release(struct report_outcome *o)
+void report_outcome_release(struct report_outcome *o)
 {
 	free(o->summary);
 	free(o->path);
@@ -74,8 +74,8 @@ void report_release(struct report *r)
 	for (size_t i = 0; i < r->n_revisions; i++)
 		revision_release(&r->revisions[i]);
 	free(r->revisions);
-	outcome_release(&r->backup);
-	outcome_release(&r->apply);
+	report_outcome_release(&r->backup);
+	report_outcome_release(&r->apply);
 	free(r->replay.stopped_at);
 	free(r->replay.reason);
 	report_init(r);
@@ -217,7 +217,7 @@ void report_add_sql(struct report_revision *rv, const char *sql)
 
 void report_set_outcome(struct report_outcome *o, bool ok, const char *summary, const char *path)
 {
-	outcome_release(o);
+	report_outcome_release(o);
 	o->ran = true;
 	o->ok = ok;
 	o->summary = summary ? log_mask(summary) : NULL;

@@ -155,6 +155,7 @@ void report_add_step(struct report_revision *rv, const char *name, enum report_s
 void report_add_sql(struct report_revision *rv, const char *sql);
 /* Fills a backup or apply outcome (summary masked; path may be NULL). */
 void report_set_outcome(struct report_outcome *o, bool ok, const char *summary, const char *path);
+void report_outcome_release(struct report_outcome *o);
 /* The URL of a rule's section in docs/rules.md, in the repository (MIGRATE_GATE_REPO_URL); the caller frees. */
 char *report_rule_url(const struct rule_info *rule);
 

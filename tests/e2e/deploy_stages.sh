@@ -68,6 +68,9 @@ archive=$(ls "$WORK/backups"/prod5-*-r0001.tar.zst 2>/dev/null | head -n 1)
 detail=$(json_get backed '[s["detail"] for s in r["stages"] if s["name"] == "backup"][0]')
 case "$detail" in "$archive"*) ;; *) fail "backed: the backup stage says '$detail', not the archive" ;; esac
 [ "$(versions_of prod5)" = r0003 ] || fail "backed: production is at '$(versions_of prod5)'"
+[ "$(json_get backed 'r["backup"]["path"] if r["backup"] and r["backup"]["passed"] else ""')" = "$archive" ] ||
+	fail "backed: the JSON report's backup is not the archive (the action's backup-archive output reads it)"
+expect_json deploy 'r["backup"] is None' # skipped
 
 # The backup fails (no pg_dump where --pg-bindir points): nothing is applied, exit 3.
 prod_at prod6 "$good" r0001
