@@ -94,17 +94,39 @@ static bool continuation(const char *p)
 	return ((unsigned char)*p & 0xC0) == 0x80;
 }
 
+/* Moves *at back over up to n characters (not bytes); returns how many it moved. */
+static unsigned back_chars(const char *line, size_t *at, unsigned n)
+{
+	unsigned moved = 0;
+	for (; *at > 0 && moved < n; moved++)
+		while (*at > 0 && continuation(line + --*at))
+			;
+	return moved;
+}
+
+static unsigned forward_chars(const char *line, size_t len, size_t *at, unsigned n)
+{
+	unsigned moved = 0;
+	for (; *at < len && moved < n; moved++)
+		while (++*at < len && continuation(line + *at))
+			;
+	return moved;
+}
+
+/*
+ * A line of up to 2W+1 characters is shown whole; a longer one is cut to 2W+1
+ * characters around at, centred, or shifted to use what one side lacks.
+ */
 unsigned finding_source_window(const char *line, size_t len, size_t at, size_t *from, size_t *to)
 {
-	unsigned before = 0;
-	*from = *to = at > len ? len : at;
-	for (; *from > 0 && before < FINDING_SOURCE_WINDOW; before++)
-		while (*from > 0 && continuation(line + --*from))
-			;
-	for (unsigned after = 0; *to < len && after <= FINDING_SOURCE_WINDOW; after++)
-		while (++*to < len && continuation(line + *to))
-			;
-	return before;
+	const unsigned span = 2 * FINDING_SOURCE_WINDOW + 1; /* characters shown, the one at `at` included */
+	size_t start = at > len ? len : at, end = start;
+	unsigned left = back_chars(line, &start, FINDING_SOURCE_WINDOW);
+	unsigned right = forward_chars(line, len, &end, span - left);
+	left += back_chars(line, &start, span - left - right);
+	*from = start;
+	*to = end;
+	return left;
 }
 
 void finding_set_source(struct finding *f, const char *line, size_t len, size_t at)

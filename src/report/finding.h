@@ -132,8 +132,9 @@ void finding_take_source(struct finding *f, char *line);
 /* The window of a line that finding_set_source keeps (and the text writer shows): characters either side. */
 #define FINDING_SOURCE_WINDOW 60
 /*
- * The window of line (len bytes) around byte at: bytes [*from, *to), at most
- * FINDING_SOURCE_WINDOW characters either side. Returns the characters in [*from, at).
+ * The window of line (len bytes) around byte at: bytes [*from, *to), 2 *
+ * FINDING_SOURCE_WINDOW + 1 characters at most, centred on at where the line
+ * allows, so a line that short is shown whole. Returns the characters in [*from, at).
  */
 unsigned finding_source_window(const char *line, size_t len, size_t at, size_t *from, size_t *to);
 /* Orders findings by file, line, column and rule id. */

@@ -398,6 +398,25 @@ static void test_text_long_line_window(void **state)
 	report_release(&r);
 }
 
+/* A line of up to 2W+1 characters is shown whole, the caret near its start; a longer one keeps 2W+1. */
+static void test_text_window_uses_the_whole_span(void **state)
+{
+	(void)state;
+	const size_t span = 2 * FINDING_SOURCE_WINDOW + 1;
+	char line[2 * FINDING_SOURCE_WINDOW + 3];
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	struct report r;
+	new_report(&r);
+	finding_set_source(add(&r, &rule_a, SEV_ERROR, "a.py", 1, 5, "fits"), line, span, 4);
+	assert_int_equal(strlen(r.items[0].source_line), 2 * FINDING_SOURCE_WINDOW + 1);
+	assert_false(r.items[0].source_clipped);
+	finding_set_source(add(&r, &rule_a, SEV_ERROR, "b.py", 1, 5, "one too long"), line, span + 1, 4);
+	assert_int_equal(strlen(r.items[1].source_line), 2 * FINDING_SOURCE_WINDOW + 1);
+	assert_true(r.items[1].source_clipped);
+	report_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +432,7 @@ int main(void)
 	    cmocka_unit_test(test_write_failure_is_an_error),
 	    cmocka_unit_test(test_every_format_masks_secrets),
 	    cmocka_unit_test(test_text_long_line_window),
+	    cmocka_unit_test(test_text_window_uses_the_whole_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
