@@ -223,7 +223,10 @@ const struct command_spec spec_status = {
     "  -n, --name SECTION      the ini section Alembic uses (default alembic)\n"
     "  -x KEY=VALUE            passed to env.py (repeatable)\n"
     "      --python PATH       interpreter that can import alembic\n"
-    "      --backup-dir DIR    where the archives are (default ./backups)\n" FORMAT_OPTIONS "\n"
+    "      --backup-dir DIR    where the archives are (default ./backups)\n"
+    "      --targets FILE      the whole fleet instead: one line per database, each the name of the\n"
+    "                          environment variable holding its URL ('#' comments); its revision and\n"
+    "                          how many revisions it lacks (docs/kubernetes.md)\n" FORMAT_OPTIONS "\n"
     "Exit status: 0, 2 usage error, 3 environment error.\n",
     OPT_CHECK | OPT_STATUS,
     NULL,

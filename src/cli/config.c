@@ -150,6 +150,7 @@ STRING_FIELD(set_summary_md, summary_md)
 STRING_FIELD(set_comment_key, comment_key)
 STRING_FIELD(set_provider, provider)
 STRING_FIELD(set_backup_dir, backup_dir)
+STRING_FIELD(set_targets, targets)
 STRING_FIELD(set_s3_endpoint, s3_endpoint)
 STRING_FIELD(set_s3_region, s3_region)
 URL_FIELD(set_target_url, target_url)
@@ -402,6 +403,7 @@ static const struct option_def options[] = {
     {"fail-fast", 0, false, OPT_CHECK, set_fail_fast},
     {"no-model-drift", 0, false, OPT_CHECK, set_no_model_drift},
     {"backup-dir", 0, true, OPT_BACKUP | OPT_STATUS, set_backup_dir},
+    {"targets", 0, true, OPT_STATUS, set_targets},
     {"archive-format", 0, true, OPT_BACKUP, set_archive_format},
     {"keep", 0, true, OPT_BACKUP, set_keep},
     {"keep-days", 0, true, OPT_BACKUP, set_keep_days},
@@ -777,7 +779,7 @@ void config_release(struct gate_config *cfg)
 	                   &cfg->codequality,     &cfg->junit,           &cfg->summary_md,    &cfg->production_url_env,
 	                   &cfg->scratch_url_env, &cfg->comment_key,     &cfg->provider,      &cfg->pr,
 	                   &cfg->backup_dir,      &cfg->archive_format,  &cfg->upload_url,    &cfg->s3,
-	                   &cfg->s3_endpoint,     &cfg->s3_region,       &cfg->target_url};
+	                   &cfg->s3_endpoint,     &cfg->s3_region,       &cfg->target_url,  &cfg->targets};
 	strlist_release(&cfg->pending);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);

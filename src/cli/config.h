@@ -68,6 +68,7 @@ struct gate_config {
 
 	/* backup, restore and status */
 	char *backup_dir;         /* --backup-dir, NULL: "backups" */
+	char *targets;            /* status --targets FILE: one URL variable name per line */
 	char *archive_format;     /* --archive-format tar.zst (default), tar.gz or zip */
 	unsigned keep;            /* --keep N newest archives, 0: all */
 	unsigned keep_days;       /* --keep-days D, 0: no age limit */

@@ -22,6 +22,8 @@
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/secret.h"
+#include "util/strset.h"
 
 #include "util/banned.h"
 
@@ -158,8 +160,92 @@ static int backups_part(const struct gate_config *cfg, struct status_info *s)
 	return 0;
 }
 
+/* Reads one database of the fleet; its failure is kept in t->error and stays a recorded error (exit 3). */
+static void read_target(const struct rev_graph *g, struct status_target *t)
+{
+	unsigned first = gate_error_count();
+	const char *url = secret_getenv(t->name);
+	PGconn *c = NULL;
+	struct strlist pending = STRLIST_INIT;
+	if (!url || !*url)
+		gate_error(EXIT_ENV, "export it in the job's environment (a CI secret), or drop its line",
+		           "environment variable '%s' of the targets file is not set", t->name);
+	else if (!pg_connect(url, true, &c) && pg_alembic_versions(c, NULL, NULL, &t->revisions) >= 0 &&
+	         !rev_graph_new_from_rows(g, &t->revisions, &pending))
+		t->pending = pending.n;
+	if (gate_error_count() > first)
+		t->error = xstrdup(gate_error_message(first));
+	pg_disconnect(c);
+	strlist_release(&pending);
+}
+
+/* Lines of the targets file: variable names, '#' comments and blank lines skipped. */
+static int read_targets(const char *path, struct status_fleet *f)
+{
+	struct buf text = BUF_INIT;
+	struct strlist lines = STRLIST_INIT;
+	if (fs_read_file(path, &text))
+		return -1;
+	strlist_split(&lines, buf_str(&text), "\n");
+	for (size_t i = 0; i < lines.n; i++) {
+		char *name = lines.items[i];
+		name[strcspn(name, "#")] = '\0';
+		name += strspn(name, " \t");
+		name[strcspn(name, " \t\r")] = '\0';
+		if (!*name)
+			continue;
+		f->items = xrealloc(f->items, (f->n + 1) * sizeof(*f->items));
+		memset(&f->items[f->n], 0, sizeof(f->items[0]));
+		f->items[f->n++].name = xstrdup(name);
+	}
+	strlist_release(&lines);
+	buf_release(&text);
+	if (!f->n)
+		return gate_error(EXIT_USAGE, "list one environment variable name per line",
+		                  "the targets file '%s' names no database", path);
+	return 0;
+}
+
+/* status --targets FILE: the revision of every database of the fleet, in one table. */
+static int fleet_status(const struct gate_config *cfg)
+{
+	struct status_fleet f;
+	struct rev_graph g = REV_GRAPH_INIT;
+	memset(&f, 0, sizeof(f));
+	f.file = cfg->targets;
+	int rc = cmd_text_or_json(cfg) || read_targets(cfg->targets, &f) ? -1 : 0;
+	if (!rc) {
+		/* The URLs leave the environment before the driver imports revision files (untrusted code). */
+		const char **names = xcalloc(f.n, sizeof(*names));
+		for (size_t i = 0; i < f.n; i++) {
+			names[i] = f.items[i].name;
+			pg_register_dsn_secret(getenv(names[i]));
+		}
+		secret_strip_environ(names, (unsigned)f.n);
+		free(names);
+		rc = read_graph(cfg, &g);
+	}
+	if (!rc) {
+		rev_graph_heads(&g, &f.heads);
+		for (size_t i = 0; i < f.n; i++)
+			read_target(&g, &f.items[i]);
+		FILE *out = cmd_open_output(cfg);
+		rc = out ? 0 : -1;
+		if (out) {
+			report_write_fleet(&f, cfg->format, cmd_output_color(cfg), out);
+			rc = cmd_close_output(cfg, out);
+		}
+		rc = rc ? rc : gate_error_count() ? -1 : 0;
+	}
+	rev_graph_release(&g);
+	status_fleet_release(&f);
+	return rc;
+}
+
 int cmd_status(const struct gate_config *cfg)
 {
+	if (cfg->targets)
+		return fleet_status(cfg);
 	struct pg_prodinfo p;
 	struct status_info s;
 	pg_prodinfo_init(&p);

@@ -288,3 +288,80 @@ void report_write_status(const struct status_info *s, enum report_format fmt, bo
 	else
 		status_text(s, color, out);
 }
+
+void status_fleet_release(struct status_fleet *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->items[i].name);
+		strlist_release(&f->items[i].revisions);
+		free(f->items[i].error);
+	}
+	free(f->items);
+	strlist_release(&f->heads);
+	memset(f, 0, sizeof(*f));
+}
+
+/* "0006 (head)", "0005, 1 pending", "no alembic_version", or the error. */
+static void fleet_line(const struct status_target *t, struct buf *b)
+{
+	if (t->error) {
+		buf_addf(b, "error: %s", t->error);
+		return;
+	}
+	join(b, &t->revisions, ", ", "no alembic_version");
+	if (t->pending)
+		buf_addf(b, ", %zu pending", t->pending);
+	else
+		buf_adds(b, " (head)");
+}
+
+static void fleet_text(const struct status_fleet *f, bool color, FILE *out)
+{
+	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+	struct buf heads = BUF_INIT;
+	size_t width = 6, behind = 0, failed = 0;
+	join(&heads, &f->heads, ", ", "none");
+	for (size_t i = 0; i < f->n; i++) {
+		width = strlen(f->items[i].name) > width ? strlen(f->items[i].name) : width;
+		behind += !f->items[i].error && f->items[i].pending;
+		failed += f->items[i].error != NULL;
+	}
+	fprintf(out, "%sfleet%s  %zu database(s) from %s; the project's head: %s\n", bold, reset, f->n, f->file,
+	        heads.data);
+	for (size_t i = 0; i < f->n; i++) {
+		struct buf line = BUF_INIT;
+		fleet_line(&f->items[i], &line);
+		fprintf(out, "  %-*s  %s\n", (int)width, f->items[i].name, line.data);
+		buf_release(&line);
+	}
+	fprintf(out, "%zu at head, %zu behind, %zu unreadable\n", f->n - behind - failed, behind, failed);
+	buf_release(&heads);
+}
+
+static void fleet_json(const struct status_fleet *f, FILE *out)
+{
+	cJSON *o = cJSON_CreateObject(), *targets = cJSON_CreateArray();
+	cJSON_AddStringToObject(o, "command", "status");
+	cJSON_AddStringToObject(o, "targets_file", f->file);
+	cJSON_AddItemToObject(o, "heads", json_strings(&f->heads));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct status_target *t = &f->items[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "name", t->name);
+		cJSON_AddItemToObject(j, "revisions", json_strings(&t->revisions));
+		cJSON_AddNumberToObject(j, "pending", t->error ? 0 : (double)t->pending);
+		cJSON_AddBoolToObject(j, "at_head", !t->error && !t->pending);
+		json_add_str_or_null(j, "error", t->error);
+		cJSON_AddItemToArray(targets, j);
+	}
+	cJSON_AddItemToObject(o, "targets", targets);
+	report_put_json(o, out);
+}
+
+void report_write_fleet(const struct status_fleet *f, enum report_format fmt, bool color, FILE *out)
+{
+	if (fmt == FMT_JSON)
+		fleet_json(f, out);
+	else
+		fleet_text(f, color, out);
+}

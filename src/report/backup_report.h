@@ -56,4 +56,20 @@ void status_info_release(struct status_info *s);
 
 void report_write_status(const struct status_info *s, enum report_format fmt, bool color, FILE *out);
 
+/* status --targets: one database of the fleet. */
+struct status_target {
+	char *name;               /* the environment variable naming its URL */
+	struct strlist revisions; /* its alembic_version rows */
+	size_t pending;           /* revisions of the project it lacks */
+	char *error;              /* why it could not be read, or NULL */
+};
+struct status_fleet {
+	const char *file;
+	struct strlist heads; /* the project's heads */
+	struct status_target *items;
+	size_t n;
+};
+void status_fleet_release(struct status_fleet *f);
+void report_write_fleet(const struct status_fleet *f, enum report_format fmt, bool color, FILE *out);
+
 #endif
