@@ -2,7 +2,7 @@
 # gitlab-ci-local (npm, 4.56.0) in shell-executor mode on the example project, as a merge
 # request pipeline: the check job fails on examples/atol's findings (as it must) and still
 # leaves valid Code Quality, JUnit, JSON and Markdown reports; with MIGRATE_GATE_FAIL_ON=never
-# it passes. The deploy job runs against a real PostgreSQL once `migrate-gate deploy` exists.
+# it passes. The deploy job runs against a real PostgreSQL: backup archive, production at head.
 set -euo pipefail
 . "$MIGRATE_GATE_SRC/tests/e2e/lib/check.sh"
 OUT=${MIGRATE_GATE_BUILD:?run through ctest}/test-outputs/gitlab_ci_local
@@ -85,7 +85,12 @@ if "$MIGRATE_GATE_BIN" help deploy > /dev/null 2>&1; then
 	pipeline deploy migrations:deploy CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main \
 		MIGRATE_GATE_PRODUCTION_URL="$(pg_url prod)" MIGRATE_GATE_FAIL_ON=never
 	[ "$GCL_RC" = 0 ] || fail "deploy: the pipeline failed: $(tail -n 20 "$OUT/deploy.log")"
-	[ -n "$(ls -A "$proj/migrate-gate-backups" 2> /dev/null)" ] || fail "deploy: no backup artifact"
+	ls "$proj/migrate-gate-backups"/prod-*.tar.zst > /dev/null 2>&1 || fail "deploy: no backup archive in the artifact"
+	[ "$(pg_psql -d prod -At -c 'SELECT version_num FROM alembic_version')" = 0006 ] ||
+		fail "deploy: production is not at examples/atol's head 0006"
+	$PY -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if r["passed"] and r["backup"]["passed"] and [s["status"] for s in r["stages"]] == ["passed"] * 4 else 1)' \
+		"$reports/report.json" || fail "deploy: report.json does not say all four stages passed"
+	[ -s "$reports/junit.xml" ] || fail "deploy: no junit artifact"
 else
 	echo "skip: the deploy job (no 'migrate-gate deploy' in this build yet)"
 fi
