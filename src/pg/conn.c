@@ -40,6 +40,13 @@ static int connect_error(const char *dsn, PGconn *c)
 	return -1;
 }
 
+/* The server's NOTICEs ("database ... does not exist, skipping") are the gate's business, not the user's. */
+static void quiet_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("server: %.*s", (int)strcspn(message, "\n"), message);
+}
+
 int pg_connect(const char *dsn, bool read_only, PGconn **out)
 {
 	/*
@@ -56,6 +63,7 @@ int pg_connect(const char *dsn, bool read_only, PGconn **out)
 		PQfinish(c);
 		return -1;
 	}
+	PQsetNoticeProcessor(c, quiet_notice, NULL);
 	/* A SET rather than options=-c...: it keeps the options the URL may carry. */
 	if (read_only && pg_exec(c, "making the session read-only", "SET default_transaction_read_only = on") < 0) {
 		PQfinish(c);

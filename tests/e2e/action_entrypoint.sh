@@ -136,5 +136,26 @@ head -n 1 "$CHECK_WORK/bad.stdout" | grep -qxF "::add-mask::$PROD_PW" || fail "b
 run badfail "$good" INPUT_COMMAND=check INPUT_FAIL_ON=sometimes
 [ "$(cat "$CHECK_WORK/badfail.rc")" = 2 ] || fail "badfail: exit $(cat "$CHECK_WORK/badfail.rc")"
 
+# 4. The deploy job: backup, apply; the backup-archive output is the archive, the flags are passed.
+pg_createdb prod2
+dep=$(private_copy good)
+(cd "$dep" && DATABASE_URI=$(pg_url prod2) /usr/bin/python3 -m alembic -c alembic.ini upgrade r0001 > /dev/null 2>&1) ||
+	fail "deploy: alembic upgrade r0001 of prod2"
+prod2_url="postgresql://postgres:$PROD_PW@/prod2?host=$PG_DIR&port=$PGPORT"
+run deploy "$dep" INPUT_COMMAND=deploy INPUT_DATABASE_URL="$prod2_url" INPUT_SCRATCH_URL="$scratch_url" \
+	INPUT_FAIL_ON=never INPUT_BACKUP_DIR="$CHECK_WORK/backups" INPUT_LOCK_TIMEOUT=2s INPUT_RETRIES=1
+[ "$(cat "$CHECK_WORK/deploy.rc")" = 0 ] || fail "deploy: exit $(cat "$CHECK_WORK/deploy.rc"): $(tail -5 "$CHECK_WORK/deploy.stderr")"
+expect_output deploy verdict passed
+archive=$(output deploy backup-archive)
+case "$archive" in "$CHECK_WORK/backups/prod2-"*-r0001.tar.zst) ;; *) fail "deploy: backup-archive output '$archive'" ;; esac
+[ -z "$archive" ] || [ -s "$archive" ] || fail "deploy: the backup-archive output names no file"
+for flag in --backup-dir --lock-timeout 2s --retries; do
+	grep -qx -- "$flag" "$CHECK_WORK/argv.txt" || fail "deploy: $flag not passed: $(tr '\n' ' ' < "$CHECK_WORK/argv.txt")"
+done
+grep -qF -e "$PROD_PW" -e "$SCRATCH_PW" "$CHECK_WORK/argv.txt" && fail "deploy: a password on migrate-gate's command line"
+[ "$(pg_psql -d prod2 -At -c 'SELECT version_num FROM alembic_version')" = r0003 ] || fail "deploy: production is not at r0003"
+grep -q "NOTICE" "$CHECK_WORK/deploy.stderr" && fail "deploy: a server NOTICE on stderr"
+expect_clean deploy "$dep"
+
 expect_clean good "$good"
 check_done "action_entrypoint: outputs, step summary, annotations, masks"
