@@ -82,7 +82,12 @@ static int set_format(struct archive *a, enum archive_kind kind)
 		return archive_write_set_format_zip(a);
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK)
 		return ARCHIVE_FATAL;
-	return kind == ARCHIVE_TAR_GZ ? archive_write_add_filter_gzip(a) : archive_write_add_filter_zstd(a);
+	if (kind == ARCHIVE_TAR_GZ)
+		return archive_write_add_filter_gzip(a);
+	/* Level 1: the dump comes zlib-compressed already; zstd's long window is what is left to win. */
+	if (archive_write_add_filter_zstd(a) != ARCHIVE_OK)
+		return ARCHIVE_FATAL;
+	return archive_write_set_filter_option(a, "zstd", "compression-level", "1");
 }
 
 int archive_writer_open(const char *path, enum archive_kind kind, struct archive_writer **out)

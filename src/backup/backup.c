@@ -146,7 +146,7 @@ static void fill_manifest(struct run *run, const struct stream_stats *st)
 	}
 }
 
-/* pg_dump -Fc of the exported snapshot into the archive. -Z0: the archive compresses (see architecture.md). */
+/* pg_dump -Fc (its own zlib) of the exported snapshot into the archive, which zstd-compresses again (architecture.md). */
 static int dump(struct run *run)
 {
 	struct strlist env = STRLIST_INIT;
@@ -158,7 +158,7 @@ static int dump(struct run *run)
 	buf_addf(&snap, "--snapshot=%s", run->info.snapshot);
 	buf_addf(&err, "%s/pg_dump.err", run->tmpdir);
 	pg_dsn_tool_env(&run->dsn, &env);
-	const char *argv[] = {run->pg_dump, "-Fc", "-Z0", "-w", snap.data, "-d", run->dsn.conninfo, NULL};
+	const char *argv[] = {run->pg_dump, "-Fc", "-w", snap.data, "-d", run->dsn.conninfo, NULL};
 	if (pipe2(pipefd, O_CLOEXEC)) {
 		gate_error(EXIT_ENV, NULL, "cannot create a pipe: %s", strerror(errno));
 		goto out;
