@@ -73,23 +73,7 @@ static int end_other_sessions(struct checkpoint *cp)
 	return n < 0 ? -1 : 0;
 }
 
-/*
- * A template copy does not carry the database's comment, which names the run
- * that owns it: without it the sweep of a later run (leftovers.h) would never
- * drop a copy (or a restored scratch database) a SIGKILL left behind.
- */
-static int record_owner(struct checkpoint *cp, const char *to)
-{
-	char *rec = leftovers_owner_record(), *lit = pg_quote_literal(rec);
-	struct buf sql = BUF_INIT;
-	buf_addf(&sql, "COMMENT ON DATABASE %s IS %s", to, lit);
-	int rc = pg_exec(cp->admin, "recording the owner of the scratch database copy", buf_str(&sql));
-	free(rec);
-	free(lit);
-	buf_release(&sql);
-	return rc;
-}
-
+/* A template copy does not carry the comment naming its owner, which the sweep (leftovers.h) needs. */
 /* CREATE DATABASE to FROM with db closed; reconnects db either way. */
 static int copy_database(struct checkpoint *cp, PGconn **db, const char *to, const char *from, bool drop_to)
 {
@@ -103,7 +87,7 @@ static int copy_database(struct checkpoint *cp, PGconn **db, const char *to, con
 	if (!rc)
 		rc = pg_exec(cp->admin, "copying the scratch database", buf_str(&sql));
 	if (!rc)
-		rc = record_owner(cp, to);
+		rc = leftovers_comment_owner(cp->admin, to);
 	if (pg_connect(cp->conninfo, false, db) < 0)
 		rc = -1;
 	buf_release(&sql);

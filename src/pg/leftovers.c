@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "pg/cleanup.h"
+#include "pg/conn.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -94,6 +95,18 @@ char *leftovers_owner_record(void)
 	buf_addf(&b, RECORD_PREFIX "pid=%ld start=%llu boot=%s pidns=%s host=%s created=%lld", (long)getpid(),
 	         start_time((long)getpid()), me.boot, me.pidns, safe_host, (long long)time(NULL));
 	return buf_detach(&b);
+}
+
+int leftovers_comment_owner(PGconn *admin, const char *quoted_db)
+{
+	char *rec = leftovers_owner_record(), *lit = pg_quote_literal(rec);
+	struct buf sql = BUF_INIT;
+	buf_addf(&sql, "COMMENT ON DATABASE %s IS %s", quoted_db, lit);
+	int ret = pg_exec(admin, "recording the owner of the scratch database", buf_str(&sql));
+	free(rec);
+	free(lit);
+	buf_release(&sql);
+	return ret;
 }
 
 /* The value of " key=" in text, up to a space or newline, into out; "" when absent. */

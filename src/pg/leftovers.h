@@ -23,6 +23,14 @@
 /* The owner record of this process, newly allocated. */
 char *leftovers_owner_record(void);
 
+struct pg_conn;
+/*
+ * Records this process as the owner of database quoted_db (an identifier
+ * already quoted) in its comment, for the sweep of a later run. Returns 0, or
+ * -1 with a recorded error.
+ */
+int leftovers_comment_owner(struct pg_conn *admin, const char *quoted_db);
+
 /*
  * Whether the owner a record names is gone. On this machine and in this pid
  * namespace: no process with that pid and start time exists (its age does

@@ -149,20 +149,6 @@ static void register_signal_drop(struct scratch *s, PGconn *admin, const PQconni
 	buf_release(&pw);
 }
 
-/* Records who made the database, for the sweep of a later run (leftovers.h). */
-static int comment_owner(PGconn *admin, const char *dbname)
-{
-	char *q = pg_quote_ident(dbname), *rec = leftovers_owner_record(), *lit = pg_quote_literal(rec);
-	struct buf sql = BUF_INIT;
-	buf_addf(&sql, "COMMENT ON DATABASE %s IS %s", q, lit);
-	int ret = pg_exec(admin, "recording the owner of the scratch database", buf_str(&sql));
-	free(q);
-	free(rec);
-	free(lit);
-	buf_release(&sql);
-	return ret;
-}
-
 /* Quietly: a database in use by another session, or not ours to drop, is left for later. */
 static bool drop_quietly(PGconn *admin, const char *dbname, int major)
 {
@@ -222,7 +208,7 @@ static int create_database(struct scratch *s, PGconn *admin, const PQconninfoOpt
 		const char *admin_db = option(opts, "dbname");
 		s->admin_dsn = conninfo_for(opts, admin_db ? admin_db : PQdb(admin), true);
 		register_signal_drop(s, admin, opts);
-		ret = comment_owner(admin, s->t_dbname);
+		ret = leftovers_comment_owner(admin, q);
 	}
 	free(q);
 	buf_release(&sql);
