@@ -247,6 +247,8 @@ static int replay_and_lint(struct check_run *run)
 	                         &run->report,
 	                         run->cli ? NULL : run->scratch,
 	                         0,
+	                         0,
+	                         NULL,
 	                         0};
 	struct snapshot empty = SNAPSHOT_INIT;
 	rev_graph_baseline(&run->graph, &run->fresh, &baseline);

@@ -24,9 +24,10 @@ struct replay_ctx {
 	const struct step_runner *steps; /* the driver, or the per-step CLI (--alembic-cmd) */
 	PGconn **db; /* the scratch database, for snapshots and version rows (checkpoints reopen it) */
 	/*
-	 * Saved after the baseline and after each revision's first upgrade, and
-	 * restored when a round trip fails or diverges, so every later revision
-	 * is still replayed. NULL (--fail-fast): the first failure ends the replay.
+	 * Saved after the baseline and after the first upgrade of every few
+	 * revisions; when a round trip fails or diverges it is restored and the
+	 * revisions after it upgraded again, so every later revision is still
+	 * replayed. NULL (--fail-fast): the first failure ends the replay.
 	 */
 	struct checkpoint *checkpoint;
 	const struct rev_graph *graph;
@@ -36,6 +37,9 @@ struct replay_ctx {
 	struct report *report;
 	struct scratch *scratch; /* its statement log cross-checks each step's capture; NULL: no cross-check */
 	size_t at, total;        /* the revision being replayed (1-based) of how many, for the line a signal prints */
+	/* Set by replay_revisions(): the revisions so far, and how many of them the checkpoint holds upgraded. */
+	const struct replay_result *res;
+	size_t saved;
 };
 
 /* How the replay of one revision ended. */

@@ -39,13 +39,18 @@ expect_clean fail_fast
 
 # A revision that commits its own transaction loses Alembic's stamp: one finding at the commit,
 # then it is upgraded again with its commits held and the replay goes on; r0004 builds on it.
+# r0006's failure goes back to the checkpoint saved before r0003 and upgrades r0003 to r0006
+# again: r0003 with its commits held, or it loses its stamp again.
 mg_check stamp -C "$FIXTURES/stamp_lost"
 expect_rc stamp 1
 expect_findings stamp replay <<'EOF2'
 version-stamp-lost|r0003|versions/r0003.py|17|upgrade of r0003 lost its version stamp: connection.commit() at line 17 committed the migration's transaction, and the stamp Alembic wrote after it was rolled back
+replay-step-failed|r0006|versions/r0006.py|19|second upgrade of r0006 failed: ProgrammingError: relation "f" already exists
+downgrade-leaves-object|r0006|versions/r0006.py|24|table "f" still exists after downgrade of r0006 (with its 4 columns, constraints, indexes and sequences)
 EOF2
-expect_json stamp 'r["replay"] == {"revisions": 5, "replayed": 5, "failed": 1, "one_way": 0, "not_replayed": 0, "stopped_at": None, "reason": None}'
-expect_err stamp "replay 5/5 r0005"
+expect_json stamp 'r["replay"] == {"revisions": 6, "replayed": 6, "failed": 2, "one_way": 0, "not_replayed": 0, "stopped_at": None, "reason": None}'
+expect_err stamp "replay 6/6 r0006"
+expect_err stamp "restoring the checkpoint after the first upgrade of r0006"
 expect_clean stamp
 
 # RuntimeError("Cannot downgrade ...") and a commented `pass`: declared irreversible, one warning
