@@ -34,7 +34,9 @@ struct driver {
 	void (*tick)(void *arg); /* driver_set_tick() */
 	void *tick_arg;
 	unsigned tick_ms;
-	bool hold_commits; /* for the next step request */
+	bool hold_commits;      /* for the next step request */
+	int (*hook)(void *arg); /* driver_options.while_starting, until it ran */
+	void *hook_arg;
 };
 
 /* ---- small JSON readers ------------------------------------------------------------ */
@@ -472,6 +474,11 @@ static int try_python(struct driver *d, const struct driver_options *opt, const 
 		buf_adds(why, "cannot start a process");
 		return 1;
 	}
+	if (d->hook && d->hook(d->hook_arg)) {
+		child_finish(&d->child, 0);
+		return -1;
+	}
+	d->hook = NULL;
 	enum child_wait how;
 	/* A sitecustomize may print before the driver takes stdout over: skip that. */
 	while ((how = child_read_line(&d->child, HELLO_TIMEOUT_MS, &line)) == CHILD_LINE && *line != '{') {
@@ -519,6 +526,8 @@ int driver_start(const struct driver_options *opt, struct driver **out)
 	struct driver *d = xcalloc(1, sizeof(*d));
 	int ret = 1;
 	*out = NULL;
+	d->hook = opt->while_starting;
+	d->hook_arg = opt->while_arg;
 	candidates(opt, &tried);
 	for (size_t i = 0; i < tried.n && ret == 1; i++) {
 		struct buf why = BUF_INIT;

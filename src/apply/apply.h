@@ -28,6 +28,7 @@
 #ifndef GATE_APPLY_APPLY_H
 #define GATE_APPLY_APPLY_H
 
+#include <libpq-fe.h>
 #include <stdbool.h>
 
 #include "alembic/driver.h"
@@ -47,7 +48,15 @@ struct apply_options {
 	const struct strlist *planned; /* alembic_version rows the plan read */
 	const struct strlist *fresh;   /* the revisions to apply, in order */
 	const struct strset *expected; /* "rev\tchange" lines check saw on scratch, or NULL */
+	PGconn *session;               /* from apply_open_session(), which apply_run() takes over; NULL: it opens one */
 };
+
+/*
+ * Opens the gate's own session on production for apply_run(), refusing a
+ * transaction pooler, before the driver is ready (driver_options.while_starting).
+ * Returns 0, or -1 with a recorded error and *out NULL.
+ */
+int apply_open_session(const char *production_url, PGconn **out);
 
 /*
  * Applies opt->fresh to production through d (started with the production

@@ -18,7 +18,7 @@ int cmd_apply(const struct gate_config *cfg)
 		return -1;
 	prod_init(&p, cfg);
 	/* The driver runs revision code against production: its environment names production only. */
-	int rc = prod_start_driver(&p, cfg->production_url);
+	int rc = prod_start_driver(&p, cfg->production_url, true);
 	if (!rc)
 		rc = prod_read(&p);
 	bool planned = !rc;

@@ -63,8 +63,15 @@ static char *absolute(const char *path)
 static int start_driver(struct check_run *run)
 {
 	const struct gate_config *cfg = run->cfg;
-	struct driver_options opt = {cfg->python, run->project_dir,   run->config_path, cfg->alembic_name, &cfg->x_args,
-	                             NULL,        cfg->step_timeout_s};
+	struct driver_options opt = {cfg->python,
+	                             run->project_dir,
+	                             run->config_path,
+	                             cfg->alembic_name,
+	                             &cfg->x_args,
+	                             NULL,
+	                             cfg->step_timeout_s,
+	                             NULL,
+	                             NULL};
 	if (driver_start(&opt, &run->driver))
 		return -1;
 	log_debug("alembic driver runs under %s", driver_python(run->driver));

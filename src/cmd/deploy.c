@@ -68,7 +68,7 @@ static int plan_stage(struct deploy_run *d)
 {
 	struct prod_run *p = &d->p;
 	const struct gate_config *cfg = p->cfg;
-	if (prod_start_driver(p, NULL) || prod_read(p) ||
+	if (prod_start_driver(p, NULL, false) || prod_read(p) ||
 	    (p->fresh.n && plan_classify(p->driver, &p->graph, &cfg->lint, &p->report, &p->findings)) ||
 	    (p->fresh.n && plan_size(p->ro, cfg->small_table_bytes, &p->findings, &p->report))) {
 		stage(d, "plan", STAGE_FAILED, "production or the project could not be read");
@@ -185,8 +185,9 @@ static int apply_stage(struct deploy_run *d)
 {
 	struct prod_run *p = &d->p;
 	const struct gate_config *cfg = p->cfg;
-	struct driver_options opt = {cfg->python,  p->project_dir,      p->config_path,     cfg->alembic_name,
-	                             &cfg->x_args, cfg->production_url, cfg->step_timeout_s};
+	struct driver_options opt = {cfg->python,         p->project_dir,    p->config_path,
+	                             cfg->alembic_name,   &cfg->x_args,      cfg->production_url,
+	                             cfg->step_timeout_s, prod_open_session, p};
 	/* A driver of its own: the plan's never saw production's URL, and this one sees nothing else. */
 	int rc = driver_start(&opt, &d->apply_driver);
 	if (!rc)

@@ -14,7 +14,7 @@
 static int run_plan(struct prod_run *p)
 {
 	const struct gate_config *cfg = p->cfg;
-	if (prod_start_driver(p, NULL) || prod_read(p))
+	if (prod_start_driver(p, NULL, false) || prod_read(p))
 		return -1;
 	if (plan_classify(p->driver, &p->graph, &cfg->lint, &p->report, &p->findings) ||
 	    plan_size(p->ro, cfg->small_table_bytes, &p->findings, &p->report))

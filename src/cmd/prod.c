@@ -42,6 +42,7 @@ void prod_release(struct prod_run *p)
 	rev_graph_release(&p->graph);
 	strlist_release(&p->fresh);
 	pg_disconnect(p->ro);
+	pg_disconnect(p->session);
 	deploy_report_release(&p->report);
 	report_release(&p->findings);
 	free(p->project_dir);
@@ -57,11 +58,40 @@ int prod_require_url(const struct gate_config *cfg)
 	                  "'%s' needs production's URL", cfg->command);
 }
 
-int prod_start_driver(struct prod_run *p, const char *db_url)
+struct early {
+	struct prod_run *p;
+	bool open_session;
+};
+
+/*
+ * apply's session may fail only where apply opens it (after the plan, and not
+ * at all with nothing to apply): a failure here is forgotten and met again there.
+ */
+int prod_open_session(void *arg)
+{
+	struct prod_run *p = arg;
+	unsigned first = gate_error_count();
+	if (apply_open_session(p->cfg->production_url, &p->session))
+		gate_error_forget_since(first);
+	return 0;
+}
+
+/* Production's sessions need no driver: opened while its interpreter imports Alembic. */
+static int connect_early(void *arg)
+{
+	struct early *e = arg;
+	if (pg_connect(e->p->cfg->production_url, true, &e->p->ro))
+		return -1;
+	return e->open_session ? prod_open_session(e->p) : 0;
+}
+
+int prod_start_driver(struct prod_run *p, const char *db_url, bool open_session)
 {
 	const struct gate_config *cfg = p->cfg;
-	struct driver_options opt = {cfg->python,  p->project_dir, p->config_path,     cfg->alembic_name,
-	                             &cfg->x_args, db_url,         cfg->step_timeout_s};
+	struct early e = {p, open_session};
+	struct driver_options opt = {cfg->python,         p->project_dir, p->config_path,
+	                             cfg->alembic_name,   &cfg->x_args,   db_url,
+	                             cfg->step_timeout_s, connect_early,  &e};
 	if (driver_start(&opt, &p->driver) || driver_graph(p->driver, &p->graph))
 		return -1;
 	return rev_graph_check_heads(&p->graph, cfg->allow_heads);
@@ -69,7 +99,7 @@ int prod_start_driver(struct prod_run *p, const char *db_url)
 
 int prod_read(struct prod_run *p)
 {
-	if (pg_connect(p->cfg->production_url, true, &p->ro) ||
+	if ((!p->ro && pg_connect(p->cfg->production_url, true, &p->ro)) ||
 	    plan_read_production(p->ro, &p->graph, p->project_dir, &p->report, &p->fresh))
 		return -1;
 	char *rows = deploy_rows_text(&p->report.before);
@@ -107,9 +137,10 @@ int prod_apply(struct prod_run *p, struct driver *d, const struct strset *expect
 	char *location = prod_script_location(p);
 	struct apply_options opt = {cfg->production_url,       location,     cfg->lock_wait_ms, cfg->lock_timeout_ms,
 	                            cfg->statement_timeout_ms, cfg->retries, &p->graph,         p->project_dir,
-	                            &p->report.before,         &p->fresh,    expected};
+	                            &p->report.before,         &p->fresh,    expected,          p->session};
 	pg_disconnect(p->ro); /* the plan's read-only session is done */
 	p->ro = NULL;
+	p->session = NULL; /* apply_run's now */
 	int rc = apply_run(d, &opt, &p->report);
 	free(location);
 	return rc;

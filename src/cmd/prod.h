@@ -6,6 +6,7 @@
 #define GATE_CMD_PROD_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 #include "alembic/driver.h"
 #include "alembic/graph.h"
@@ -21,6 +22,7 @@ struct prod_run {
 	struct rev_graph graph;
 	struct strlist fresh; /* the revisions still to apply, in order */
 	PGconn *ro;           /* production, read-only */
+	PGconn *session;      /* apply's own session, opened while the driver starts (see prod_start_driver) */
 	struct deploy_report report;
 	struct report findings;
 };
@@ -34,11 +36,19 @@ int prod_require_url(const struct gate_config *cfg);
 /*
  * Starts a driver whose environment names db_url (production for apply; NULL
  * when it only reads the project) and reads the revision graph; several
- * heads are an error unless --heads. Returns 0 or -1 with a recorded error.
+ * heads are an error unless --heads. While the interpreter starts, opens the
+ * read-only session on production, and with open_session apply's own session
+ * too (apply_open_session). Returns 0 or -1 with a recorded error.
  */
-int prod_start_driver(struct prod_run *p, const char *db_url);
+int prod_start_driver(struct prod_run *p, const char *db_url, bool open_session);
 
-/* Reads production's revision over a read-only session into the report, and the revisions still to apply. */
+/*
+ * Opens apply's own session into ((struct prod_run *)p)->session, for
+ * driver_options.while_starting; always 0 (see prod.c).
+ */
+int prod_open_session(void *p);
+
+/* Reads production's revision over the read-only session into the report, and the revisions still to apply. */
 int prod_read(struct prod_run *p);
 
 /* The project's script_location as alembic.ini spells it (every checkout agrees on it); newly allocated. */

@@ -63,8 +63,8 @@ static int read_graph(const struct gate_config *cfg, struct rev_graph *g)
 	if (!realpath(cfg->project_dir ? cfg->project_dir : ".", dir))
 		return gate_error(EXIT_USAGE, "give -C DIR, the Alembic project", "cannot find the project dir '%s'",
 		                  cfg->project_dir ? cfg->project_dir : ".");
-	struct driver_options opt = {cfg->python,  dir,  cfg->config_file,   cfg->alembic_name,
-	                             &cfg->x_args, NULL, cfg->step_timeout_s};
+	struct driver_options opt = {
+	    cfg->python, dir, cfg->config_file, cfg->alembic_name, &cfg->x_args, NULL, cfg->step_timeout_s, NULL, NULL};
 	int rc = driver_start(&opt, &d) || driver_graph(d, g) ? -1 : 0;
 	driver_free(d);
 	return rc;
@@ -266,8 +266,7 @@ int cmd_status(const struct gate_config *cfg)
 		FILE *out = cmd_open_output(cfg);
 		rc = out ? 0 : -1;
 		if (out) {
-			report_write_status(&s, cfg->format,
-			                    cmd_output_color(cfg), out);
+			report_write_status(&s, cfg->format, cmd_output_color(cfg), out);
 			rc = cmd_close_output(cfg, out);
 		}
 	}

@@ -1,6 +1,7 @@
 #include "util/error.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -92,11 +93,12 @@ void gate_error_flush(void)
 	n_dropped = 0;
 }
 
-void gate_error_warn_since(unsigned first)
+static void drop_since(unsigned first, bool warn)
 {
 	for (unsigned i = first; i < n_errors; i++) {
-		log_warn("%s", errors[i].message);
-		if (errors[i].hint)
+		if (warn)
+			log_warn("%s", errors[i].message);
+		if (warn && errors[i].hint)
 			log_hint("%s", errors[i].hint);
 		free(errors[i].message);
 		free(errors[i].hint);
@@ -107,4 +109,14 @@ void gate_error_warn_since(unsigned first)
 	for (unsigned i = 0; i < n_errors; i++)
 		if (rank(errors[i].code) > rank(worst))
 			worst = errors[i].code;
+}
+
+void gate_error_warn_since(unsigned first)
+{
+	drop_since(first, true);
+}
+
+void gate_error_forget_since(unsigned first)
+{
+	drop_since(first, false);
 }

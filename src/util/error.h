@@ -33,6 +33,11 @@ void gate_error_flush(void);
  * do not change the exit status. For side tasks that must never fail the gate.
  */
 void gate_error_warn_since(unsigned first);
+/*
+ * Forgets the errors recorded since gate_error_count() returned `first`: for
+ * work tried ahead of its place, done again there when it failed.
+ */
+void gate_error_forget_since(unsigned first);
 /* The message of the i-th recorded error, for tests. */
 const char *gate_error_message(unsigned i);
 

@@ -219,6 +219,45 @@ static void test_missing_config_file(void **state)
 	gate_error_flush();
 }
 
+static int count_calls(void *arg)
+{
+	int *calls = arg;
+	return ++*calls > 1 ? -1 : 0;
+}
+
+static int refuse(void *arg)
+{
+	(void)arg;
+	return gate_error(EXIT_ENV, NULL, "refused while starting");
+}
+
+/* while_starting runs once, while the interpreter starts; its failure stops the start. */
+static void test_while_starting(void **state)
+{
+	(void)state;
+	struct driver_options opt = {0};
+	struct driver *d = NULL;
+	int calls = 0;
+	opt.project_dir = fixture("good");
+	opt.while_starting = count_calls;
+	opt.while_arg = &calls;
+	assert_int_equal(driver_start(&opt, &d), 0);
+	assert_int_equal(calls, 1);
+	struct rev_graph g;
+	rev_graph_init(&g);
+	assert_int_equal(driver_graph(d, &g), 0);
+	assert_true(g.n > 0);
+	rev_graph_release(&g);
+	driver_free(d);
+
+	opt.while_starting = refuse;
+	unsigned before = gate_error_count();
+	assert_int_equal(driver_start(&opt, &d), -1);
+	assert_null(d);
+	expect_error_containing(before, "refused while starting");
+	gate_error_flush();
+}
+
 /* Writes an executable file. */
 static void write_exec(const char *path, const char *text)
 {
@@ -702,6 +741,7 @@ int main(void)
 	    cmocka_unit_test(test_broken_revision_file),
 	    cmocka_unit_test(test_broken_graphs_name_the_file),
 	    cmocka_unit_test(test_missing_config_file),
+	    cmocka_unit_test(test_while_starting),
 	    cmocka_unit_test(test_interpreter_discovery),
 	    cmocka_unit_test(test_env_raises),
 	    cmocka_unit_test(test_killed_driver_is_reported),

@@ -63,6 +63,24 @@ static void test_many_errors_are_counted(void **state)
 	assert_int_equal(gate_error_count(), 0);
 }
 
+/* Work tried ahead of its place forgets its errors: the count and the worst code go back. */
+static void test_forget_since(void **state)
+{
+	(void)state;
+	gate_error(EXIT_USAGE, NULL, "kept");
+	unsigned first = gate_error_count();
+	gate_error(EXIT_ENV, "a hint", "tried early");
+	gate_error(EXIT_APPLY, NULL, "also early");
+	assert_int_equal(gate_error_code(), EXIT_APPLY);
+	gate_error_forget_since(first);
+	assert_int_equal(gate_error_count(), 1);
+	assert_int_equal(gate_error_code(), EXIT_USAGE);
+	assert_string_equal(gate_error_message(0), "kept");
+	assert_null(gate_error_message(1));
+	gate_error_forget_since(0);
+	assert_int_equal(gate_error_code(), EXIT_PASS);
+}
+
 /* The printed error masks passwords even though the recorded message keeps them for tests. */
 static void test_flush_masks_secrets(void **state)
 {
@@ -99,6 +117,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_worst_code_wins, reset),
 	    cmocka_unit_test_setup(test_many_errors_are_counted, reset),
 	    cmocka_unit_test_setup(test_flush_masks_secrets, reset),
+	    cmocka_unit_test_setup(test_forget_since, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
