@@ -35,6 +35,7 @@ struct driver {
 	void *tick_arg;
 	unsigned tick_ms;
 	bool hold_commits;      /* for the next step request */
+	cJSON *session;         /* driver_set_session()'s settings, for the next step request */
 	int (*hook)(void *arg); /* driver_options.while_starting, until it ran */
 	void *hook_arg;
 };
@@ -558,6 +559,7 @@ void driver_free(struct driver *d)
 	if (!d)
 		return;
 	child_finish(&d->child, EXIT_GRACE_MS);
+	cJSON_Delete(d->session);
 	free(d->python);
 	free(d->last_error);
 	free(d);
@@ -598,6 +600,12 @@ int driver_set_session(struct driver *d, const char *application_name, const cha
 	cJSON *req = request("session");
 	cJSON_AddStringToObject(req, "application_name", application_name ? application_name : "");
 	cJSON_AddStringToObject(req, "pgoptions", pgoptions ? pgoptions : "");
+	cJSON_Delete(d->session);
+	d->session = NULL;
+	if (application_name && *application_name) {
+		d->session = req;
+		return 0;
+	}
 	cJSON *resp = call(d, req, "setting the session options", NULL, &st);
 	int ret = !resp               ? -1
 	          : jtrue(resp, "ok") ? 0
@@ -694,6 +702,9 @@ static int run_step(struct driver *d, cJSON *req, const char *step, const char *
 	if (d->hold_commits)
 		cJSON_AddTrueToObject(req, "hold_commits");
 	d->hold_commits = false;
+	if (d->session)
+		cJSON_AddItemToObject(req, "session", d->session);
+	d->session = NULL;
 	cJSON *resp = step_call(d, req, step, rev, out);
 	int ret = resp ? 0 : -1;
 	cJSON_Delete(resp);

@@ -135,8 +135,10 @@ int driver_set_url(struct driver *d, const char *db_url);
  * PgBouncer drops startup options it is told to ignore). And env.py's engines
  * are kept from one request to the next with one pooled connection, so
  * consecutive revisions run in one migration session, renamed for each.
- * application_name NULL or "" ends all that and closes the kept connection.
- * A URL that sets application_name= or options= itself wins at connect time.
+ * application_name NULL or "" ends all that and closes the kept connection
+ * now; other settings go with the next step request (one round trip less per
+ * revision). A URL that sets application_name= or options= itself wins at
+ * connect time.
  */
 int driver_set_session(struct driver *d, const char *application_name, const char *pgoptions);
 
