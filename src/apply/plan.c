@@ -8,6 +8,7 @@
 #include "pg/sizes.h"
 #include "replay/sourcemap.h"
 #include "util/buf.h"
+#include "util/json.h"
 #include "util/mem.h"
 
 #include "util/banned.h"
@@ -119,7 +120,7 @@ static void collect_tables(const struct report *findings, const struct deploy_re
 static void judge(struct finding *f, const struct table_size *t, long long small_bytes)
 {
 	struct buf msg = BUF_INIT;
-	char *size = report_size_pretty(t->bytes);
+	char *size = human_bytes((double)t->bytes);
 	f->sized = true;
 	f->table_rows = t->exists ? t->rows : 0;
 	f->table_bytes = t->exists ? t->bytes : 0;

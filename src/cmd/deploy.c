@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "cmd/prod.h"
 #include "util/buf.h"
+#include "util/json.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -134,7 +135,7 @@ static int backup_stage(struct deploy_run *d)
 	int rc = backup_run(&o, &r);
 	if (!rc) {
 		d->archive = xstrdup(r.archive_path);
-		char *size = report_size_pretty((long long)r.archive_bytes);
+		char *size = human_bytes((double)r.archive_bytes);
 		stage(d, "backup", STAGE_PASSED, "%s (%s%s)", r.archive_path, size,
 		      r.verify == VERIFY_PASSED ? ", verified by a restore" : "");
 		free(size);

@@ -233,22 +233,3 @@ int deploy_report_write(const struct deploy_report *r, enum report_format fmt, c
 		                  "cannot write the '%s' report: %s", r->command, strerror(errno ? errno : EIO));
 	return 0;
 }
-
-char *report_size_pretty(long long bytes)
-{
-	static const char *const units[] = {"bytes", "kB", "MB", "GB", "TB"};
-	double v = (double)bytes;
-	size_t u = 0;
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	char text[32];
-	if (u == 0)
-		snprintf(text, sizeof(text), "%lld bytes", bytes);
-	else if (v < 10)
-		snprintf(text, sizeof(text), "%.1f %s", v, units[u]);
-	else
-		snprintf(text, sizeof(text), "%.0f %s", v, units[u]);
-	return xstrdup(text);
-}

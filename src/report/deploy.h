@@ -123,9 +123,6 @@ const char *stage_status_name(enum stage_status s);
 /* "r0003" or "r0003, r0104" or "(empty database)": newly allocated. */
 char *deploy_rows_text(const struct strlist *rows);
 
-/* "12 MB", "512 kB", "3.4 GB", "800 bytes": newly allocated. */
-char *report_size_pretty(long long bytes);
-
 /*
  * Adds to findings (the report r->findings points to) what its writers show
  * of a deploy: every revision with its deploy mode and, once applied, an

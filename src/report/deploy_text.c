@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/deploy.h"
+#include "util/json.h"
 
 #include "util/banned.h"
 
@@ -64,7 +65,7 @@ static void table_line(const struct deploy_table *t, FILE *out)
 	if (t->sized && !t->exists) {
 		fputs("; not on production", out);
 	} else if (t->sized) {
-		char *size = report_size_pretty(t->bytes);
+		char *size = human_bytes((double)t->bytes);
 		if (t->rows >= 0)
 			fprintf(out, "; ~%.0f rows, %s", t->rows, size);
 		else

@@ -31,9 +31,10 @@ char *human_bytes(double bytes)
 		bytes /= 1024;
 		u++;
 	}
-	if (u)
+	/* One decimal while it says something: 8.5 MiB, 27 KiB. */
+	if (u && bytes < 10)
 		buf_addf(&b, "%.1f %s", bytes, units[u]);
 	else
-		buf_addf(&b, "%.0f B", bytes);
+		buf_addf(&b, "%.0f %s", bytes, units[u]);
 	return buf_detach(&b);
 }

@@ -12,6 +12,7 @@
 #include "report/finding.h"
 #include "report/writer.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/mem.h"
 #include "util/secret.h"
 
@@ -417,10 +418,32 @@ static void test_text_window_uses_the_whole_span(void **state)
 	report_release(&r);
 }
 
+static void expect_bytes(double bytes, const char *want)
+{
+	char *got = human_bytes(bytes);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Every report (backup, status, plan, deploy) writes sizes one way: binary units, one decimal under 10. */
+static void test_human_bytes(void **state)
+{
+	(void)state;
+	expect_bytes(0, "0 B");
+	expect_bytes(800, "800 B");
+	expect_bytes(1024, "1.0 KiB");
+	expect_bytes(27 * 1024 + 300, "27 KiB");
+	expect_bytes(147456, "144 KiB");
+	expect_bytes(8.5 * 1024 * 1024, "8.5 MiB");
+	expect_bytes(1054.0 * 1024 * 1024, "1.0 GiB");
+	expect_bytes(3.4 * 1024 * 1024 * 1024, "3.4 GiB");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_format_names),
+	    cmocka_unit_test(test_human_bytes),
 	    cmocka_unit_test(test_severity_names),
 	    cmocka_unit_test(test_sort_order),
 	    cmocka_unit_test(test_counts),
