@@ -438,25 +438,33 @@ static int apply_all(struct apply_state *s)
 
 /* ---- the run ------------------------------------------------------------------------ */
 
+/* The gate's own session, refused on a transaction pooler. */
+static int connect_direct(const char *production_url, PGconn **out)
+{
+	return pg_connect_lock_session(production_url, out) || pg_check_direct(*out, production_url) ? -1 : 0;
+}
+
 int apply_open_session(const char *production_url, PGconn **out)
 {
 	struct snapshot warm = SNAPSHOT_INIT;
-	/* A new session's first catalog snapshot costs 40-50 ms of cold caches: paid here, off the revisions' path. */
-	int rc = -1;
-	if (!pg_connect_lock_session(production_url, out) && !pg_check_direct(*out, production_url))
-		rc = snapshot_take(*out, &warm);
+	/*
+	 * A new session's first catalog snapshot costs 40-50 ms of cold caches:
+	 * paid here, while the driver starts, instead of before the first revision.
+	 */
+	int rc = connect_direct(production_url, out) || snapshot_take(*out, &warm);
 	snapshot_release(&warm);
 	if (rc) {
 		pg_disconnect(*out);
 		*out = NULL;
 	}
-	return rc;
+	return rc ? -1 : 0;
 }
 
 static int start(struct apply_state *s)
 {
+	/* Without a session opened early (it failed there), the same steps here meet the error again. */
 	s->c = s->opt->session;
-	if (!s->c && apply_open_session(s->opt->production_url, &s->c))
+	if (!s->c && connect_direct(s->opt->production_url, &s->c))
 		return -1;
 	s->db = pg_current_database(s->c);
 	if (!s->db)

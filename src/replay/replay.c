@@ -604,22 +604,31 @@ static bool checkpoint_due(const struct replay_ctx *c)
 	return c->checkpoint && c->at - c->saved >= CHECKPOINT_EVERY;
 }
 
+/* 1 when alembic_version holds rev, 0 when it does not, -1 with a recorded error. */
+static int stamped(struct replay_ctx *c, const char *rev)
+{
+	struct strlist rows = STRLIST_INIT;
+	int rc = pg_alembic_versions(*c->db, NULL, NULL, &rows) < 0 ? -1 : strlist_has(&rows, rev);
+	strlist_release(&rows);
+	return rc;
+}
+
 static int upgrade_again_quietly(struct replay_ctx *c, const struct revision_outcome *o)
 {
 	struct step_result r;
 	step_result_init(&r);
 	step_hold_commits(c->steps, o->hold_commits);
 	interrupt_where("upgrading %s again after restoring the checkpoint", o->rev->id);
-	struct strlist rows = STRLIST_INIT;
 	int rc = step_upgrade(c->steps, o->rev->id, &r);
-	if (!rc && r.status == STEP_OK && pg_alembic_versions(*c->db, NULL, NULL, &rows) < 0)
+	int stamp = !rc && r.status == STEP_OK ? stamped(c, o->rev->id) : 0;
+	if (!rc && stamp < 0)
 		rc = -1;
-	else if (!rc && (r.status != STEP_OK || !strlist_has(&rows, o->rev->id)))
-		rc = gate_error(EXIT_ENV, "its first upgrade in this run passed: does it depend on something outside the "
-		                          "database, such as the time or a random value?",
+	else if (!rc && !stamp)
+		rc = gate_error(EXIT_ENV,
+		                "its first upgrade in this run passed: does it depend on something outside the "
+		                "database, such as the time or a random value?",
 		                "upgrading %s again after restoring the checkpoint failed: %s", o->rev->id,
 		                r.status != STEP_OK && r.error_message ? r.error_message : "no version stamp");
-	strlist_release(&rows);
 	step_result_release(&r);
 	return rc ? -1 : 0;
 }
@@ -665,9 +674,8 @@ static int upgrade_holding_commits(struct replay_ctx *c, struct revision_outcome
 	if (!rc && again.status != STEP_OK)
 		rc = 1;
 	if (!rc) {
-		struct strlist rows = STRLIST_INIT;
-		rc = pg_alembic_versions(*c->db, NULL, NULL, &rows) < 0 ? -1 : !strlist_has(&rows, o->rev->id);
-		strlist_release(&rows);
+		int stamp = stamped(c, o->rev->id);
+		rc = stamp < 0 ? -1 : !stamp;
 	}
 	step_result_release(&again);
 	return rc;

@@ -96,10 +96,11 @@ void gate_error_flush(void)
 static void drop_since(unsigned first, bool warn)
 {
 	for (unsigned i = first; i < n_errors; i++) {
-		if (warn)
+		if (warn) {
 			log_warn("%s", errors[i].message);
-		if (warn && errors[i].hint)
-			log_hint("%s", errors[i].hint);
+			if (errors[i].hint)
+				log_hint("%s", errors[i].hint);
+		}
 		free(errors[i].message);
 		free(errors[i].hint);
 	}
