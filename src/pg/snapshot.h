@@ -50,11 +50,18 @@
 struct snapshot {
 	struct strlist lines;      /* sorted */
 	const char *version_table; /* not owned; NULL (what snapshot_init() sets) means "alembic_version" */
+	/*
+	 * line -> the name (relname, without schema) of the relation the line
+	 * belongs to: a table's, column's, constraint's, index's, trigger's,
+	 * policy's, rule's, grant's or comment's table, an owned sequence's table,
+	 * a view. Lines of other objects (schemas, functions, types, ...) have none.
+	 */
+	struct strset owners;
 };
 
 #define SNAPSHOT_INIT                                                                                                  \
 	{                                                                                                              \
-		STRLIST_INIT, NULL                                                                                     \
+		STRLIST_INIT, NULL, STRSET_INIT                                                                        \
 	}
 
 void snapshot_init(struct snapshot *s);
@@ -67,6 +74,31 @@ void snapshot_release(struct snapshot *s);
  * error. c must not be inside a transaction.
  */
 int snapshot_take(PGconn *c, struct snapshot *s);
+
+/*
+ * Like snapshot_take(), but only the lines that belong to a relation named
+ * in names (relnames; every schema's relation of that name). What a
+ * revision that touched only those relations changed, for a fraction of a
+ * whole snapshot's cost on a large schema.
+ */
+int snapshot_take_scoped(PGconn *c, const struct strset *names, struct snapshot *s);
+
+/*
+ * Replaces the lines of state that belong to a relation named in names with
+ * the lines of scoped (taken with the same names): state becomes what a
+ * whole snapshot would read, when nothing outside those relations changed.
+ */
+void snapshot_patch(struct snapshot *state, const struct strset *names, const struct snapshot *scoped);
+
+/* Fills out (released first) with the lines of s that belong to a relation named in names. */
+void snapshot_select(const struct snapshot *s, const struct strset *names, struct snapshot *out);
+
+/*
+ * Adds to out the names of the relations in s that inherit from another or
+ * are inherited from (partitions and their parents): a change to one of
+ * them reaches the others.
+ */
+void snapshot_inheritance(const struct snapshot *s, struct strset *out);
 
 /* True when both hold the same lines. */
 bool snapshot_equal(const struct snapshot *a, const struct snapshot *b);

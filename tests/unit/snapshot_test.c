@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "apply/scope.h"
 #include "pg/conn.h"
 #include "pg/diff.h"
 #include "pg/scratch.h"
@@ -112,6 +113,56 @@ static void expected_lines(const char *path, struct strlist *out)
 	buf_release(&text);
 }
 
+static unsigned n_scoped, n_scoped_wrong;
+
+/*
+ * What apply does after a revision it can bound: the base snapshot with the
+ * lines of the case's relations replaced by a scoped snapshot must read
+ * exactly as the whole snapshot after the case.
+ */
+static void ok_scoped(const char *name, const char *path, const char *db, const struct snapshot *base,
+                      const struct snapshot *whole)
+{
+	struct buf text = BUF_INIT;
+	struct scope sc;
+	struct strset inherited = STRSET_INIT;
+	assert_int_equal(fs_read_file(path, &text), 0);
+	scope_init(&sc);
+	scope_add_sql(&sc, buf_str(&text));
+	snapshot_inheritance(base, &inherited);
+	scope_check_inherited(&sc, &inherited);
+	if (!sc.whole) {
+		struct snapshot state = SNAPSHOT_INIT, scoped = SNAPSHOT_INIT;
+		PGconn *c = connect_db(db);
+		assert_int_equal(snapshot_take_scoped(c, &sc.names, &scoped), 0);
+		pg_disconnect(c);
+		for (size_t i = 0; i < base->lines.n; i++) {
+			strlist_add(&state.lines, base->lines.items[i]);
+			const char *owner = strset_get(&base->owners, base->lines.items[i]);
+			if (owner)
+				strset_put(&state.owners, base->lines.items[i], owner);
+		}
+		snapshot_patch(&state, &sc.names, &scoped);
+		n_scoped++;
+		if (!snapshot_equal(&state, whole)) {
+			n_scoped_wrong++;
+			struct diff d = DIFF_INIT;
+			diff_snapshots(whole, &state, &d);
+			for (size_t i = 0; i < d.n; i++) {
+				char *got = diff_entry_describe(&d.items[i]);
+				print_error("%s: the scoped snapshot differs from the whole one: %s\n", name, got);
+				free(got);
+			}
+			diff_release(&d);
+		}
+		snapshot_release(&state);
+		snapshot_release(&scoped);
+	}
+	scope_release(&sc);
+	strset_release(&inherited);
+	buf_release(&text);
+}
+
 static bool check_case(const char *name, const struct snapshot *base)
 {
 	char path[1200], db[300], sql[400];
@@ -124,6 +175,7 @@ static bool check_case(const char *name, const struct snapshot *base)
 	exec_sql("postgres", sql);
 	run_psql(db, path);
 	take(db, &s);
+	ok_scoped(name, path, db, base, &s);
 	diff_snapshots(base, &s, &d);
 	expected_lines(path, &want);
 	bool ok = d.n == want.n;
@@ -163,8 +215,11 @@ static void test_fixture_cases(void **state)
 	unsigned failed = 0;
 	for (size_t i = 0; i < names.n; i++)
 		failed += !check_case(names.items[i], &base);
-	print_message("%zu snapshot cases, %u failed\n", names.n, failed);
+	print_message("%zu snapshot cases, %u failed; %u scoped, %u of them wrong\n", names.n, failed, n_scoped,
+	              n_scoped_wrong);
 	assert_int_equal(failed, 0);
+	assert_int_equal(n_scoped_wrong, 0);
+	assert_true(n_scoped >= 8);
 	snapshot_release(&base);
 	strlist_release(&names);
 }
