@@ -35,6 +35,7 @@ struct driver {
 	void *tick_arg;
 	unsigned tick_ms;
 	bool hold_commits;      /* for the next step request */
+	bool chain;             /* driver_chain_upgrades() */
 	cJSON *session;         /* driver_set_session()'s settings, for the next step request */
 	int (*hook)(void *arg); /* driver_options.while_starting, until it ran */
 	void *hook_arg;
@@ -716,10 +717,17 @@ void driver_hold_commits(struct driver *d, bool on)
 	d->hold_commits = on;
 }
 
+void driver_chain_upgrades(struct driver *d, bool on)
+{
+	d->chain = on;
+}
+
 int driver_upgrade(struct driver *d, const char *rev, struct step_result *out)
 {
 	cJSON *req = request("upgrade");
 	cJSON_AddStringToObject(req, "rev", rev);
+	if (d->chain)
+		cJSON_AddTrueToObject(req, "chain");
 	return run_step(d, req, "upgrade", rev, out);
 }
 

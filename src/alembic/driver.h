@@ -179,6 +179,14 @@ int driver_downgrade(struct driver *d, const char *rev, const char *target, stru
  */
 void driver_hold_commits(struct driver *d, bool on);
 
+/*
+ * While on, upgrades run in one run of env.py for as long as each request
+ * builds directly on the revision before it: each revision still in its own
+ * transaction (transaction_per_migration), answered once committed, without
+ * setting up env.py, its connection and Alembic's context again (apply).
+ */
+void driver_chain_upgrades(struct driver *d, bool on);
+
 /* The database's alembic_version rows (through env.py), appended to rows. */
 int driver_current(struct driver *d, struct strlist *rows);
 /*

@@ -116,8 +116,22 @@ class Session:
 
     def __init__(self):
         self.settings = []  # (name, value): application_name and the -c options
+        self.per_migration = False  # a Chain runs: each revision in a transaction of its own
         self.engines = {}
         self.version_tables = set()  # (url, schema, table) seen to exist
+
+    def apply_settings(self, dbapi_conn):
+        if not self.settings:
+            return
+        # In autocommit, one round trip: psycopg2 otherwise sends BEGIN first, then COMMIT.
+        saved, dbapi_conn.autocommit = dbapi_conn.autocommit, True
+        try:
+            cur = dbapi_conn.cursor()
+            cur.execute("SELECT " + ", ".join(["set_config(%s, %s, false)"] * len(self.settings)),
+                        [v for pair in self.settings for v in pair])
+            cur.close()
+        finally:
+            dbapi_conn.autocommit = saved
 
     def close(self):
         for engine in self.engines.values():
@@ -300,17 +314,7 @@ def install_hooks():
 
     @event.listens_for(Pool, "checkout")
     def _checkout(dbapi_conn, record, proxy):
-        if not SESSION.settings:
-            return
-        # In autocommit, one round trip: psycopg2 otherwise sends BEGIN first, then COMMIT.
-        saved, dbapi_conn.autocommit = dbapi_conn.autocommit, True
-        try:
-            cur = dbapi_conn.cursor()
-            cur.execute("SELECT " + ", ".join(["set_config(%s, %s, false)"] * len(SESSION.settings)),
-                        [v for pair in SESSION.settings for v in pair])
-            cur.close()
-        finally:
-            dbapi_conn.autocommit = saved
+        SESSION.apply_settings(dbapi_conn)
 
     @event.listens_for(Engine, "before_cursor_execute")
     def _before(conn, cursor, statement, parameters, context, executemany):
@@ -341,6 +345,18 @@ def install_hooks():
         self.migration_fn = run
 
     migration.RevisionStep.__init__ = init
+
+    from alembic.runtime.environment import EnvironmentContext
+
+    configure = EnvironmentContext.configure
+
+    @functools.wraps(configure)
+    def configure_hook(self, *args, **kw):
+        if SESSION.per_migration:
+            kw["transaction_per_migration"] = True
+        return configure(self, *args, **kw)
+
+    EnvironmentContext.configure = configure_hook
 
     ctx_init = migration.MigrationContext.__init__
 
@@ -663,6 +679,85 @@ class NoVersionsFolder(Exception):
     pass
 
 
+class Chain:
+    """apply's upgrades, one revision per request, in one run of env.py.
+
+    Each request is answered once its revision has committed; the next one is
+    read while env.py's connection waits between two transactions, so env.py,
+    its connection and Alembic's context are set up once for the run instead of
+    once per revision (a millisecond each time). The run goes on while the
+    requests are chained upgrades that build directly on the current heads;
+    anything else ends it, and is handled as usual once env.py has returned.
+    Each revision gets its own transaction (transaction_per_migration): the
+    same as one env.py run per revision. When env.py keeps a transaction of its
+    own open, nothing is committed between revisions: the chain then stops
+    before answering, and the request is answered after env.py returns, as
+    without a chain.
+    """
+
+    def __init__(self, driver, req):
+        self.driver = driver
+        self.req = req
+
+    def run(self):
+        SESSION.per_migration = True
+        try:
+            self.driver.run_env(self.steps, destination_rev=self.req["rev"])
+        finally:
+            SESSION.per_migration = False
+        return None if self.driver.answered else {}
+
+    def steps(self, heads, ctx):
+        heads = set(heads)
+        while True:
+            steps = self.driver.upgrade_steps(self.req["rev"], tuple(heads))
+            yield from steps
+            if len(steps) != 1 or not self.committed(ctx):
+                return
+            heads = heads - set(steps[0].revision._all_down_revisions) | {self.req["rev"]}
+            send(self.driver.response({"ok": True}, None))
+            self.driver.answered = True
+            if not self.next_request(ctx, heads):
+                return
+
+    @staticmethod
+    def committed(ctx):
+        """The revision's transaction is over: Alembic committed it, no other is open."""
+        try:
+            fairy = ctx.connection.connection
+            dbapi = getattr(fairy, "dbapi_connection", None) or fairy.connection
+            import psycopg2.extensions as ext
+            return (ctx._transaction_per_migration and not ctx._in_external_transaction and
+                    dbapi.info.transaction_status == ext.TRANSACTION_STATUS_IDLE)
+        except Exception:
+            return False
+
+    def next_request(self, ctx, heads):
+        line = PROTO_IN.readline()
+        try:
+            req = json.loads(line) if line else None
+        except ValueError:
+            req = None
+        if not (isinstance(req, dict) and req.get("op") == "upgrade" and req.get("chain")
+                and self.builds_on(req.get("rev"), heads)):
+            self.driver.pending = line
+            return False
+        self.req = req
+        self.driver.begin_request(req)
+        CAP.context = ctx
+        fairy = ctx.connection.connection
+        SESSION.apply_settings(getattr(fairy, "dbapi_connection", None) or fairy.connection)
+        return True
+
+    def builds_on(self, rev, heads):
+        try:
+            sc = self.driver.script.get_revision(rev)
+        except Exception:
+            return False
+        downs = set(sc._all_down_revisions) if sc is not None else set()
+        return sc is not None and sc.revision == rev and rev not in heads and bool(downs) and downs <= heads
+
+
 class Driver:
     def __init__(self, args):
         from alembic.config import Config
@@ -671,6 +766,9 @@ class Driver:
                                   name=args.name)
         self.config = Config(file_=args.config, ini_section=args.name, cmd_opts=opts)
         self._script = None
+        self.pending = None  # a request line a chain read but did not take
+        self.answered = False  # the current request was answered by a chain
+        self.t0 = 0.0
 
     @property
     def script(self):
@@ -759,6 +857,8 @@ class Driver:
 
     def op_upgrade(self, req):
         rev = req["rev"]
+        if req.get("chain"):
+            return Chain(self, req).run()
         self.run_env(lambda heads, ctx: self.upgrade_steps(rev, heads), destination_rev=rev)
         return {}
 
@@ -848,24 +948,35 @@ class Driver:
         if method is None:
             return {"ok": False, "error": {"type": "ProtocolError", "file": None, "line": 0,
                                            "message": "unknown request %r" % req.get("op")}}
-        CAP.begin()
-        GUARD.refused = []
-        COMMITS.hold = bool(req.get("hold_commits"))
-        t0 = time.perf_counter()
         failure = None
         try:
-            if "session" in req:  # apply's settings for this step, sent with it
-                self.op_session(req["session"])
+            self.begin_request(req)
             resp = method(req)
+            if resp is None:  # a chain answered every request it took
+                return None
             resp["ok"] = True
         except BaseException as exc:  # env.py may even call sys.exit()
             if isinstance(exc, KeyboardInterrupt):
                 raise
             traceback.print_exc(file=sys.stderr)
+            if self.answered:  # a chain's env.py failed after its last answer
+                return None
             resp = {"ok": False, "error": describe(exc, self._script)}
             failure = exc
+        return self.response(resp, failure)
+
+    def begin_request(self, req):
+        CAP.begin()
+        GUARD.refused = []
+        COMMITS.hold = bool(req.get("hold_commits"))
+        self.t0 = time.perf_counter()
+        self.answered = False
+        if "session" in req:  # apply's settings for this step, sent with it
+            self.op_session(req["session"])
+
+    def response(self, resp, failure):
         step_facts(resp, failure)
-        resp["duration_ms"] = (time.perf_counter() - t0) * 1000.0
+        resp["duration_ms"] = (time.perf_counter() - self.t0) * 1000.0
         resp["statements"] = CAP.stmts
         resp["statements_dropped"] = CAP.dropped
         resp["statements_overflow"] = CAP.overflow
@@ -948,7 +1059,9 @@ def main(argv):
     if url:
         set_url(driver.config, url)
     while True:
-        line = PROTO_IN.readline()
+        line, driver.pending = driver.pending, None
+        if line is None:
+            line = PROTO_IN.readline()
         if not line:
             return 0
         try:
@@ -957,7 +1070,9 @@ def main(argv):
             send({"ok": False, "error": {"type": "ProtocolError", "message": str(exc),
                                          "file": None, "line": 0}})
             continue
-        send(driver.handle(req))
+        resp = driver.handle(req)
+        if resp is not None:
+            send(resp)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ struct apply_state {
 	bool locked;
 	struct snapshot before; /* production's schema before the current revision */
 	bool scoped;            /* a revision was verified with a scoped snapshot */
+	bool has_rows;          /* alembic_version has rows: upgrades may run chained */
 };
 
 /* What the monitor saw while a revision ran. */
@@ -255,6 +256,8 @@ static int attempt(struct apply_state *s, struct deploy_rev *v, struct step_resu
 	v->attempts++;
 	driver_set_tick(s->d, MONITOR_MS, monitor_tick, &m);
 	double t0 = now_ms();
+	/* Not on an empty database: Alembic would then commit its new version table before the first revision. */
+	driver_chain_upgrades(s->d, s->has_rows);
 	rc = driver_upgrade(s->d, v->id, res);
 	v->ms += now_ms() - t0;
 	driver_set_tick(s->d, 0, NULL, NULL);
@@ -457,6 +460,7 @@ static int apply_one(struct apply_state *s, struct deploy_rev *v, struct strlist
 {
 	const struct rev *rev = rev_graph_find(s->opt->graph, v->id);
 	v->single_transaction = rev && apply_single_transaction(rev->path);
+	s->has_rows = rows->n > 0;
 	for (;;) {
 		struct step_result res;
 		step_result_init(&res);

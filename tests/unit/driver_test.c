@@ -22,6 +22,7 @@
 
 #include "alembic/driver.h"
 #include "alembic/offline.h"
+#include "pg/conn.h"
 #include "util/error.h"
 
 static char fixture_dir[4096];
@@ -713,6 +714,55 @@ static void test_url_reaches_env_py_every_way(void **state)
 	url_source_round_trip("libpq", NULL, plain);
 }
 
+/* production's rows as a session of its own sees them: what is committed. */
+static void expect_committed(const char *db, const char *want)
+{
+	PGconn *c = NULL;
+	struct strlist rows = STRLIST_INIT;
+	assert_int_equal(pg_connect(db_url(db), false, &c), 0);
+	assert_true(pg_alembic_versions(c, NULL, NULL, &rows) >= 0);
+	assert_int_equal(rows.n, 1);
+	assert_string_equal(rows.items[0], want);
+	strlist_release(&rows);
+	pg_disconnect(c);
+}
+
+/*
+ * apply's chained upgrades: r0002 and r0003 run in one run of env.py (the
+ * second reads no version row: Alembic does that once per run), each answered
+ * only once it is committed; another request ends the chain and is answered
+ * as usual.
+ */
+static void test_chained_upgrades(void **state)
+{
+	(void)state;
+	struct driver_options opt = {0};
+	struct driver *d = NULL;
+	struct step_result r;
+	opt.project_dir = fixture("good");
+	opt.db_url = db_url("chain");
+	opt.step_timeout_s = 60;
+	assert_int_equal(driver_start(&opt, &d), 0);
+	upgrade_ok(d, "r0001");
+	driver_chain_upgrades(d, true);
+	step_result_init(&r);
+	assert_int_equal(driver_upgrade(d, "r0002", &r), 0);
+	assert_int_equal(r.status, STEP_OK);
+	assert_non_null(find_stmt(&r, "SELECT alembic_version.version_num"));
+	assert_true(r.transaction_per_migration);
+	step_result_release(&r);
+	expect_committed("chain", "r0002");
+	assert_int_equal(driver_upgrade(d, "r0003", &r), 0);
+	assert_int_equal(r.status, STEP_OK);
+	assert_non_null(find_stmt(&r, "CREATE TABLE posts"));
+	assert_null(find_stmt(&r, "SELECT alembic_version.version_num"));
+	assert_null(find_stmt(&r, "ix_users_email")); /* r0002's statements were answered with r0002 */
+	step_result_release(&r);
+	expect_committed("chain", "r0003");
+	expect_rows(d, "r0003");
+	driver_free(d);
+}
+
 static void test_hanging_revision_is_killed(void **state)
 {
 	(void)state;
@@ -760,6 +810,7 @@ int main(void)
 	    cmocka_unit_test(test_merge_downgrade_one_revision),
 	    cmocka_unit_test(test_env_ignoring_the_url_is_refused),
 	    cmocka_unit_test(test_url_reaches_env_py_every_way),
+	    cmocka_unit_test(test_chained_upgrades),
 	    cmocka_unit_test(test_hanging_revision_is_killed),
 	};
 	int failed = cmocka_run_group_tests_name("driver without a database", offline, NULL, NULL);
