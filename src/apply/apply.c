@@ -320,7 +320,7 @@ static void revision_scope(const struct apply_state *s, const struct step_result
 }
 
 /*
- * Production's schema change by the revision, as d. A revision bounded to a
+ * The schema changes the revision made on production, as d. A revision bounded to a
  * few relations is read from a snapshot of those only: a whole one costs
  * milliseconds per revision more on every table production has.
  */
@@ -331,7 +331,7 @@ static int diff_revision(struct apply_state *s, const struct deploy_rev *v, cons
 	struct scope sc;
 	scope_init(&sc);
 	revision_scope(s, res, &sc);
-	int rc = sc.whole             ? snapshot_take(s->c, &now)
+	int rc = sc.whole              ? snapshot_take(s->c, &now)
 	         : sc.names.count == 0 ? 0 /* data only: no line can have changed */
 	                               : snapshot_take_scoped(s->c, &sc.names, &now);
 	if (rc == 0 && sc.whole) {
