@@ -33,7 +33,8 @@ fi
 psql() { "$bindir/psql" -X -q -t -A -h "$dir" -p "$port" -U postgres "$@"; }
 fixtures=(good autocommit_concurrently concurrently_outside_autocommit downgrade_raises
 	second_upgrade_fails transaction_per_migration transaction_per_migration_off
-	data_migration_reads_rows merge_branches env_ignores_url hangs url_sources chain)
+	data_migration_reads_rows merge_branches env_ignores_url hangs url_sources chain
+	env_outer_transaction)
 for db in "${fixtures[@]}"; do
 	psql -d postgres -c "CREATE DATABASE $db"
 done
@@ -42,7 +43,7 @@ out=$(MIGRATE_GATE_TEST_PGHOST=$dir MIGRATE_GATE_TEST_PGPORT=$port MIGRATE_GATE_
 	timeout 300 "$test_bin" 2>&1) || { echo "$out"; echo "FAIL: driver_test failed"; exit 1; }
 echo "$out" | grep -E '^\[ *(PASSED|FAILED|==========)' || true
 # Both groups must have run, the database one in full.
-echo "$out" | grep -q '^\[==========\] 13 test(s) run' || { echo "$out"; echo "FAIL: database tests did not run"; exit 1; }
+echo "$out" | grep -q '^\[==========\] 14 test(s) run' || { echo "$out"; echo "FAIL: database tests did not run"; exit 1; }
 [ "$(echo "$out" | grep -c '^\[  PASSED  \]')" = 2 ] || { echo "$out"; echo "FAIL: not every group passed"; exit 1; }
 
 # What the driver's upgrades did to the databases, seen from outside.

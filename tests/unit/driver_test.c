@@ -763,6 +763,23 @@ static void test_chained_upgrades(void **state)
 	driver_free(d);
 }
 
+/*
+ * An env.py that keeps a transaction of its own open commits nothing between
+ * revisions: the chain must not answer before env.py ended it.
+ */
+static void test_chain_waits_for_env_py_transaction(void **state)
+{
+	(void)state;
+	struct driver *d = start("env_outer_transaction");
+	upgrade_ok(d, "r0001");
+	driver_chain_upgrades(d, true);
+	upgrade_ok(d, "r0002");
+	expect_committed("env_outer_transaction", "r0002");
+	upgrade_ok(d, "r0003");
+	expect_committed("env_outer_transaction", "r0003");
+	driver_free(d);
+}
+
 static void test_hanging_revision_is_killed(void **state)
 {
 	(void)state;
@@ -811,6 +828,7 @@ int main(void)
 	    cmocka_unit_test(test_env_ignoring_the_url_is_refused),
 	    cmocka_unit_test(test_url_reaches_env_py_every_way),
 	    cmocka_unit_test(test_chained_upgrades),
+	    cmocka_unit_test(test_chain_waits_for_env_py_transaction),
 	    cmocka_unit_test(test_hanging_revision_is_killed),
 	};
 	int failed = cmocka_run_group_tests_name("driver without a database", offline, NULL, NULL);
