@@ -721,15 +721,18 @@ class Chain:
                 return
 
     @staticmethod
-    def committed(ctx):
+    def dbapi(ctx):
+        """The DBAPI connection under the context's SQLAlchemy connection."""
+        fairy = ctx.connection.connection
+        return getattr(fairy, "dbapi_connection", None) or fairy.connection
+
+    def committed(self, ctx):
         """The revision's transaction is over: Alembic committed it, no other is open."""
         try:
-            fairy = ctx.connection.connection
-            dbapi = getattr(fairy, "dbapi_connection", None) or fairy.connection
             import psycopg2.extensions as ext
             return (ctx._transaction_per_migration and not ctx._in_external_transaction and
-                    dbapi.info.transaction_status == ext.TRANSACTION_STATUS_IDLE)
-        except Exception:
+                    self.dbapi(ctx).info.transaction_status == ext.TRANSACTION_STATUS_IDLE)
+        except Exception:  # another DBAPI, another Alembic: no chain
             return False
 
     def next_request(self, ctx, heads):
@@ -739,23 +742,14 @@ class Chain:
         except ValueError:
             req = None
         if not (isinstance(req, dict) and req.get("op") == "upgrade" and req.get("chain")
-                and self.builds_on(req.get("rev"), heads)):
+                and self.driver.direct_upgrade(req.get("rev"), heads) is not None):
             self.driver.pending = line
             return False
         self.req = req
         self.driver.begin_request(req)
         CAP.context = ctx
-        fairy = ctx.connection.connection
-        SESSION.apply_settings(getattr(fairy, "dbapi_connection", None) or fairy.connection)
+        SESSION.apply_settings(self.dbapi(ctx))
         return True
-
-    def builds_on(self, rev, heads):
-        try:
-            sc = self.driver.script.get_revision(rev)
-        except Exception:
-            return False
-        downs = set(sc._all_down_revisions) if sc is not None else set()
-        return sc is not None and sc.revision == rev and rev not in heads and bool(downs) and downs <= heads
 
 
 class Driver:
@@ -846,14 +840,21 @@ class Driver:
         """
         from alembic.runtime.migration import RevisionStep
 
+        sc = self.direct_upgrade(rev, heads)
+        if sc is not None:
+            return [RevisionStep(self.script.revision_map, sc, True)]
+        return self.script._upgrade_revs(rev, heads)
+
+    def direct_upgrade(self, rev, heads):
+        """rev's script when its down revisions are all heads (and it is not one), else None."""
         try:
             sc = self.script.get_revision(rev)
         except Exception:
-            sc = None
+            return None
         downs = set(sc._all_down_revisions) if sc is not None else set()
         if sc is not None and sc.revision == rev and rev not in heads and downs and downs <= set(heads):
-            return [RevisionStep(self.script.revision_map, sc, True)]
-        return self.script._upgrade_revs(rev, heads)
+            return sc
+        return None
 
     def op_upgrade(self, req):
         rev = req["rev"]
