@@ -34,8 +34,16 @@
  */
 #define NO_OWNER "NULL::name"
 
+/* The table whose column owns relation oid (a sequence: OWNED BY, serial, identity), or NULL. */
+#define OWNING_TABLE(oid)                                                                                              \
+	"(SELECT t.relname FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid WHERE d.classid = "                  \
+	"'pg_class'::regclass AND d.objid = " oid " AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 "    \
+	"AND d.deptype IN ('a', 'i') LIMIT 1)"
+
+/* An index's comment belongs to its table, an owned sequence's to the sequence's table. */
 #define COMMENT_OWNER                                                                                                  \
-	"CASE d.classoid WHEN 'pg_class'::regclass THEN (SELECT coalesce(it.relname, r.relname) FROM pg_class r LEFT " \
+	"CASE d.classoid WHEN 'pg_class'::regclass THEN (SELECT coalesce(it.relname, CASE WHEN r.relkind = 'S' THEN "  \
+	OWNING_TABLE("r.oid") " END, r.relname) FROM pg_class r LEFT "                                               \
 	"JOIN pg_index i ON i.indexrelid = r.oid LEFT JOIN pg_class it ON it.oid = i.indrelid WHERE r.oid = "          \
 	"d.objoid) WHEN 'pg_constraint'::regclass THEN (SELECT r.relname FROM pg_constraint k JOIN pg_class r ON "      \
 	"r.oid = k.conrelid WHERE k.oid = d.objoid) WHEN 'pg_trigger'::regclass THEN (SELECT r.relname FROM "          \
@@ -130,7 +138,7 @@
 	"SELECT 'sequence', " QN("n.nspname", "c.relname") ", format_type(s.seqtypid, NULL), s.seqstart::text, "       \
 	"s.seqincrement::text, s.seqmin::text, s.seqmax::text, s.seqcache::text, CASE WHEN s.seqcycle THEN 'cycle' "   \
 	"ELSE 'no cycle' END, (SELECT " QN("tn.nspname", "t.relname") " || '.' || quote_ident(ta.attname) FROM "       \
-	SEQUENCE_OWNER_JOIN "), coalesce((SELECT t.relname FROM " SEQUENCE_OWNER_JOIN "), c.relname) FROM pg_sequence " \
+	SEQUENCE_OWNER_JOIN "), coalesce(" OWNING_TABLE("c.oid") ", c.relname) FROM pg_sequence "                      \
 	"s" OF_USER_REL("s.seqrelid")
 
 #define SNAPSHOT_VIEWS                                                                                                 \
@@ -203,7 +211,8 @@
 #define GRANTS_RELATIONS_(fence)                                                                                       \
 	GRANT_PART("CASE c.relkind WHEN 'S' THEN 'sequence ' ELSE 'table ' END || " QN("n.nspname", "c.relname"),      \
 		   "coalesce(c.relacl, acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner))", \
-		   "c.relowner", "c.relname", USER_REL " AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')", fence)
+		   "c.relowner", "CASE WHEN c.relkind = 'S' THEN coalesce(" OWNING_TABLE("c.oid") ", c.relname) ELSE "    \
+		   "c.relname END", USER_REL " AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')", fence)
 
 #define GRANTS_COLUMNS_(fence)                                                                                         \
 	GRANT_PART("'column ' || " QN("n.nspname", "c.relname") " || '.' || quote_ident(a.attname)", "a.attacl",       \
