@@ -35,7 +35,7 @@ struct apply_state {
 	int64_t key; /* the advisory lock */
 	bool locked;
 	struct snapshot before; /* production's schema before the current revision */
-	bool scoped;            /* a revision was verified with a scoped snapshot */
+	bool scoped;            /* a revision was verified without a whole snapshot */
 	bool has_rows;          /* alembic_version has rows: upgrades may run chained */
 };
 
@@ -314,6 +314,8 @@ static void revision_scope(const struct apply_state *s, const struct step_result
 		scope_whole(sc, "statements past the capture's cap");
 	for (size_t i = 0; i < res->n_stmts && !sc->whole; i++)
 		scope_add_sql(sc, res->stmts[i].sent ? res->stmts[i].sent : res->stmts[i].sql);
+	if (sc->whole || sc->names.count == 0)
+		return;
 	snapshot_inheritance(&s->before, &inherited);
 	scope_check_inherited(sc, &inherited);
 	strset_release(&inherited);
@@ -334,17 +336,17 @@ static int diff_revision(struct apply_state *s, const struct deploy_rev *v, cons
 	int rc = sc.whole              ? snapshot_take(s->c, &now)
 	         : sc.names.count == 0 ? 0 /* data only: no line can have changed */
 	                               : snapshot_take_scoped(s->c, &sc.names, &now);
+	s->scoped = s->scoped || !sc.whole;
 	if (rc == 0 && sc.whole) {
 		log_debug("%s: a whole snapshot (%s)", v->id, sc.why);
 		diff_snapshots(&s->before, &now, d);
 		snapshot_release(&s->before);
 		s->before = now;
 		snapshot_init(&now);
-	} else if (rc == 0) {
+	} else if (rc == 0 && sc.names.count) {
 		snapshot_select(&s->before, &sc.names, &was);
 		diff_snapshots(&was, &now, d);
 		snapshot_patch(&s->before, &sc.names, &now);
-		s->scoped = true;
 	}
 	snapshot_release(&was);
 	snapshot_release(&now);

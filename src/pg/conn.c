@@ -188,6 +188,17 @@ char *pg_quote_ident(const char *name)
 	return buf_detach(&b);
 }
 
+void pg_array_add(struct buf *array, const char *item)
+{
+	buf_adds(array, array->len > 1 ? ",\"" : "\"");
+	for (const char *p = item; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addc(array, '\\');
+		buf_addc(array, *p);
+	}
+	buf_addc(array, '"');
+}
+
 char *pg_quote_literal(const char *s)
 {
 	struct buf b = BUF_INIT;

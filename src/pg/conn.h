@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+#include "util/buf.h"
 #include "util/strset.h"
 
 /*
@@ -59,5 +60,11 @@ int pg_alembic_versions(PGconn *c, const char *schema, const char *table, struct
 char *pg_quote_ident(const char *name);
 /* A newly allocated SQL string literal ('it''s'), E'' form when it holds backslashes. */
 char *pg_quote_literal(const char *s);
+
+/*
+ * Appends item to the text[] literal being built in array, which starts with
+ * '{' (the caller closes it with '}'): {"a","b\"c"}.
+ */
+void pg_array_add(struct buf *array, const char *item);
 
 #endif

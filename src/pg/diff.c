@@ -94,7 +94,6 @@ static void add_entry(struct diff *d, const char *line, enum diff_change change,
 /* The column's field that holds its position (see snapshot.h). */
 #define COLUMN_POSITION_FIELD 6
 
-static const char *nth_field(const char *s, size_t i, size_t *len);
 static size_t count_fields(const char *s);
 static const char *owner_dot(const char *identity);
 
@@ -108,7 +107,7 @@ static bool only_position_differs(const struct diff_entry *e)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		size_t xn, yn;
-		const char *x = nth_field(e->before, i, &xn), *y = nth_field(e->after, i, &yn);
+		const char *x = snapshot_field(e->before, i, &xn), *y = snapshot_field(e->after, i, &yn);
 		if (i != COLUMN_POSITION_FIELD && (xn != yn || memcmp(x, y, xn)))
 			return false;
 	}
@@ -118,7 +117,7 @@ static bool only_position_differs(const struct diff_entry *e)
 static long position_of(const char *fields)
 {
 	size_t n;
-	const char *p = nth_field(fields, COLUMN_POSITION_FIELD, &n);
+	const char *p = snapshot_field(fields, COLUMN_POSITION_FIELD, &n);
 	return strtol(p, NULL, 10);
 }
 
@@ -318,21 +317,6 @@ static void add_value(struct buf *b, const char *name, const char *s, size_t n, 
 	buf_adds(b, start + len < n ? "..." : "");
 }
 
-/* The i-th '\t'-separated field of s (missing fields are empty). */
-static const char *nth_field(const char *s, size_t i, size_t *len)
-{
-	for (; i > 0 && s; i--) {
-		s = strchr(s, '\t');
-		s = s ? s + 1 : NULL;
-	}
-	if (!s) {
-		*len = 0;
-		return "";
-	}
-	*len = strcspn(s, "\t");
-	return s;
-}
-
 static size_t count_fields(const char *s)
 {
 	size_t n = 1;
@@ -363,7 +347,7 @@ char *diff_entry_detail(const struct diff_entry *e)
 	size_t nx = count_fields(e->before), ny = count_fields(e->after);
 	for (size_t i = 0; i < (nx > ny ? nx : ny); i++) {
 		size_t xn, yn;
-		const char *x = nth_field(e->before, i, &xn), *y = nth_field(e->after, i, &yn);
+		const char *x = snapshot_field(e->before, i, &xn), *y = snapshot_field(e->after, i, &yn);
 		/* A moved column shows in its table's "column order" entry. */
 		bool position = i == COLUMN_POSITION_FIELD && !strcmp(e->kind, "column");
 		if ((xn != yn || memcmp(x, y, xn)) && !position)

@@ -32,17 +32,9 @@ const struct table_size *table_sizes_find(const struct table_sizes *s, const cha
 static void add_array(struct buf *b, const struct strlist *names, const struct table_sizes *known)
 {
 	buf_addc(b, '{');
-	for (size_t i = 0; i < names->n; i++) {
-		if (table_sizes_find(known, names->items[i]))
-			continue;
-		buf_adds(b, b->len > 1 ? ",\"" : "\"");
-		for (const char *p = names->items[i]; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				buf_addc(b, '\\');
-			buf_addc(b, *p);
-		}
-		buf_addc(b, '"');
-	}
+	for (size_t i = 0; i < names->n; i++)
+		if (!table_sizes_find(known, names->items[i]))
+			pg_array_add(b, names->items[i]);
 	buf_addc(b, '}');
 }
 

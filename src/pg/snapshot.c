@@ -187,15 +187,8 @@ static char *array_literal(const struct strset *names)
 	struct buf b = BUF_INIT;
 	size_t pos = 0;
 	buf_addc(&b, '{');
-	for (const char *k; (k = strset_next(names, &pos));) {
-		buf_adds(&b, b.len > 1 ? ",\"" : "\"");
-		for (; *k; k++) {
-			if (*k == '"' || *k == '\\')
-				buf_addc(&b, '\\');
-			buf_addc(&b, *k);
-		}
-		buf_addc(&b, '"');
-	}
+	for (const char *k; (k = strset_next(names, &pos));)
+		pg_array_add(&b, k);
 	buf_addc(&b, '}');
 	return buf_detach(&b);
 }
@@ -208,13 +201,19 @@ int snapshot_take_scoped(PGconn *c, const struct strset *names, struct snapshot 
 	return rc;
 }
 
+/* The line's owning relation when it is one of names, else NULL. */
+static const char *owned_by(const struct snapshot *s, const char *line, const struct strset *names)
+{
+	const char *owner = strset_get(&s->owners, line);
+	return owner && strset_has(names, owner) ? owner : NULL;
+}
+
 void snapshot_patch(struct snapshot *state, const struct strset *names, const struct snapshot *scoped)
 {
 	size_t out = 0;
 	for (size_t i = 0; i < state->lines.n; i++) {
 		char *line = state->lines.items[i];
-		const char *owner = strset_get(&state->owners, line);
-		if (owner && strset_has(names, owner)) {
+		if (owned_by(state, line, names)) {
 			strset_remove(&state->owners, line);
 			free(line);
 		} else {
@@ -235,8 +234,8 @@ void snapshot_select(const struct snapshot *s, const struct strset *names, struc
 {
 	clear(out);
 	for (size_t i = 0; i < s->lines.n; i++) {
-		const char *line = s->lines.items[i], *owner = strset_get(&s->owners, line);
-		if (owner && strset_has(names, owner)) {
+		const char *line = s->lines.items[i], *owner = owned_by(s, line, names);
+		if (owner) {
 			strlist_add(&out->lines, line);
 			strset_put(&out->owners, line, owner);
 		}
@@ -266,20 +265,28 @@ static char *qualified_relname(const char **p)
 	return buf_detach(&part);
 }
 
-/* The nth tab-separated field of a line (0: kind), newly allocated; "" past the end. */
-static char *field(const char *line, int n)
+const char *snapshot_field(const char *s, size_t i, size_t *len)
 {
-	for (; n > 0 && line; n--)
-		line = strchr(line, '\t') ? strchr(line, '\t') + 1 : NULL;
-	return line ? xstrndup(line, strcspn(line, "\t")) : xstrdup("");
+	for (; i > 0 && s; i--) {
+		s = strchr(s, '\t');
+		s = s ? s + 1 : NULL;
+	}
+	if (!s) {
+		*len = 0;
+		return "";
+	}
+	*len = strcspn(s, "\t");
+	return s;
 }
 
 void snapshot_inheritance(const struct snapshot *s, struct strset *out)
 {
 	for (size_t i = 0; i < s->lines.n; i++) {
 		const char *line = s->lines.items[i], *owner = strset_get(&s->owners, line);
-		char *parents = strncmp(line, "table\t", 6) ? NULL : field(line, 5);
-		if (parents && *parents && owner) {
+		size_t len = 0;
+		const char *f = strncmp(line, "table\t", 6) ? "" : snapshot_field(line, 5, &len);
+		char *parents = len && owner ? xstrndup(f, len) : NULL;
+		if (parents) {
 			strset_add(out, owner);
 			for (const char *p = parents; *p; p += strncmp(p, ", ", 2) ? 0 : 2) {
 				char *rel = qualified_relname(&p);

@@ -100,6 +100,9 @@ void snapshot_select(const struct snapshot *s, const struct strset *names, struc
  */
 void snapshot_inheritance(const struct snapshot *s, struct strset *out);
 
+/* The i-th '\t'-separated field of a line or of its fields (missing ones are empty), and its length. */
+const char *snapshot_field(const char *s, size_t i, size_t *len);
+
 /* True when both hold the same lines. */
 bool snapshot_equal(const struct snapshot *a, const struct snapshot *b);
 
