@@ -53,7 +53,7 @@ expect_rc deploy_zero 1
 expect_json deploy_zero '[(s["name"], s["status"]) for s in r["stages"]] == [("plan", "failed"), ("check", "not run"), ("backup", "not run"), ("apply", "not run")]'
 [ "$(versions_of brk)" = r0001 ] || fail "deploy_zero applied something"
 # check too: a breaking-revision finding; and production's sizes demote the scan of a small table.
-mg check_zero check -C "$breaking" --production-url "$(purl brk)" --require-zero-downtime --scratch-cache "$WORK/cache"
+mg check_zero check -C "$breaking" --production-url "$(purl brk)" --require-zero-downtime --scratch-cache "$MIGRATE_GATE_BUILD/scratch-cache"
 expect_rc check_zero 1
 expect_json check_zero '[(f["rule"], f["revision"], f["severity"]) for f in r["findings"] if f["rule"] == "breaking-revision"] == [("breaking-revision", "r0002", "error")]'
 expect_json check_zero '[(f["severity"], f["table"], f["table_rows"]) for f in r["findings"] if f["rule"] == "set-not-null"] == [("info", "users", -1)]'

@@ -16,7 +16,7 @@ use_scratch_cache
 # stderr reaches EOF at most 2 s after the gate's exit), and nothing of the run may run on (checked
 # under a subreaper, which inherits every orphan; a postgres logger may take a moment to exit).
 left=$(cd "$FIXTURES/clean_pass" && env -u PGHOST -u PGPORT -u DATABASE_URI TMPDIR="$CHECK_TMP" python3 - \
-	"$MIGRATE_GATE_BIN" check --format json --scratch-cache "$CHECK_WORK/cache" 2>"$CHECK_WORK/warm.err" <<'PY'
+	"$MIGRATE_GATE_BIN" check --format json --scratch-cache "$SCRATCH_CACHE" 2>"$CHECK_WORK/warm.err" <<'PY'
 import ctypes, os, subprocess, sys, threading, time
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 gate = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -66,10 +66,10 @@ hang() {
 	sed -i "s|pg_sleep(600)|pg_sleep(600) /* $HANG_MARK */|" "$HANG_PROJ/versions/r0001.py"
 	if [ -n "$tmp" ]; then
 		env -u PGHOST -u PGPORT TMPDIR="$tmp" "$MIGRATE_GATE_BIN" check -C "$HANG_PROJ" --format json \
-			--scratch-cache "$CHECK_WORK/cache" >"$CHECK_WORK/$name.json" 2>"$CHECK_WORK/$name.err" &
+			--scratch-cache "$SCRATCH_CACHE" >"$CHECK_WORK/$name.json" 2>"$CHECK_WORK/$name.err" &
 	else
 		env -u PGHOST -u PGPORT -u TMPDIR "$MIGRATE_GATE_BIN" check -C "$HANG_PROJ" --format json \
-			--scratch-cache "$CHECK_WORK/cache" >"$CHECK_WORK/$name.json" 2>"$CHECK_WORK/$name.err" &
+			--scratch-cache "$SCRATCH_CACHE" >"$CHECK_WORK/$name.json" 2>"$CHECK_WORK/$name.err" &
 	fi
 	HANG_PID=$!
 	for i in $(seq 300); do

@@ -91,7 +91,7 @@ grep -qF "| ℹ️ | <code>r0003</code> | after the failure | ➖ | ➖ | ➖ |"
 if command -v script > /dev/null; then
 	good=$(private_copy good)
 	TERM=xterm script -qec "env -u NO_COLOR TMPDIR='$CHECK_TMP' '$MIGRATE_GATE_BIN' check -C '$good' \
-		--scratch-cache '$CHECK_WORK/cache' --color never --fail-on never -o /dev/null" "$OUT/tty.typescript" > /dev/null 2>&1 ||
+		--scratch-cache '$SCRATCH_CACHE' --color never --fail-on never -o /dev/null" "$OUT/tty.typescript" > /dev/null 2>&1 ||
 		fail "tty: check exited $?"
 	grep -qaE $'\r\033\\[K[|/\\\\-] upgrade r0001  [0-9.]+ s' "$OUT/tty.typescript" || fail "tty: no spinner"
 	grep -qaE '  ok +second upgrade r0003  [0-9.]+ s' "$OUT/tty.typescript" || fail "tty: no final line"

@@ -13,6 +13,7 @@ replayed() { sed -n 's|^replay [0-9]*/[0-9]* \(r[0-9]*\) .*|\1|p' "$CHECK_WORK/$
 revisions() { python3 -c 'import json, sys; print(" ".join(sorted({f["revision"] for f in json.load(open(sys.argv[1]))["findings"]})))' "$CHECK_WORK/$1.json"; }
 
 # --since: only what comes after, on a baseline upgraded to it.
+use_scratch_cache
 mg_check since -C "$good" --since r0002
 expect_rc since 0
 [ "$(replayed since)" = "r0003 " ] || fail "since: replayed '$(replayed since)', expected r0003 only"

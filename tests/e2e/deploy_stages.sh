@@ -9,7 +9,7 @@ set -euo pipefail
 apply_start
 good=$FIXTURES/good
 late=$FIXTURES/apply_fails_late
-CACHE=(--scratch-cache "$WORK/cache")
+CACHE=(--scratch-cache "$MIGRATE_GATE_BUILD/scratch-cache")
 stages() { json_get "$1" '" ".join(s["name"] + ":" + s["status"] for s in r["stages"])'; }
 
 # The whole deploy; the backup stage is skipped, loudly.

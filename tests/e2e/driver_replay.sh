@@ -39,12 +39,12 @@ for db in "${fixtures[@]}"; do
 	psql -d postgres -c "CREATE DATABASE $db"
 done
 
-out=$(MIGRATE_GATE_TEST_PGHOST=$dir MIGRATE_GATE_TEST_PGPORT=$port MIGRATE_GATE_SRC=$src \
+out=$(MIGRATE_GATE_TEST_GROUP=online MIGRATE_GATE_TEST_PGHOST=$dir MIGRATE_GATE_TEST_PGPORT=$port MIGRATE_GATE_SRC=$src \
 	timeout 300 "$test_bin" 2>&1) || { echo "$out"; echo "FAIL: driver_test failed"; exit 1; }
 echo "$out" | grep -E '^\[ *(PASSED|FAILED|==========)' || true
-# Both groups must have run, the database one in full.
+# The database group must have run in full (unit/driver_test runs the other one).
 echo "$out" | grep -q '^\[==========\] 14 test(s) run' || { echo "$out"; echo "FAIL: database tests did not run"; exit 1; }
-[ "$(echo "$out" | grep -c '^\[  PASSED  \]')" = 2 ] || { echo "$out"; echo "FAIL: not every group passed"; exit 1; }
+[ "$(echo "$out" | grep -c '^\[  PASSED  \]')" = 1 ] || { echo "$out"; echo "FAIL: the database group did not pass"; exit 1; }
 
 # What the driver's upgrades did to the databases, seen from outside.
 [ "$(psql -d good -c 'SELECT version_num FROM alembic_version')" = r0003 ] ||

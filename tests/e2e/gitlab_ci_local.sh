@@ -35,7 +35,7 @@ pipeline() {
 	(cd "$proj" && env -u GITLAB_CI -u CI_JOB_TOKEN HOME="$CHECK_WORK/home" TMPDIR="$CHECK_WORK/gcl-tmp" \
 		timeout -s KILL 600 "$GCL" --shell-isolation --no-color --file .gitlab-ci.yml --variable TMPDIR="$CHECK_TMP" \
 		--variable CI_PIPELINE_SOURCE=merge_request_event --variable MIGRATE_GATE_BIN="$MIGRATE_GATE_BIN" \
-		--variable MIGRATE_GATE_SCRATCH_CACHE="$CHECK_WORK/cache" ${vars[@]+"${vars[@]}"} "$job") \
+		--variable MIGRATE_GATE_SCRATCH_CACHE="$SCRATCH_CACHE" ${vars[@]+"${vars[@]}"} "$job") \
 		> "$OUT/$name.log" 2>&1 || GCL_RC=$?
 }
 mkdir -p "$CHECK_WORK/home" "$CHECK_WORK/gcl-tmp"

@@ -831,7 +831,12 @@ int main(void)
 	    cmocka_unit_test(test_chain_waits_for_env_py_transaction),
 	    cmocka_unit_test(test_hanging_revision_is_killed),
 	};
-	int failed = cmocka_run_group_tests_name("driver without a database", offline, NULL, NULL);
+	/* e2e/driver_replay runs this binary for the database group: unit/driver_test already ran
+	 * the offline one, whose driver start-ups cost 8 s of CPU a time. */
+	const char *only = getenv("MIGRATE_GATE_TEST_GROUP");
+	int failed = 0;
+	if (!only || strcmp(only, "online") != 0)
+		failed += cmocka_run_group_tests_name("driver without a database", offline, NULL, NULL);
 	if (db_url("x"))
 		failed += cmocka_run_group_tests_name("driver with a database", online, NULL, NULL);
 	return failed;

@@ -95,9 +95,11 @@ _check_pg_exit() {
 }
 
 # For tests about findings rather than the scratch server: copy one initdb'd template instead
-# of running initdb each time.
+# of running initdb each time. One cache serves every test of a build tree (SCRATCH_CACHE; the
+# template is built aside and renamed into place, so concurrent tests are safe).
+SCRATCH_CACHE=${MIGRATE_GATE_BUILD:-$CHECK_WORK}/scratch-cache
 use_scratch_cache() {
-	CHECK_ARGS=(--scratch-cache "$CHECK_WORK/cache")
+	CHECK_ARGS=(--scratch-cache "$SCRATCH_CACHE")
 }
 
 # expect_rc NAME CODE
