@@ -30,14 +30,24 @@ twice() { # NAME FORMAT ARGS...
 # A fixture of each kind of outcome (every fixture twice took 7 minutes on 2 cores): clean,
 # lint only, leftovers, a failed downgrade, an irreversible downgrade, a lost stamp, keep-going
 # past a failed upgrade, merges, schema-aware lint, model drift, and a 40-revision history.
-for fixture in good downgrade_leaves_index downgrade_raises irreversible_runtime_error stamp_lost \
-	upgrade_fails_midway whole_history_fails schema_aware_types model_drift long_history unstable_message; do
+for fixture in good downgrade_leaves_index downgrade_raises irreversible_runtime_error \
+	whole_history_fails schema_aware_types model_drift long_history; do
 	twice "$fixture" json -C "$FIXTURES/$fixture"
 done
 twice merge_branches json -C "$FIXTURES/merge_branches" --heads
+# The SARIF and GitLab reports of the same two runs too (--sarif and --codequality beside the JSON
+# one: a third and fourth run each would repeat the same replay).
 for fixture in unstable_message stamp_lost upgrade_fails_midway; do
-	twice "${fixture}_sarif" sarif -C "$FIXTURES/$fixture"
-	twice "${fixture}_gitlab" gitlab -C "$FIXTURES/$fixture"
+	for run in 1 2; do
+		keep "$CHECK_WORK/${fixture}_sarif_$run.json" "$CHECK_WORK/${fixture}_gitlab_$run.json"
+		mg_check "${fixture}_$run" -C "$FIXTURES/$fixture" --sarif "$CHECK_WORK/${fixture}_sarif_$run.json" \
+			--codequality "$CHECK_WORK/${fixture}_gitlab_$run.json"
+	done
+	for kind in "" _sarif _gitlab; do
+		[ -s "$CHECK_WORK/${fixture}${kind}_1.json" ] || fail "$fixture: no ${kind#_} report"
+		same "${fixture}${kind}_1" "${fixture}${kind}_2"
+	done
+	expect_clean "$fixture"
 done
 
 expect_findings unstable_message_1 replay <<'EOF2'

@@ -33,7 +33,13 @@ created_and_dropped() {
 	created=$(tail -c +"$mark" "$PG_DIR/server.log" | sed -n 's/.*statement: CREATE DATABASE "\{0,1\}\(migrate_gate[A-Za-z0-9_]*\).*/\1/p' | grep -v '_ck$' | sort -u || true)
 	# A failed round trip restores the checkpoint: the scratch database is created again, same name.
 	[ "$(echo "$created" | grep -c .)" = 1 ] || fail "$1: not one scratch database created: '$created'"
-	tail -c +"$mark" "$PG_DIR/server.log" | grep -q "statement: DROP DATABASE.*$created" || fail "$1: '$created' not dropped"
+	# The drop may come from the watchdog, just after the gate's exit: poll for it, up to 5 s.
+	local i dropped=false
+	for i in $(seq 50); do
+		tail -c +"$mark" "$PG_DIR/server.log" | grep -q "statement: DROP DATABASE.*$created" && dropped=true && break
+		sleep 0.1
+	done
+	$dropped || fail "$1: '$created' not dropped"
 	[ -z "$(scratch_dbs)" ] || fail "$1: scratch databases left: $(scratch_dbs)"
 }
 log_mark() { mark=$(($(stat -c %s "$PG_DIR/server.log") + 1)); }
