@@ -172,6 +172,7 @@ CONST_FIELD(set_replay_from_base, replay_from_base, true)
 CONST_FIELD(set_no_model_drift, no_model_drift, true)
 CONST_FIELD(set_fail_fast, fail_fast, true)
 CONST_FIELD(set_list_rules, list_rules, true)
+CONST_FIELD(set_list_locks, list_locks, true)
 CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
 CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
 CONST_FIELD(set_comment, comment, true)
@@ -380,6 +381,7 @@ static const struct option_def options[] = {
     {"disable", 0, true, OPT_LINT, set_disable},
     {"severity", 0, true, OPT_LINT, set_severity},
     {"list-rules", 0, false, OPT_LINT, set_list_rules},
+    {"list-locks", 0, false, OPT_LINT, set_list_locks},
     {"max-file-size", 0, true, OPT_LINT_FILES, set_max_file_size},
     {"project", 'C', true, OPT_CHECK, set_project},
     {"name", 'n', true, OPT_CHECK, set_name},
@@ -773,13 +775,13 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
 	strlist_release(&cfg->x_args);
-	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,    &cfg->python,        &cfg->alembic_cmd,
-	                   &cfg->pg_bindir,       &cfg->scratch_url,     &cfg->scratch_cache, &cfg->production_url,
-	                   &cfg->since,           &cfg->base_ref,        &cfg->report_json,   &cfg->sarif,
-	                   &cfg->codequality,     &cfg->junit,           &cfg->summary_md,    &cfg->production_url_env,
-	                   &cfg->scratch_url_env, &cfg->comment_key,     &cfg->provider,      &cfg->pr,
-	                   &cfg->backup_dir,      &cfg->archive_format,  &cfg->upload_url,    &cfg->s3,
-	                   &cfg->s3_endpoint,     &cfg->s3_region,       &cfg->target_url,  &cfg->targets};
+	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,   &cfg->python,        &cfg->alembic_cmd,
+	                   &cfg->pg_bindir,       &cfg->scratch_url,    &cfg->scratch_cache, &cfg->production_url,
+	                   &cfg->since,           &cfg->base_ref,       &cfg->report_json,   &cfg->sarif,
+	                   &cfg->codequality,     &cfg->junit,          &cfg->summary_md,    &cfg->production_url_env,
+	                   &cfg->scratch_url_env, &cfg->comment_key,    &cfg->provider,      &cfg->pr,
+	                   &cfg->backup_dir,      &cfg->archive_format, &cfg->upload_url,    &cfg->s3,
+	                   &cfg->s3_endpoint,     &cfg->s3_region,      &cfg->target_url,    &cfg->targets};
 	strlist_release(&cfg->pending);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);
