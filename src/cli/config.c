@@ -775,13 +775,13 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
 	strlist_release(&cfg->x_args);
-	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,   &cfg->python,        &cfg->alembic_cmd,
-	                   &cfg->pg_bindir,       &cfg->scratch_url,    &cfg->scratch_cache, &cfg->production_url,
-	                   &cfg->since,           &cfg->base_ref,       &cfg->report_json,   &cfg->sarif,
-	                   &cfg->codequality,     &cfg->junit,          &cfg->summary_md,    &cfg->production_url_env,
-	                   &cfg->scratch_url_env, &cfg->comment_key,    &cfg->provider,      &cfg->pr,
-	                   &cfg->backup_dir,      &cfg->archive_format, &cfg->upload_url,    &cfg->s3,
-	                   &cfg->s3_endpoint,     &cfg->s3_region,      &cfg->target_url,    &cfg->targets};
+	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,    &cfg->python,        &cfg->alembic_cmd,
+	                   &cfg->pg_bindir,       &cfg->scratch_url,     &cfg->scratch_cache, &cfg->production_url,
+	                   &cfg->since,           &cfg->base_ref,        &cfg->report_json,   &cfg->sarif,
+	                   &cfg->codequality,     &cfg->junit,           &cfg->summary_md,    &cfg->production_url_env,
+	                   &cfg->scratch_url_env, &cfg->comment_key,     &cfg->provider,      &cfg->pr,
+	                   &cfg->backup_dir,      &cfg->archive_format,  &cfg->upload_url,    &cfg->s3,
+	                   &cfg->s3_endpoint,     &cfg->s3_region,       &cfg->target_url,  &cfg->targets};
 	strlist_release(&cfg->pending);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);
