@@ -37,6 +37,7 @@ const struct command_spec spec_lint = {
     "      --disable RULES     switch off rules (comma list)\n"
     "      --severity R=LEVEL  change a rule's level: error, warning, info or off (repeatable)\n"
     "      --list-rules        print every rule id with its default level, then exit\n"
+    "      --list-locks        print the lock table (every statement's and ALTER TABLE subcommand's lock), then exit\n"
     "      --max-file-size SIZE  refuse a bigger input, stdin included (default 64M; K, M, G suffixes)\n"
     "  -c, --config FILE       read [migrate_gate] from FILE (default: ./alembic.ini when present)\n" COMMON_OPTIONS
     "\n"
@@ -251,13 +252,13 @@ const struct command_spec spec_status = {
 	"  DURATION: 30 (seconds), 500ms, 5s, 2min or 1h.\n"
 
 #define DEPLOY_FORMAT_OPTIONS                                                                                          \
-	"Report:\n"                                                                                                     \
+	"Report:\n"                                                                                                    \
 	"  -f, --format FMT        text (default) or json: the deploy report (revisions, outcomes, stages);\n"         \
 	"                          markdown, sarif, gitlab, junit, github: the findings with the revisions\n"          \
 	"  -o, --output FILE       write the report to FILE instead of stdout\n"                                       \
 	"      --report-json FILE  also write the JSON deploy report to FILE\n"                                        \
 	"      --summary-md FILE   also write the Markdown summary (GitHub step summary, PR comment) to FILE\n"        \
-	"      --sarif FILE, --codequality FILE, --junit FILE  also write the findings in that format\n"              \
+	"      --sarif FILE, --codequality FILE, --junit FILE  also write the findings in that format\n"               \
 	"      --color WHEN        auto (default), always or never; NO_COLOR also turns colour off\n"                  \
 	"  -q, --quiet             only errors on stderr\n"                                                            \
 	"  -v, --verbose           more detail on stderr\n"                                                            \
@@ -317,7 +318,8 @@ const struct command_spec spec_deploy = {
     "      --upload-url URL   --s3 s3://BUCKET/PREFIX   --s3-endpoint URL   --s3-region R\n"
     "Apply:\n" APPLY_OPTIONS,
     OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_APPLY | OPT_DEPLOY | OPT_BACKUP | OPT_COMMENT,
-    COMMENT_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"
+    COMMENT_OPTIONS DEPLOY_FORMAT_OPTIONS
+    "\n"
     "Exit status: 0 deployed (or nothing to deploy), 1 the plan, the check or the backup's verification failed\n"
     "(nothing was applied), 2 usage or input error, 3 environment error (production, pg_dump, disk),\n"
     "4 apply failed: production's revision is printed.\n",

@@ -172,6 +172,7 @@ CONST_FIELD(set_replay_from_base, replay_from_base, true)
 CONST_FIELD(set_no_model_drift, no_model_drift, true)
 CONST_FIELD(set_fail_fast, fail_fast, true)
 CONST_FIELD(set_list_rules, list_rules, true)
+CONST_FIELD(set_list_locks, list_locks, true)
 CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
 CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
 CONST_FIELD(set_comment, comment, true)
@@ -380,6 +381,7 @@ static const struct option_def options[] = {
     {"disable", 0, true, OPT_LINT, set_disable},
     {"severity", 0, true, OPT_LINT, set_severity},
     {"list-rules", 0, false, OPT_LINT, set_list_rules},
+    {"list-locks", 0, false, OPT_LINT, set_list_locks},
     {"max-file-size", 0, true, OPT_LINT_FILES, set_max_file_size},
     {"project", 'C', true, OPT_CHECK, set_project},
     {"name", 'n', true, OPT_CHECK, set_name},

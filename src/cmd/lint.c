@@ -36,6 +36,12 @@ static int lint_path(const struct gate_config *cfg, const char *path, struct rep
 
 int cmd_lint(const struct gate_config *cfg)
 {
+	if (cfg->list_locks) {
+		char *table = lint_lock_table_text();
+		fputs(table, stdout);
+		free(table);
+		return EXIT_PASS;
+	}
 	if (cfg->list_rules) {
 		list_rules();
 		return EXIT_PASS;

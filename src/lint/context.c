@@ -27,6 +27,7 @@ static void end_transaction(struct lint_ctx *ctx)
 	ctx->tx_lock_timeout = false;
 	ctx->tx_statement_timeout = false;
 	strset_clear(&ctx->tx_not_valid);
+	strset_clear(&ctx->tx_enum_values);
 	free(ctx->tx_exclusive_rel);
 	ctx->tx_exclusive_rel = NULL;
 	strset_clear(&ctx->tx_reported);
@@ -50,6 +51,8 @@ void lint_ctx_release(struct lint_ctx *ctx)
 	strset_release(&ctx->col_types);
 	strset_release(&ctx->indexed);
 	strset_release(&ctx->tx_not_valid);
+	strset_release(&ctx->tx_enum_values);
+	strset_release(&ctx->checked_rels);
 	strset_release(&ctx->pending_checks);
 	strlist_release(&ctx->new_fks);
 	strset_release(&ctx->new_objects);
@@ -244,8 +247,12 @@ static void after_alter_cmd(struct lint_ctx *ctx, const char *rel, const cJSON *
 		set_col_type(ctx, rel, node_str(cmd, "name"), node_field(node_as(def, "ColumnDef"), "typeName"));
 	} else if (!strcmp(sub, "AT_AddConstraint")) {
 		record_constraint(ctx, rel, node_as(def, "Constraint"), NULL);
+		if (node_str_is(node_as(def, "Constraint"), "contype", "CONSTR_CHECK") &&
+		    !node_bool(node_as(def, "Constraint"), "skip_validation"))
+			strset_add(&ctx->checked_rels, rel);
 	} else if (!strcmp(sub, "AT_ValidateConstraint")) {
 		validate_constraint(ctx, rel, node_str(cmd, "name"));
+		strset_add(&ctx->checked_rels, rel);
 	}
 }
 
@@ -420,6 +427,19 @@ static void add_new_rel(struct lint_ctx *ctx, const cJSON *rangevar)
 	free(key);
 }
 
+/* A value added to an existing enum inside a transaction cannot be used before COMMIT (PostgreSQL 12+). */
+static void after_enum_value(struct lint_ctx *ctx, const struct lint_stmt *st)
+{
+	const char *value = node_str(st->body, "newVal");
+	const char *type = node_last_name(node_field(st->body, "typeName"));
+	struct buf key = BUF_INIT;
+	buf_addf(&key, "type %s", type ? type : "");
+	if (value && type && !node_str(st->body, "oldVal") && ctx->in_tx && !st->autocommit &&
+	    !strset_has(&ctx->new_objects, key.data))
+		strset_put(&ctx->tx_enum_values, value, type);
+	buf_release(&key);
+}
+
 static void after_statement_kind(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
 	const char *t = st->type;
@@ -450,6 +470,8 @@ static void after_statement_kind(struct lint_ctx *ctx, const struct lint_stmt *s
 		add_object(ctx, "type", NULL, node_last_name(node_field(b, "typeName")));
 	else if (!strcmp(t, "CreateDomainStmt"))
 		add_object(ctx, "type", NULL, node_last_name(node_field(b, "domainname")));
+	else if (!strcmp(t, "AlterEnumStmt"))
+		after_enum_value(ctx, st);
 }
 
 /* Alembic's autocommit_block commits the migration's transaction first and opens a new one after it. */

@@ -30,12 +30,18 @@ static const char *const table_size[] = {
     "set-access-method",
     "require-statement-timeout",
     "unbatched-dml-with-ddl",
+    "blocking-lock-scan",
 };
 
 /* A strong lock waiter queues every later query on the table, however small the table is. */
 static const char *const lock_queue[] = {
-    "require-lock-timeout",          "drop-index-non-concurrent",        "detach-partition-non-concurrent",
-    "create-trigger-existing-table", "statement-after-access-exclusive", "merge-alter-table",
+    "require-lock-timeout",
+    "drop-index-non-concurrent",
+    "detach-partition-non-concurrent",
+    "create-trigger-existing-table",
+    "statement-after-access-exclusive",
+    "merge-alter-table",
+    "blocking-lock",
 };
 
 static bool listed(const char *const *ids, size_t n, const char *id)

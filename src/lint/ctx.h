@@ -74,10 +74,11 @@ struct lint_ctx {
 	 * unit, "offset\tlength\trel\tcol1,col2\tname\treferenced", judged at the unit's end
 	 * (columns "*": the table has indexes the unit does not show). */
 	struct strlist new_fks;
-	struct strset new_objects; /* "schema NAME", "type NAME" (last name), "constraint REL.NAME" */
-	bool catalog_known;        /* seeded from the database's catalog: col_types and indexed cover existing tables */
-	bool saw_ddl;              /* some DDL ran earlier in this unit */
-	bool saw_dml;              /* some UPDATE/DELETE ran earlier in this unit */
+	struct strset new_objects;  /* "schema NAME", "type NAME" (last name), "constraint REL.NAME" */
+	struct strset checked_rels; /* relations given a validated CHECK constraint in this unit (ADD or VALIDATE) */
+	bool catalog_known; /* seeded from the database's catalog: col_types and indexed cover existing tables */
+	bool saw_ddl;       /* some DDL ran earlier in this unit */
+	bool saw_dml;       /* some UPDATE/DELETE ran earlier in this unit */
 
 	/* Session settings in effect. */
 	bool lock_timeout;
@@ -88,9 +89,11 @@ struct lint_ctx {
 	bool tx_lock_timeout; /* SET LOCAL, ends with the transaction */
 	bool tx_statement_timeout;
 	struct strset tx_not_valid; /* "rel.constraint" added NOT VALID in this transaction */
-	char *tx_exclusive_rel;     /* existing relation locked ACCESS EXCLUSIVE in this transaction */
-	struct strset tx_reported;  /* ids of rules that report once per transaction and did */
-	struct strset tx_findings;  /* rule id -> index + 1 in the report of its finding for this transaction */
+	struct strset
+	    tx_enum_values;        /* enum value -> its type, added by ALTER TYPE ... ADD VALUE in this transaction */
+	char *tx_exclusive_rel;    /* existing relation locked ACCESS EXCLUSIVE in this transaction */
+	struct strset tx_reported; /* ids of rules that report once per transaction and did */
+	struct strset tx_findings; /* rule id -> index + 1 in the report of its finding for this transaction */
 	char *tx_ddl_rel;     /* existing relation a non-DML statement locked SHARE or stronger in this transaction */
 	char *tx_dml_rel;     /* existing relation an UPDATE/DELETE changed in this transaction */
 	char *prev_alter_rel; /* relation of the previous statement when it was ALTER TABLE */

@@ -98,6 +98,14 @@ int lint_unit_observe(const struct lint_config *cfg, const struct lint_unit *uni
 enum rule_cost { COST_FIXED, COST_TABLE_SIZE, COST_LOCK_QUEUE };
 enum rule_cost lint_rule_cost(const char *rule_id);
 
+/*
+ * The lock table (every statement node of libpg_query 15 and every ALTER TABLE
+ * subcommand with the lock PostgreSQL 15 takes), one tab-separated line per
+ * row: name, lock, option, lock under the option, work done under the lock,
+ * other relations, the rule that judges it. Newly allocated.
+ */
+char *lint_lock_table_text(void);
+
 /* Every rule the engine knows, in documentation order. */
 const struct rule_info *const *lint_rules(size_t *n);
 const struct rule_info *lint_rule_by_id(const char *id);

@@ -16,8 +16,8 @@ const struct rule_info rule_unanalysed = {"unanalysed-statement", SEV_WARNING,
                                           "review this statement by hand, or split the expression", false};
 
 const struct lint_family *const lint_families[] = {
-    &family_indexes, &family_constraints, &family_columns, &family_types, &family_drops,
-    &family_locking, &family_misc,        &family_hygiene, NULL,
+    &family_indexes, &family_constraints, &family_columns, &family_types, &family_drops,  &family_locking,
+    &family_misc,    &family_hygiene,     &family_txblock, &family_net,   &family_parity, NULL,
 };
 
 static const struct rule_info *engine_rules[] = {&rule_syntax_error, &rule_ignore_file, &rule_unanalysed};

@@ -26,6 +26,9 @@ extern const struct lint_family family_drops;
 extern const struct lint_family family_locking;
 extern const struct lint_family family_misc;
 extern const struct lint_family family_hygiene;
+extern const struct lint_family family_txblock;
+extern const struct lint_family family_net;
+extern const struct lint_family family_parity;
 
 /* The families in documentation order, NULL-terminated. */
 extern const struct lint_family *const lint_families[];

@@ -1,0 +1,3 @@
+CREATE FUNCTION move_orders() RETURNS void LANGUAGE sql AS $$
+    ALTER TABLE orders SET TABLESPACE fast_disk;
+$$;

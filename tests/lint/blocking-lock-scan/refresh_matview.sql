@@ -1,0 +1,3 @@
+-- expect: blocking-lock-scan 3:27
+SET lock_timeout = '2s';
+REFRESH MATERIALIZED VIEW order_totals;

@@ -1,0 +1,2 @@
+-- expect: blocking-lock 2:12
+LOCK TABLE sales.orders;

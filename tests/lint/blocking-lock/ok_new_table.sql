@@ -1,0 +1,2 @@
+CREATE TABLE order_archive (id bigint PRIMARY KEY);
+LOCK TABLE order_archive IN ACCESS EXCLUSIVE MODE;

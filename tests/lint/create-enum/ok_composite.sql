@@ -1,0 +1,2 @@
+-- options: --enable create-enum
+CREATE TYPE money_amount AS (amount numeric, currency text);

@@ -1,0 +1,2 @@
+-- expect: not-in-transaction 2:1
+COMMIT PREPARED 'deploy_1';
