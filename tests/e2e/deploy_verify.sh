@@ -56,9 +56,9 @@ SELECT to_regclass('users') IS NOT NULL;
 SELECT count(*) = 1 FROM alembic_version;
 SQL
 prod_copy prod1
-MG_ENV="MIGRATE_GATE_HEALTH_URLS=http://$SLOW/healthz,https://$TLS/ready" mg recovers deploy -C "$good" \
+MG_TEXT=1 MG_ENV="MIGRATE_GATE_HEALTH_URLS=http://$SLOW/healthz,https://$TLS/ready" mg recovers deploy -C "$good" \
 	--production-url "$(pg_url prod1)" "${FAST[@]}" --health-header-env HEALTH_HEADER --health-ca "$WORK/ca.pem" \
-	--health-sql "$WORK/pass.sql" --summary-md "$OUT/recovers.md"
+	--health-sql "$WORK/pass.sql" --summary-md "$OUT/recovers.md" --report-json "$OUT/recovers.json"
 expect_rc recovers 0
 [ "$(stages recovers)" = "plan:passed check:skipped backup:skipped apply:passed verify:passed" ] ||
 	fail "recovers: stages $(stages recovers)"
@@ -76,6 +76,9 @@ want = "sha256:" + hashlib.sha256(sys.argv[2].split(": ", 1)[1].encode()).hexdig
 assert reqs and all(r["headers"].get("authorization") == want for r in reqs), reqs
 assert reqs[0]["status"] == 503 and [r["status"] for r in reqs[-3:]] == [200] * 3, [r["status"] for r in reqs]
 PY
+expect_out recovers "  health  http://$SLOW/healthz  passed: 3 x 2xx in a row after "
+expect_out recovers "  production at r0003, "
+grep -q "^  verify  passed" "$OUT/recovers.out" || fail "recovers: the verify stage is not shown as passed"
 grep -qF "| verify | ✅ passed |" "$OUT/recovers.md" || fail "recovers: no verify row in the Markdown stage table"
 grep -qF "**Verify:** ✅ 2 of 2 URL(s) healthy; 2 of 2 SQL check(s) passed; production at r0003" "$OUT/recovers.md" ||
 	fail "recovers: no Verify line in the Markdown summary"
