@@ -10,15 +10,9 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/progress.h"
 
 #include "util/banned.h"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static void sleep_ms(double ms)
 {
@@ -113,9 +107,9 @@ static bool one_try(const struct health_probe *p, double left_ms, struct health_
 void health_poll(const struct health_probe *p, struct health_outcome *o)
 {
 	health_outcome_release(o);
-	double start = now_ms(), deadline = start + p->timeout_ms;
+	double start = progress_clock_ms(), deadline = start + p->timeout_ms;
 	for (;;) {
-		double t = now_ms();
+		double t = progress_clock_ms();
 		if (t >= deadline && o->tries)
 			break;
 		bool lasting = one_try(p, deadline - t, o);
@@ -123,11 +117,11 @@ void health_poll(const struct health_probe *p, struct health_outcome *o)
 			o->passed = true;
 			break;
 		}
-		double wait = t + p->interval_ms - now_ms(), left = deadline - now_ms();
+		double wait = t + p->interval_ms - progress_clock_ms(), left = deadline - progress_clock_ms();
 		if (lasting || left <= 0)
 			break;
 		if (wait > 0)
 			sleep_ms(wait < left ? wait : left);
 	}
-	o->ms = now_ms() - start;
+	o->ms = progress_clock_ms() - start;
 }

@@ -122,14 +122,6 @@ void deploy_verify_write_text(const struct deploy_verify *v, const struct report
 	buf_release(&b);
 }
 
-static void add_str(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 static cJSON *health_json(const struct deploy_health *h)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -139,8 +131,8 @@ static cJSON *health_json(const struct deploy_health *h)
 		cJSON_AddNumberToObject(o, "status", (double)h->status);
 	else
 		cJSON_AddNullToObject(o, "status");
-	add_str(o, "body", h->body);
-	add_str(o, "error", h->error);
+	json_add_str_or_null(o, "body", h->body);
+	json_add_str_or_null(o, "error", h->error);
 	cJSON_AddNumberToObject(o, "tries", h->tries);
 	cJSON_AddNumberToObject(o, "consecutive_2xx", h->in_a_row);
 	cJSON_AddNumberToObject(o, "elapsed_ms", h->ms);
@@ -152,7 +144,7 @@ static cJSON *sql_json(const struct deploy_sql_check *c)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", c->name);
 	cJSON_AddBoolToObject(o, "passed", c->passed);
-	add_str(o, "failure", c->why);
+	json_add_str_or_null(o, "failure", c->why);
 	cJSON_AddNumberToObject(o, "duration_ms", c->ms);
 	return o;
 }
@@ -170,10 +162,8 @@ struct cJSON *deploy_verify_json(const struct deploy_verify *v)
 	cJSON_AddItemToObject(o, "health", health);
 	cJSON_AddItemToObject(o, "sql_checks", sql);
 	if (v->state_known) {
-		cJSON *p = cJSON_CreateObject(), *rev = cJSON_CreateArray();
-		for (size_t i = 0; i < v->revision.n; i++)
-			cJSON_AddItemToArray(rev, cJSON_CreateString(v->revision.items[i]));
-		cJSON_AddItemToObject(p, "revision", rev);
+		cJSON *p = cJSON_CreateObject();
+		cJSON_AddItemToObject(p, "revision", json_strings(&v->revision));
 		cJSON_AddNumberToObject(p, "database_bytes", (double)v->database_bytes);
 		cJSON_AddNumberToObject(p, "tables", (double)v->tables);
 		cJSON_AddItemToObject(o, "production", p);

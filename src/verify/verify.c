@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "net/health.h"
@@ -18,17 +17,11 @@
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/progress.h"
 
 #include "util/banned.h"
 
 #define FAILED_HINT "the migrations are applied; the deploy report's rollback line gives the way back"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Where the first token of s[0, len) is, past blanks and comments; *comment is the last "--" comment before it. */
 static size_t first_token(const char *s, size_t len, const char **comment, size_t *comment_len)
@@ -202,10 +195,10 @@ static int poll_url(const struct gate_config *cfg, const struct verify_plan *pla
 static int run_sql(PGconn *c, const struct verify_sql *check, struct deploy_verify *out)
 {
 	struct deploy_sql_check *s = deploy_verify_add_sql(out, check->name);
-	double t = now_ms();
+	double t = progress_clock_ms();
 	char *why = NULL;
 	s->passed = c && !pg_probe_check(c, check->sql, &why);
-	s->ms = now_ms() - t;
+	s->ms = progress_clock_ms() - t;
 	deploy_set(&s->why, c ? why : "not run: production could not be reached");
 	free(why);
 	if (s->passed)
