@@ -141,6 +141,11 @@ printf 'SELECT true;\nINSERT INTO users VALUES (1);\n' >"$WORK/write.sql"
 mg badsql deploy -C "$good" --production-url "$(pg_url prod4)" "${FAST[@]}" --health-sql "$WORK/write.sql"
 expect_rc badsql 2
 expect_err badsql "the check 'check 2 (line 2)' at line 2 of '$WORK/write.sql' is not a query: it starts with 'INSERT'"
+# The config file's form is read, and checked, too.
+{ cat "$good/alembic.ini"; printf '\n[migrate_gate]\nhealth_urls = http://%s/ok, gopher://%s/no\n' "$DOWN" "$DOWN"; } >"$WORK/health.ini"
+mg badini deploy -C "$good" --config "$WORK/health.ini" --production-url "$(pg_url prod4)" "${FAST[@]}"
+expect_rc badini 2
+expect_err badini "invalid value 'http://$DOWN/ok, gopher://$DOWN/no' for 'health_urls' in [migrate_gate] of $WORK/health.ini"
 [ "$(versions_of prod4)" = r0001 ] || fail "bad options: production moved to '$(versions_of prod4)'"
 
 # The token: in no report, no stdout, no stderr.
