@@ -143,7 +143,7 @@ dep=$(private_copy good)
 	fail "deploy: alembic upgrade r0001 of prod2"
 prod2_url="postgresql://postgres:$PROD_PW@/prod2?host=$PG_DIR&port=$PGPORT"
 /usr/bin/python3 "$MIGRATE_GATE_SRC/tests/lib/http_server.py" --port-file "$CHECK_WORK/health.port" \
-	--log "$OUT/health.requests" --idle 600 &
+	--log "$OUT/health.requests" --idle 600 --max-seconds 1800 &
 health_pid=$!
 for _ in $(seq 1 100); do [ -s "$CHECK_WORK/health.port" ] && break; sleep 0.05; done
 health_url=http://127.0.0.1:$(cat "$CHECK_WORK/health.port")/healthz

@@ -24,7 +24,7 @@ serve() {
 	local name=$1 i
 	shift
 	/usr/bin/python3 "$MIGRATE_GATE_SRC/tests/lib/http_server.py" --port-file "$WORK/$name.port" \
-		--log "$OUT/$name.requests" --idle 600 "$@" 2>"$OUT/$name.server.err" &
+		--log "$OUT/$name.requests" --idle 600 --max-seconds 1800 "$@" 2>"$OUT/$name.server.err" &
 	APPLY_KILL="${APPLY_KILL:-} $!"
 	for i in $(seq 1 100); do
 		[ -s "$WORK/$name.port" ] && break

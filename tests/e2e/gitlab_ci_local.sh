@@ -86,7 +86,7 @@ if "$MIGRATE_GATE_BIN" help deploy > /dev/null 2>&1; then
 	# outrank job variables).
 	grep -q "MIGRATE_GATE_HEALTH_URLS: https://" "$proj/.gitlab-ci.yml" || fail "deploy: the example shows no health URL"
 	/usr/bin/python3 "$MIGRATE_GATE_SRC/tests/lib/http_server.py" --port-file "$CHECK_WORK/health.port" \
-		--log "$OUT/health.requests" --idle 600 &
+		--log "$OUT/health.requests" --idle 600 --max-seconds 1800 &
 	health_pid=$!
 	for _ in $(seq 1 100); do [ -s "$CHECK_WORK/health.port" ] && break; sleep 0.05; done
 	health_url=http://127.0.0.1:$(cat "$CHECK_WORK/health.port")/healthz
