@@ -299,17 +299,31 @@ const struct command_spec spec_apply = {
     NULL,
 };
 
+/* deploy's last stage (docs/deploy.md). */
+#define VERIFY_OPTIONS                                                                                                 \
+	"Verify (after the apply; it always records production's revision, size and table count):\n"                 \
+	"      --health-url URL    poll URL until it answers 2xx --health-checks times in a row (repeatable; also\n"  \
+	"                          MIGRATE_GATE_HEALTH_URLS or health_urls in [migrate_gate], comma-separated)\n"    \
+	"      --health-timeout DURATION  give up on a URL after this long (default 120s): exit 4\n"                 \
+	"      --health-interval DURATION  between two requests (default 2s)\n"                                      \
+	"      --health-checks N   2xx answers in a row that pass (default 3)\n"                                      \
+	"      --health-ca FILE    the CA certificates (PEM) to trust for https URLs, instead of the system's\n"     \
+	"      --health-header-env NAME  send the header 'Name: value' held by variable NAME (a token: masked)\n"   \
+	"      --health-sql FILE   read-only SQL checks on production: each query must return one row whose\n"      \
+	"                          first column is true (a '-- name:' comment names it)\n"
+
 const struct command_spec spec_deploy = {
     "deploy",
-    "the whole gate for the deploy job: plan, check, backup, apply",
+    "the whole gate for the deploy job: plan, check, backup, apply, verify",
     "usage: migrate-gate deploy [options]\n"
     "\n"
-    "Runs plan, check (the replay on a scratch PostgreSQL), backup and apply against production, and stops\n"
-    "at the first stage that fails. The report shows every stage with its status and duration, and on a\n"
+    "Runs plan, check (the replay on a scratch PostgreSQL), backup, apply and verify against production, and\n"
+    "stops at the first stage that fails. The report shows every stage with its status and duration, and on a\n"
     "failed apply how to go back. With nothing to apply it exits 0 at once, without a backup.\n"
     "\n" PROJECT_OPTIONS "Stages:\n"
     "      --skip-check        do not replay the revisions first (said loudly in every report)\n"
     "      --skip-backup       do not back production up first (said loudly in every report)\n"
+    "      --skip-verify       do not check the application and production after the apply (said loudly)\n"
     "Check (see migrate-gate help check):\n"
     "      --scratch-url URL   --pg-bindir DIR   --scratch-cache DIR   --keep-scratch\n"
     "      --irreversible-downgrade LEVEL   --fail-fast   --fail-on LEVEL (default error)\n" SIZE_OPTIONS LINT_OPTIONS
@@ -318,11 +332,10 @@ const struct command_spec spec_deploy = {
     "      --upload-url URL   --s3 s3://BUCKET/PREFIX   --s3-endpoint URL   --s3-region R\n"
     "Apply:\n" APPLY_OPTIONS,
     OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_APPLY | OPT_DEPLOY | OPT_BACKUP | OPT_COMMENT,
-    COMMENT_OPTIONS DEPLOY_FORMAT_OPTIONS
-    "\n"
+    VERIFY_OPTIONS COMMENT_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"
     "Exit status: 0 deployed (or nothing to deploy), 1 the plan, the check or the backup's verification failed\n"
     "(nothing was applied), 2 usage or input error, 3 environment error (production, pg_dump, disk),\n"
-    "4 apply failed: production's revision is printed.\n",
+    "4 apply failed, or verify failed after the apply: production's revision is printed.\n",
 };
 
 const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [options]\n"
@@ -338,6 +351,6 @@ const char usage_main[] = "usage: migrate-gate [--version] [--help] COMMAND [opt
                           "  status    production's revision, pending revisions, sizes, last backups\n"
                           "  plan      show what a deploy would apply to production (read-only)\n"
                           "  apply     apply the new revisions to production under a lock\n"
-                          "  deploy    plan, check, backup and apply: the whole gate for the deploy job\n"
+                          "  deploy    plan, check, backup, apply, verify: the whole gate for the deploy job\n"
                           "  help      show the help of a command: migrate-gate help lint\n"
                           "\n" EXIT_CODES;

@@ -357,6 +357,98 @@ static int set_small_table_bytes(struct gate_config *c, const char *v, const cha
 	return bad_value(where, v, "give a size in bytes, or with kB, MB or GB (PostgreSQL's units), e.g. 10MB");
 }
 
+/* --- deploy's verify stage ------------------------------------------------------------------------------- */
+
+/* The source a value came from, by the name config_load() gives it: flags win over variables over the file. */
+static int source_of(const char *where)
+{
+	return !strncmp(where, "--", 2) ? SRC_FLAG : !strncmp(where, "MIGRATE_GATE_", 13) ? SRC_ENV : SRC_FILE;
+}
+
+/* Health URLs, comma- or blank-separated and repeatable; a higher source replaces the list of a lower one. */
+static int set_health_urls(struct gate_config *c, const char *v, const char *where)
+{
+	struct strlist urls = STRLIST_INIT;
+	int src = source_of(where) + 1;
+	strlist_split(&urls, v, ", \t\r\n");
+	for (size_t i = 0; i < urls.n; i++) {
+		if (strncmp(urls.items[i], "http://", 7) && strncmp(urls.items[i], "https://", 8)) {
+			strlist_release(&urls);
+			return bad_value(where, v, "give http:// or https:// URLs, e.g. https://app.example/healthz");
+		}
+		pg_register_dsn_secret(urls.items[i]); /* user:password@ in a URL */
+	}
+	if (src > c->health_urls_source)
+		strlist_release(&c->health_urls);
+	c->health_urls_source = src;
+	for (size_t i = 0; i < urls.n; i++)
+		strlist_add(&c->health_urls, urls.items[i]);
+	strlist_release(&urls);
+	return 0;
+}
+
+static int set_health_checks(struct gate_config *c, const char *v, const char *where)
+{
+	long n;
+	if (parse_long(v, 1, 100, &n))
+		return bad_value(where, v, "give a number of consecutive 2xx answers from 1 to 100");
+	c->health_checks = (unsigned)n;
+	return 0;
+}
+
+static int set_health_timeout(struct gate_config *c, const char *v, const char *where)
+{
+	if (parse_duration_ms(v, &c->health_timeout_ms) || !c->health_timeout_ms)
+		return bad_value(where, v, "give a duration from 1ms to a day: 120 (seconds), 500ms, 5s, 2min or 1h");
+	return 0;
+}
+
+static int set_health_interval(struct gate_config *c, const char *v, const char *where)
+{
+	if (parse_duration_ms(v, &c->health_interval_ms) || c->health_interval_ms < 100)
+		return bad_value(where, v, "give a duration of at least 100ms: 2 (seconds), 500ms, 5s or 1min");
+	return 0;
+}
+
+STRING_FIELD(set_health_header_env, health_header_env)
+STRING_FIELD(set_health_ca, health_ca)
+STRING_FIELD(set_health_sql, health_sql)
+CONST_FIELD(set_skip_verify, skip_verify, true)
+
+/*
+ * The header --health-header-env names, read now: registered as a secret
+ * (the whole line, its value, and the value's last word: "Bearer T" and T)
+ * before anything can print it, so the variable also leaves the environment
+ * with the other secrets. The message never shows the value.
+ */
+static int load_health_header(struct gate_config *c)
+{
+	const char *name = c->health_header_env;
+	const char *v = name ? getenv(name) : NULL;
+	if (!name)
+		return 0;
+	secret_add(v);
+	const char *colon = v ? strchr(v, ':') : NULL;
+	const char *value = colon ? colon + 1 + strspn(colon + 1, " \t") : NULL;
+	if (value) {
+		const char *last = strrchr(value, ' ');
+		secret_add(value);
+		secret_add(last ? last + 1 : NULL);
+	}
+	if (!v || !*v)
+		return gate_error(EXIT_USAGE,
+		                  "export it in the job's environment (a CI secret), e.g. "
+		                  "HEALTH_HEADER='Authorization: Bearer TOKEN'",
+		                  "environment variable '%s' named by --health-header-env is not set", name);
+	if (!colon || colon == v || strpbrk(v, "\r\n") || strcspn(v, " \t") < (size_t)(colon - v) || !*value)
+		return gate_error(
+		    EXIT_USAGE, "write it as one header line 'Name: value', e.g. 'Authorization: Bearer TOKEN'",
+		    "environment variable '%s' named by --health-header-env does not hold a header", name);
+	free(c->health_header);
+	c->health_header = xstrdup(v);
+	return 0;
+}
+
 static const struct option_def options[] = {
     {"format", 'f', true, 0, set_format},
     {"output", 'o', true, 0, set_output},
@@ -427,6 +519,16 @@ static const struct option_def options[] = {
     {"retries", 0, true, OPT_APPLY, set_retries},
     {"skip-check", 0, false, OPT_DEPLOY, set_skip_check},
     {"skip-backup", 0, false, OPT_DEPLOY, set_skip_backup},
+    /* deploy's verify stage */
+    {"health-url", 0, true, OPT_DEPLOY, set_health_urls},
+    {"health-urls", 0, true, OPT_DEPLOY, set_health_urls}, /* MIGRATE_GATE_HEALTH_URLS, health_urls in the file */
+    {"health-header-env", 0, true, OPT_DEPLOY, set_health_header_env},
+    {"health-ca", 0, true, OPT_DEPLOY, set_health_ca},
+    {"health-timeout", 0, true, OPT_DEPLOY, set_health_timeout},
+    {"health-interval", 0, true, OPT_DEPLOY, set_health_interval},
+    {"health-checks", 0, true, OPT_DEPLOY, set_health_checks},
+    {"health-sql", 0, true, OPT_DEPLOY, set_health_sql},
+    {"skip-verify", 0, false, OPT_DEPLOY, set_skip_verify},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -730,6 +832,9 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->lock_timeout_ms = 5000;
 	cfg->retries = 3;
 	cfg->small_table_bytes = 10LL * 1024 * 1024;
+	cfg->health_timeout_ms = 120000;
+	cfg->health_interval_ms = 2000;
+	cfg->health_checks = 3;
 	const char *gha = getenv("GITHUB_ACTIONS");
 	cfg->github_annotations = gha && !strcmp(gha, "true");
 }
@@ -755,6 +860,7 @@ int config_load(struct gate_config *cfg, const struct command_spec *spec, int ar
 		rc = apply(cfg, f.items[i].opt, f.items[i].value, where.data);
 		buf_release(&where);
 	}
+	rc = rc ? rc : load_health_header(cfg);
 out:
 	register_secrets(&f);
 	hide_secrets(cfg, &f);
@@ -783,6 +889,10 @@ void config_release(struct gate_config *cfg)
 	                   &cfg->backup_dir,      &cfg->archive_format,  &cfg->upload_url,    &cfg->s3,
 	                   &cfg->s3_endpoint,     &cfg->s3_region,       &cfg->target_url,  &cfg->targets};
 	strlist_release(&cfg->pending);
+	strlist_release(&cfg->health_urls);
+	char **health[] = {&cfg->health_header_env, &cfg->health_header, &cfg->health_ca, &cfg->health_sql};
+	for (size_t i = 0; i < sizeof(health) / sizeof(health[0]); i++)
+		free(*health[i]);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);
 }

@@ -93,6 +93,18 @@ struct gate_config {
 	bool require_zero_downtime;    /* --require-zero-downtime: a breaking revision fails the gate */
 	bool skip_check;               /* deploy --skip-check */
 	bool skip_backup;              /* deploy --skip-backup */
+
+	/* deploy's verify stage (docs/deploy.md) */
+	struct strlist health_urls;  /* --health-url (repeatable), MIGRATE_GATE_HEALTH_URLS, health_urls */
+	int health_urls_source;      /* which source filled health_urls: a higher one replaces the list */
+	char *health_header_env;     /* --health-header-env NAME: the variable holding "Name: value" */
+	char *health_header;         /* that header line, read at load time: a registered secret */
+	char *health_ca;             /* --health-ca FILE: the CA bundle for https health URLs */
+	char *health_sql;            /* --health-sql FILE: read-only SQL checks */
+	unsigned health_timeout_ms;  /* --health-timeout (120 s) */
+	unsigned health_interval_ms; /* --health-interval (2 s) */
+	unsigned health_checks;      /* --health-checks: consecutive 2xx answers that pass a URL (3) */
+	bool skip_verify;            /* deploy --skip-verify */
 };
 
 /* Which options a subcommand takes, and its --help text. */
@@ -116,7 +128,7 @@ void command_usage(const struct command_spec *spec, FILE *out);
 #define OPT_PLAN 0x40u      /* size-aware severity and deploy mode: plan, check, deploy */
 #define OPT_APPLY 0x80u     /* lock, timeouts and retries: apply, deploy */
 #define OPT_COMMENT 0x100u  /* the sticky comment: comment, check, deploy */
-#define OPT_DEPLOY 0x200u   /* --skip-check, --skip-backup */
+#define OPT_DEPLOY 0x200u   /* --skip-check, --skip-backup, the verify stage */
 
 /*
  * Fills cfg for the subcommand from argv (argv[0] is the subcommand), the

@@ -1,6 +1,6 @@
 /*
  * migrate-gate deploy: the whole gate for the deploy job, plan -> check ->
- * backup -> apply. It stops at the first stage that fails; the report shows
+ * backup -> apply -> verify. It stops at the first stage that fails; the report shows
  * every stage with its status and duration, says loudly which stages were
  * skipped, and on failure how to go back.
  */
@@ -17,6 +17,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "verify/verify.h"
 
 #include "util/banned.h"
 
@@ -27,6 +28,7 @@ struct deploy_run {
 	char *archive; /* the backup taken, or NULL */
 	struct driver *apply_driver;
 	double t0;
+	struct verify_plan verify; /* the verify stage's checks, read before anything runs */
 };
 
 static double now_ms(void)
@@ -56,7 +58,7 @@ static void stage(struct deploy_run *d, const char *name, enum stage_status st, 
 /* The stages after the one that stopped the deploy. */
 static void not_run(struct deploy_run *d, const char *from)
 {
-	static const char *const names[] = {"plan", "check", "backup", "apply"};
+	static const char *const names[] = {"plan", "check", "backup", "apply", "verify"};
 	bool after = false;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (after)
@@ -203,11 +205,32 @@ static int apply_stage(struct deploy_run *d)
 	return rc;
 }
 
+/* After the apply, as the runbook does by hand: the application's health, SQL checks, production's state. */
+static int verify_stage(struct deploy_run *d)
+{
+	const struct gate_config *cfg = d->p.cfg;
+	if (cfg->skip_verify) {
+		skipped(d, "verify", "--skip-verify",
+		        "the application and production were NOT checked after the apply");
+		return 0;
+	}
+	int rc = verify_run(cfg, &d->verify, &d->p.report.verify);
+	char *summary = deploy_verify_summary(&d->p.report.verify);
+	stage(d, "verify", rc ? STAGE_FAILED : STAGE_PASSED, "%s", summary);
+	free(summary);
+	if (rc) {
+		d->p.report.passed = false; /* apply_run() said passed for its part */
+		deploy_set(&d->p.report.failure, "the migrations are applied, but the verification after them failed");
+		rollback_hint(d);
+	}
+	return rc;
+}
+
 static int run_deploy(struct deploy_run *d)
 {
 	struct prod_run *p = &d->p;
-	static const char *const order[] = {"plan", "check", "backup", "apply"};
-	int (*const stages[])(struct deploy_run *) = {plan_stage, check_stage, backup_stage, apply_stage};
+	static const char *const order[] = {"plan", "check", "backup", "apply", "verify"};
+	int (*const stages[])(struct deploy_run *) = {plan_stage, check_stage, backup_stage, apply_stage, verify_stage};
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
 		int rc = stages[i](d);
 		if (!rc && i == 0 && !p->fresh.n) {
@@ -229,8 +252,10 @@ int cmd_deploy(const struct gate_config *cfg)
 {
 	struct deploy_run d;
 	memset(&d, 0, sizeof(d));
-	if (lint_config_check(&cfg->lint) || prod_require_url(cfg))
+	if (lint_config_check(&cfg->lint) || prod_require_url(cfg) || verify_prepare(cfg, &d.verify)) {
+		verify_plan_release(&d.verify);
 		return -1;
+	}
 	prod_init(&d.p, cfg);
 	d.t0 = now_ms();
 	int rc = run_deploy(&d);
@@ -245,6 +270,7 @@ int cmd_deploy(const struct gate_config *cfg)
 	check_outcome_release(&d.check);
 	prod_release(&d.p);
 	free(d.archive);
+	verify_plan_release(&d.verify);
 	if (rc < 0)
 		return -1;
 	return rc > 0 ? EXIT_FAIL : emitted ? emitted : EXIT_PASS;

@@ -158,6 +158,10 @@ static void set_common(CURL *h, const struct http_request *req, struct transfer 
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "migrate-gate/" MIGRATE_GATE_VERSION);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, req->connect_timeout_s ? req->connect_timeout_s : 30L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, req->timeout_s);
+	if (req->timeout_ms)
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	if (req->ca_file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, req->ca_file);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (req->user_pwd)
 		curl_easy_setopt(h, CURLOPT_USERPWD, req->user_pwd);
@@ -316,6 +320,7 @@ int http_send(const struct http_request *req, struct http_response *resp)
 	}
 	curl_easy_cleanup(h);
 	resp->seconds = now_s() - start;
+	resp->lasting = rc != CURLE_OK && (read_failed || !retryable_code(rc));
 	return rc == CURLE_OK ? 0 : no_response(req, rc, errbuf, resp->attempts, read_failed);
 }
 

@@ -37,6 +37,8 @@ struct http_request {
 	size_t max_body;       /* keep at most this much of the response body; 0 means 1 MiB */
 	long timeout_s;        /* the whole of one try; 0 means no limit */
 	long connect_timeout_s; /* 0 means 30 */
+	long timeout_ms;        /* when not 0, the whole of one try in milliseconds, instead of timeout_s */
+	const char *ca_file;    /* a PEM bundle of the CAs to trust for https (a private CA), or NULL: the system's */
 	struct http_retry retry;
 	/* Called about once a second and at the end while the body is sent; may be NULL. */
 	void (*progress)(void *ctx, uint64_t sent, uint64_t total);
@@ -52,6 +54,7 @@ struct http_response {
 	unsigned attempts;      /* tries made */
 	uint64_t sent;          /* body bytes sent by the last try */
 	double seconds;         /* wall time of all tries and waits */
+	bool lasting; /* no response, for a reason another try will not fix (a certificate refused, a bad URL) */
 };
 
 void http_response_init(struct http_response *r);

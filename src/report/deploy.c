@@ -63,6 +63,7 @@ void deploy_report_release(struct deploy_report *r)
 	report_outcome_release(&r->backup);
 	free(r->failure);
 	free(r->rollback);
+	deploy_verify_release(&r->verify);
 	deploy_report_init(r, r->command);
 }
 
@@ -193,6 +194,24 @@ static void outcome_of(const struct deploy_report *r, struct report *f)
 	buf_release(&b);
 }
 
+/* The stage table and the verify stage's outcome, for the Markdown summary. */
+static void stages_of(const struct deploy_report *r, struct report *f)
+{
+	strlist_release(&f->stages);
+	for (size_t i = 0; i < r->n_stages; i++) {
+		const struct deploy_stage *s = &r->stages[i];
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s\t%s\t%.0f\t%s", s->name, stage_status_name(s->status), s->ms,
+		         s->detail ? s->detail : "");
+		strlist_add_owned(&f->stages, buf_detach(&b));
+	}
+	if (r->verify.ran) {
+		char *summary = deploy_verify_summary(&r->verify);
+		report_set_outcome(&f->verify, r->verify.passed, summary, NULL);
+		free(summary);
+	}
+}
+
 void deploy_report_enrich(const struct deploy_report *r, struct report *f)
 {
 	if (r->backup.ran)
@@ -210,6 +229,7 @@ void deploy_report_enrich(const struct deploy_report *r, struct report *f)
 	}
 	if (strcmp(r->command, "plan"))
 		outcome_of(r, f);
+	stages_of(r, f);
 	for (size_t i = 0; i < r->warnings.n; i++)
 		if (!strlist_has(&f->notes, r->warnings.items[i]))
 			strlist_add(&f->notes, r->warnings.items[i]);

@@ -83,6 +83,39 @@ struct deploy_rev {
 	double started_ms;      /* when its first attempt started, on progress_clock_ms() */
 };
 
+/* deploy's verify stage: one health URL as polled (report/deploy_verify.c). */
+struct deploy_health {
+	char *url;         /* without user info and query string */
+	bool passed;       /* answered 2xx the required number of times in a row */
+	long status;       /* the last answer's HTTP status; 0 when none came */
+	char *body;        /* the first 300 bytes of the last answer's body (masked, printable), or NULL */
+	char *error;       /* why the last try got no answer, or NULL */
+	unsigned tries;    /* requests sent */
+	unsigned in_a_row; /* 2xx answers in a row at the end */
+	double ms;         /* from the first try to the verdict */
+};
+
+/* One --health-sql check. */
+struct deploy_sql_check {
+	char *name; /* its leading comment, or "check N (line L)" */
+	bool passed;
+	char *why; /* how it failed: "returned 0 rows", "first column is 'f'", the server's error; or NULL */
+	double ms;
+};
+
+struct deploy_verify {
+	bool ran; /* the stage ran (not skipped, not stopped before) */
+	bool passed;
+	struct deploy_health *health;
+	size_t n_health, alloc_health;
+	struct deploy_sql_check *sql;
+	size_t n_sql, alloc_sql;
+	bool state_known;        /* production's state after the deploy could be read */
+	struct strlist revision; /* its alembic_version rows */
+	long long database_bytes;
+	size_t tables;
+};
+
 struct deploy_report {
 	const char *command;     /* "plan", "apply", "deploy" */
 	bool production_known;   /* production's revision could be read at the end */
@@ -101,6 +134,8 @@ struct deploy_report {
 	char *rollback;                /* how to go back, or NULL */
 	long long small_table_bytes;   /* the --small-table-bytes the findings were judged with */
 	bool passed;
+
+	struct deploy_verify verify; /* deploy's last stage */
 };
 
 void deploy_report_init(struct deploy_report *r, const char *command);
@@ -116,6 +151,14 @@ void deploy_rev_add_stmt(struct deploy_rev *rev, const char *sql, bool committed
 /* Every string the model holds is masked (log_mask) before it is stored by these setters. */
 void deploy_set(char **field, const char *value);
 void deploy_setf(char **field, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The verify stage's model (report/deploy_verify.c); strings are masked as they are stored. */
+struct deploy_health *deploy_verify_add_health(struct deploy_verify *v, const char *url);
+struct deploy_sql_check *deploy_verify_add_sql(struct deploy_verify *v, const char *name);
+void deploy_verify_release(struct deploy_verify *v);
+/* One line for the stage table and the Markdown outcome: "2 URL(s) healthy, ...; production at r0003, 7.6 MB, 3
+ * tables". */
+char *deploy_verify_summary(const struct deploy_verify *v);
 
 const char *rev_outcome_name(enum rev_outcome o);
 const char *stage_status_name(enum stage_status s);

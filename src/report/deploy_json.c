@@ -171,6 +171,7 @@ void deploy_write_json(const struct deploy_report *r, const struct report_option
 	add_str(root, "rollback", r->rollback);
 	cJSON_AddItemToObject(root, "stages", stages(r));
 	cJSON_AddItemToObject(root, "backup", backup(&r->backup));
+	cJSON_AddItemToObject(root, "verify", deploy_verify_json(&r->verify));
 	cJSON *revs = cJSON_AddArrayToObject(root, "revisions");
 	for (size_t i = 0; i < r->n_revs; i++)
 		cJSON_AddItemToArray(revs, revision(&r->revs[i]));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/deploy.h"
+#include "report/writers.h"
 #include "util/json.h"
 
 #include "util/banned.h"
@@ -161,6 +162,7 @@ void deploy_write_text(const struct deploy_report *r, const struct report_option
 	first_line(r, out);
 	stages(r, o, out);
 	revisions(r, o, out);
+	deploy_verify_write_text(&r->verify, o, out);
 	findings(r, out);
 	for (size_t i = 0; i < r->warnings.n; i++)
 		fprintf(out, "%swarning:%s %s\n", sgr(o, "\033[1;33m"), sgr(o, "\033[0m"), r->warnings.items[i]);

@@ -76,6 +76,8 @@ void report_release(struct report *r)
 	free(r->revisions);
 	report_outcome_release(&r->backup);
 	report_outcome_release(&r->apply);
+	strlist_release(&r->stages);
+	report_outcome_release(&r->verify);
 	free(r->replay.stopped_at);
 	free(r->replay.reason);
 	report_init(r);

@@ -109,6 +109,8 @@ struct report {
 	struct report_outcome backup;
 	struct report_outcome apply;
 	struct report_replay replay;
+	struct strlist stages;        /* deploy's stages, "name\tstatus\tmilliseconds\tdetail", in order */
+	struct report_outcome verify; /* deploy's verify stage */
 };
 
 /* "12 of 40 revision(s) replayed, 1 failed, 2 one-way, 28 not replayed: <reason>", one line (caller frees). */

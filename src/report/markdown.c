@@ -386,16 +386,45 @@ static void outcome_line(struct buf *b, const char *what, const struct report_ou
 	buf_adds(b, "\n\n");
 }
 
+/* deploy's stages: name, status, time, detail. */
+static void stage_table(struct buf *b, const struct report *r)
+{
+	if (!r->stages.n)
+		return;
+	buf_adds(b, "| stage | status | time | detail |\n|---|---|---|---|\n");
+	for (size_t i = 0; i < r->stages.n; i++) {
+		char *f[4] = {r->stages.items[i], NULL, NULL, NULL};
+		char *line = f[0];
+		for (size_t k = 1; k < 4 && line; k++)
+			if ((line = strchr(line, '\t')) != NULL)
+				f[k] = ++line;
+		if (!f[3])
+			continue;
+		const char *status = f[1];
+		const char *icon = !strncmp(status, "passed", 6)    ? "\u2705"
+		                   : !strncmp(status, "failed", 6)  ? "\u274c"
+		                   : !strncmp(status, "skipped", 7) ? "\u26a0\ufe0f"
+		                                                    : "\u2796";
+		buf_addf(b, "| %.*s | %s %.*s | %.2f s | ", (int)(f[1] - f[0] - 1), f[0], icon, (int)(f[2] - f[1] - 1),
+		         f[1], strtod(f[2], NULL) / 1000.0);
+		add_text(b, f[3]);
+		buf_adds(b, " |\n");
+	}
+	buf_addc(b, '\n');
+}
+
 void report_write_markdown(const struct report *r, const struct report_options *o, FILE *out)
 {
 	struct buf b = BUF_INIT;
 	verdict(&b, r, o);
+	stage_table(&b, r);
 	revision_table(&b, r);
 	findings(&b, r);
 	timeline(&b, r, o);
 	executed_sql(&b, r);
 	outcome_line(&b, "Backup", &r->backup);
 	outcome_line(&b, "Apply", &r->apply);
+	outcome_line(&b, "Verify", &r->verify);
 	buf_addf(&b, "<sub>migrate-gate %s</sub>\n", MIGRATE_GATE_VERSION);
 	fputs(buf_str(&b), out);
 	buf_release(&b);

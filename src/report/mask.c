@@ -96,6 +96,8 @@ void report_mask(const struct report *r, struct masked_report *m)
 	mask_revisions(m, r);
 	mask_outcome(m, &m->view.backup);
 	mask_outcome(m, &m->view.apply);
+	mask_list(m, &r->stages, &m->view.stages);
+	mask_outcome(m, &m->view.verify);
 }
 
 void report_mask_release(struct masked_report *m)

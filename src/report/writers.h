@@ -36,4 +36,10 @@ struct cJSON *report_json_root(void);
 /* Prints a JSON document and a newline to out, then frees root; for the JSON-based writers. */
 void report_put_json(struct cJSON *root, FILE *out);
 
+/* deploy's verify stage (deploy_verify.c): its section of the deploy report's text, its "verify" JSON (null when
+ * it did not run). */
+struct deploy_verify;
+void deploy_verify_write_text(const struct deploy_verify *v, const struct report_options *opt, FILE *out);
+struct cJSON *deploy_verify_json(const struct deploy_verify *v);
+
 #endif

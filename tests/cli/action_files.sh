@@ -43,6 +43,10 @@ assert used <= set(env), f"the entrypoint reads unmapped {used - set(env)}"
 for out in outputs:
     assert action["outputs"][out]["value"] == "${{ steps.gate.outputs.%s }}" % out, out
     assert f'"{out}=' in entry or f"echo \"{out}=" in entry, f"the entrypoint never writes output {out}"
+# The deploy example shows the verify stage's input.
+deploy = yaml.safe_load(open(os.path.join(src, "action", "examples", "deploy.yml")))
+gate_steps = [s for j in deploy["jobs"].values() for s in j["steps"] if s.get("id") == "gate"]
+assert gate_steps and gate_steps[0]["with"].get("health-urls", "").startswith("https://"), "deploy.yml: no health-urls"
 for wf in glob.glob(os.path.join(src, "action", "examples", "*.yml")):
     doc = yaml.safe_load(open(wf))
     for job in doc["jobs"].values():

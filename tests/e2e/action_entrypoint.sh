@@ -142,8 +142,15 @@ dep=$(private_copy good)
 (cd "$dep" && DATABASE_URI=$(pg_url prod2) /usr/bin/python3 -m alembic -c alembic.ini upgrade r0001 > /dev/null 2>&1) ||
 	fail "deploy: alembic upgrade r0001 of prod2"
 prod2_url="postgresql://postgres:$PROD_PW@/prod2?host=$PG_DIR&port=$PGPORT"
+/usr/bin/python3 "$MIGRATE_GATE_SRC/tests/lib/http_server.py" --port-file "$CHECK_WORK/health.port" \
+	--log "$OUT/health.requests" --idle 600 --max-seconds 1800 &
+health_pid=$!
+for _ in $(seq 1 100); do [ -s "$CHECK_WORK/health.port" ] && break; sleep 0.05; done
+health_url=http://127.0.0.1:$(cat "$CHECK_WORK/health.port")/healthz
 run deploy "$dep" INPUT_COMMAND=deploy INPUT_DATABASE_URL="$prod2_url" INPUT_SCRATCH_URL="$scratch_url" \
-	INPUT_FAIL_ON=never INPUT_BACKUP_DIR="$CHECK_WORK/backups" INPUT_LOCK_TIMEOUT=2s INPUT_RETRIES=1
+	INPUT_FAIL_ON=never INPUT_BACKUP_DIR="$CHECK_WORK/backups" INPUT_LOCK_TIMEOUT=2s INPUT_RETRIES=1 \
+	INPUT_HEALTH_URLS="$health_url" INPUT_ARGS="--health-interval 100ms"
+kill "$health_pid" 2>/dev/null || true
 [ "$(cat "$CHECK_WORK/deploy.rc")" = 0 ] || fail "deploy: exit $(cat "$CHECK_WORK/deploy.rc"): $(tail -5 "$CHECK_WORK/deploy.stderr")"
 expect_output deploy verdict passed
 archive=$(output deploy backup-archive)
@@ -155,6 +162,10 @@ done
 grep -qF -e "$PROD_PW" -e "$SCRATCH_PW" "$CHECK_WORK/argv.txt" && fail "deploy: a password on migrate-gate's command line"
 [ "$(pg_psql -d prod2 -At -c 'SELECT version_num FROM alembic_version')" = r0003 ] || fail "deploy: production is not at r0003"
 grep -q "NOTICE" "$CHECK_WORK/deploy.stderr" && fail "deploy: a server NOTICE on stderr"
+# The health-urls input reaches the verify stage through the environment, not the command line.
+grep -qxF "MIGRATE_GATE_HEALTH_URLS=$health_url" "$CHECK_WORK/env.txt" || fail "deploy: health-urls not in the environment"
+$PY -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if [(h["url"], h["passed"]) for h in r["verify"]["health"]] == [(sys.argv[2], True)] else 1)' \
+	"$OUT/deploy.report.json" "$health_url" || fail "deploy: the verify stage did not poll the health-urls input"
 expect_clean deploy "$dep"
 
 expect_clean good "$good"

@@ -17,7 +17,7 @@ prod_at prod "$good" r0001
 mg deploy deploy -C "$good" --production-url "$(pg_url prod)" "${CACHE[@]}" --skip-backup --fail-on never \
 	--summary-md "$OUT/deploy.md"
 expect_rc deploy 0
-[ "$(stages deploy)" = "plan:passed check:passed backup:skipped apply:passed" ] || fail "deploy: stages $(stages deploy)"
+[ "$(stages deploy)" = "plan:passed check:passed backup:skipped apply:passed verify:passed" ] || fail "deploy: stages $(stages deploy)"
 expect_json deploy 'r["passed"] and r["production"]["revision"] == ["r0003"] and all(s["duration_ms"] >= 0 for s in r["stages"])'
 expect_json deploy '"--skip-backup: production was NOT backed up before the apply" in r["notes"]'
 expect_json deploy 'any(f["rule"] == "create-index-non-concurrent" for f in r["findings"])' # check's findings
@@ -49,7 +49,7 @@ leaves=$FIXTURES/downgrade_leaves_index
 prod_at prod3 "$leaves" r0001
 mg check_fails deploy -C "$leaves" --production-url "$(pg_url prod3)" "${CACHE[@]}" --skip-backup
 expect_rc check_fails 1
-[ "$(stages check_fails)" = "plan:passed check:failed backup:not run apply:not run" ] ||
+[ "$(stages check_fails)" = "plan:passed check:failed backup:not run apply:not run verify:not run" ] ||
 	fail "check_fails: stages $(stages check_fails)"
 expect_json check_fails 'any(f["rule"] == "downgrade-leaves-object" for f in r["findings"])'
 [ "$(versions_of prod3)" = r0001 ] || fail "check_fails: something was applied"
@@ -59,7 +59,7 @@ prod_at prod5 "$good" r0001
 mg backed deploy -C "$good" --production-url "$(pg_url prod5)" "${CACHE[@]}" --fail-on never \
 	--backup-dir "$WORK/backups"
 expect_rc backed 0
-[ "$(stages backed)" = "plan:passed check:passed backup:passed apply:passed" ] || fail "backed: stages $(stages backed)"
+[ "$(stages backed)" = "plan:passed check:passed backup:passed apply:passed verify:passed" ] || fail "backed: stages $(stages backed)"
 archive=$(ls "$WORK/backups"/prod5-*-r0001.tar.zst 2>/dev/null | head -n 1)
 [ -n "$archive" ] || fail "backed: no archive of prod5 at r0001 in $WORK/backups: $(ls "$WORK/backups" 2>&1)"
 [ -z "$archive" ] || (cd "$WORK/backups" && sha256sum -c --quiet "$(basename "$archive").sha256") || fail "backed: sha256sum -c"
@@ -78,7 +78,7 @@ mkdir -p "$WORK/nobin"
 mg nodump deploy -C "$good" --production-url "$(pg_url prod6)" --skip-check --pg-bindir "$WORK/nobin" \
 	--backup-dir "$WORK/backups"
 expect_rc nodump 3
-[ "$(stages nodump)" = "plan:passed check:skipped backup:failed apply:not run" ] || fail "nodump: stages $(stages nodump)"
+[ "$(stages nodump)" = "plan:passed check:skipped backup:failed apply:not run verify:not run" ] || fail "nodump: stages $(stages nodump)"
 expect_err nodump "pg_dump"
 [ "$(versions_of prod6)" = r0001 ] || fail "nodump: something was applied"
 

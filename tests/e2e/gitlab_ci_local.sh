@@ -82,14 +82,24 @@ pipeline pass migrations:check MIGRATE_GATE_FAIL_ON=never
 if "$MIGRATE_GATE_BIN" help deploy > /dev/null 2>&1; then
 	check_pg_start
 	pg_createdb prod
+	# The example's MIGRATE_GATE_HEALTH_URLS, pointed at a local health endpoint (pipeline variables
+	# outrank job variables).
+	grep -q "MIGRATE_GATE_HEALTH_URLS: https://" "$proj/.gitlab-ci.yml" || fail "deploy: the example shows no health URL"
+	/usr/bin/python3 "$MIGRATE_GATE_SRC/tests/lib/http_server.py" --port-file "$CHECK_WORK/health.port" \
+		--log "$OUT/health.requests" --idle 600 --max-seconds 1800 &
+	health_pid=$!
+	for _ in $(seq 1 100); do [ -s "$CHECK_WORK/health.port" ] && break; sleep 0.05; done
+	health_url=http://127.0.0.1:$(cat "$CHECK_WORK/health.port")/healthz
 	pipeline deploy migrations:deploy CI_COMMIT_BRANCH=main CI_DEFAULT_BRANCH=main \
-		MIGRATE_GATE_PRODUCTION_URL="$(pg_url prod)" MIGRATE_GATE_FAIL_ON=never
+		MIGRATE_GATE_PRODUCTION_URL="$(pg_url prod)" MIGRATE_GATE_FAIL_ON=never MIGRATE_GATE_HEALTH_URLS="$health_url" \
+		MIGRATE_GATE_HEALTH_INTERVAL=100ms
+	kill "$health_pid" 2>/dev/null || true
 	[ "$GCL_RC" = 0 ] || fail "deploy: the pipeline failed: $(tail -n 20 "$OUT/deploy.log")"
 	ls "$proj/migrate-gate-backups"/prod-*.tar.zst > /dev/null 2>&1 || fail "deploy: no backup archive in the artifact"
 	[ "$(pg_psql -d prod -At -c 'SELECT version_num FROM alembic_version')" = 0006 ] ||
 		fail "deploy: production is not at examples/atol's head 0006"
-	$PY -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if r["passed"] and r["backup"]["passed"] and [s["status"] for s in r["stages"]] == ["passed"] * 4 else 1)' \
-		"$reports/report.json" || fail "deploy: report.json does not say all four stages passed"
+	$PY -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if r["passed"] and r["backup"]["passed"] and [s["status"] for s in r["stages"]] == ["passed"] * 5 and [h["url"] for h in r["verify"]["health"] if h["passed"]] == [sys.argv[2]] else 1)' \
+		"$reports/report.json" "$health_url" || fail "deploy: report.json does not say all five stages passed, the health URL included"
 	[ -s "$reports/junit.xml" ] || fail "deploy: no junit artifact"
 else
 	echo "skip: the deploy job (no 'migrate-gate deploy' in this build yet)"

@@ -9,10 +9,13 @@ two requests get 500, later ones behave normally). With --sigv4 KEY:SECRET it
 checks AWS Signature V4 like S3 does, the payload hash included, and answers
 403 with an S3-style XML error when it does not match. It stops by itself
 after --idle seconds without a request, after --max-seconds in all, or on
-SIGTERM.
+SIGTERM. A health endpoint: --fail-for S answers --fail-status (503) with
+--fail-body to every request for S seconds from the first request (-1: for
+ever), then as usual. --tls CERT KEY serves https with that certificate.
 
     http_server.py --port-file P --log L [--store DIR] [--script 500,200]
                    [--retry-after N] [--sigv4 KEY:SECRET] [--idle 60]
+                   [--fail-for S] [--fail-status 503] [--fail-body TEXT] [--tls CERT KEY]
 """
 import argparse
 import hashlib
@@ -21,6 +24,7 @@ import http.server
 import json
 import os
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -38,6 +42,10 @@ def parse_args():
     p.add_argument("--body", default="", help="body of a normal answer to a non-HEAD request")
     p.add_argument("--idle", type=float, default=60)
     p.add_argument("--max-seconds", type=float, default=300)
+    p.add_argument("--fail-for", type=float, default=0, help="seconds of --fail-status answers; -1: for ever")
+    p.add_argument("--fail-status", type=int, default=503)
+    p.add_argument("--fail-body", default="unhealthy")
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     return p.parse_args()
 
 
@@ -45,6 +53,7 @@ ARGS = parse_args()
 SCRIPT = [int(s) for s in ARGS.script.split(",") if s.strip()]
 LOCK = threading.Lock()
 LAST = [time.monotonic()]
+FIRST_REQUEST = []
 
 
 def sha256_hex(data):
@@ -139,6 +148,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         LAST[0] = time.monotonic()
         body, digest = self.read_body()
         with LOCK:
+            FIRST_REQUEST[:] = FIRST_REQUEST or [time.monotonic()]
+        if ARGS.fail_for < 0 or time.monotonic() - FIRST_REQUEST[0] < ARGS.fail_for:
+            self.record(len(body), digest, ARGS.fail_status)
+            return self.answer(ARGS.fail_status, ARGS.fail_body.encode(), [("Content-Type", "text/plain")])
+        with LOCK:
             scripted = SCRIPT.pop(0) if SCRIPT else None
         if scripted is not None and scripted != 200:
             self.record(len(body), digest, scripted)
@@ -174,6 +188,10 @@ def main():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    if ARGS.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*ARGS.tls)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     tmp = ARGS.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write(str(server.server_address[1]))
