@@ -296,7 +296,7 @@ static void retry_refused(const struct apply_state *s, const struct deploy_rev *
 {
 	if (!res->sqlstate || strcmp(res->sqlstate, "55P03") || v->attempts > s->opt->retries)
 		return;
-	log_warn("revision %s hit lock_timeout after committing part of its work: not retried, a retry would run "
+	log_warn("revision %s met lock_timeout after committing part of its work: not retried, a retry would run "
 	         "the committed statements again",
 	         v->id);
 	strlist_add_owned(&s->r->notes, xstrdup("a lock timeout was not retried: the revision had committed part of "

@@ -39,7 +39,7 @@ for how in statement dbapi autocommit; do
 			== [('UPDATE counter SET n = n + 1', True)] and 'lock timeout' in r['revisions'][0]['error']
 		and any('committed part of its work itself ($(say "$how"), transaction' in n
 			and 'committed as the server confirms' in n for n in r['notes']))"
-	expect_err "$how" "hit lock_timeout after committing part of its work: not retried"
+	expect_err "$how" "met lock_timeout after committing part of its work: not retried"
 	expect_err "$how" "error: revision 'r0002' failed after committing part of it:"
 	[ "$(grep -c "retrying in" "$OUT/$how.err" || true)" = 0 ] || fail "$how: the revision was retried"
 done
