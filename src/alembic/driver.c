@@ -110,6 +110,12 @@ void step_result_release(struct step_result *r)
 		free(r->stmts[i].revision);
 	}
 	free(r->stmts);
+	for (size_t i = 0; i < r->n_commits; i++) {
+		free(r->commits[i].revision);
+		free(r->commits[i].how);
+		free(r->commits[i].xid);
+	}
+	free(r->commits);
 	step_result_init(r);
 }
 
@@ -160,6 +166,27 @@ static void set_error(struct step_result *r, const char *type, const char *messa
 	r->error_line = line;
 }
 
+static void add_commits(struct step_result *r, const cJSON *list)
+{
+	const cJSON *c;
+	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
+	if (!n)
+		return;
+	r->commits = xcalloc(n, sizeof(*r->commits));
+	cJSON_ArrayForEach(c, list)
+	{
+		if (i == n)
+			break;
+		double after = jnum(c, "after");
+		r->commits[i].revision = jdup(c, "revision");
+		r->commits[i].how = xstrdup(jstr(c, "how") ? jstr(c, "how") : "a commit");
+		r->commits[i].xid = jdup(c, "xid");
+		r->commits[i].after = after > 0 ? (size_t)after : 0;
+		i++;
+	}
+	r->n_commits = i;
+}
+
 /* The replay's facts: which revision raised, commits by revision code, an empty downgrade(). */
 static void fill_replay_facts(struct step_result *r, const cJSON *resp)
 {
@@ -187,6 +214,7 @@ static void fill_step(struct step_result *r, const cJSON *resp)
 	r->n_dropped = (size_t)jnum(resp, "statements_dropped");
 	r->n_overflow = (size_t)jnum(resp, "statements_overflow");
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(resp, "statements")) add_stmt(r, s);
+	add_commits(r, cJSON_GetObjectItemCaseSensitive(resp, "committed"));
 	fill_replay_facts(r, resp);
 }
 

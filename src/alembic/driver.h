@@ -71,6 +71,14 @@ struct captured_stmt {
 	bool bypassed;   /* not captured: only the server's statement log has it (replay/capture_check) */
 };
 
+/* A commit revision code made itself (COMMIT, a DB-API commit(), entering an autocommit_block()). */
+struct step_commit {
+	char *revision; /* the revision whose migration made it */
+	char *how;      /* "a COMMIT statement", "a DB-API commit()", "entering autocommit_block()", ... */
+	char *xid;      /* the transaction id the server gave what it committed; NULL when not known */
+	size_t after;   /* the captured statements before the commit (it committed those) */
+};
+
 enum step_status {
 	STEP_OK,
 	STEP_FAILED,  /* Python raised: see error_* */
@@ -98,6 +106,13 @@ struct step_result {
 	bool downgrade_empty;    /* a one-revision downgrade whose downgrade() body is empty (pass, ..., a docstring) */
 	char *commit_revision;   /* the first Connection.commit() that revision code called, NULL when none */
 	int commit_line;         /* and its line in that revision's file (0 when unknown) */
+	/*
+	 * Every commit revision code made that had written something (apply asks the
+	 * server for each one's transaction id first; one that had none is not
+	 * listed), and transactions that ended out of the driver's sight.
+	 */
+	struct step_commit *commits;
+	size_t n_commits;
 };
 
 void step_result_init(struct step_result *r);

@@ -240,6 +240,9 @@ class Capture:
         self.autocommit_block = 0
         self.context = None  # the MigrationContext of the current run
         self.started = {}
+        self.commits = []  # what a revision committed itself (see note_commit)
+        self.in_xact = {}  # id(DB-API connection): its transaction was open after its last statement
+        self.commit_via = None  # the wrapper that is committing right now, to name it
 
     def begin(self):
         self.stmts = []
@@ -250,6 +253,9 @@ class Capture:
         self.autocommit_block = 0
         self.context = None
         self.started = {}
+        self.commits = []
+        self.in_xact = {}
+        self.commit_via = None
 
     def version_table(self):
         ctx = self.context
@@ -303,6 +309,92 @@ class Capture:
 
 CAP = Capture()
 
+COMMIT_RE = re.compile(r"^\s*(commit|end)\b(?!\s+prepared)", re.I)
+
+
+def xact_status(cursor_or_conn):
+    """psycopg2's view of a connection's transaction: "intrans", "idle", or "" when unknown."""
+    conn = getattr(cursor_or_conn, "connection", cursor_or_conn)
+    try:
+        import psycopg2.extensions as ext
+        status = conn.info.transaction_status
+    except Exception:  # another DBAPI: nothing to watch
+        return ""
+    return {ext.TRANSACTION_STATUS_INTRANS: "intrans", ext.TRANSACTION_STATUS_IDLE: "idle"}.get(status, "")
+
+
+def note_commit(dbapi_conn, how, after):
+    """Records a commit revision code is about to make, with what the server says it holds.
+
+    The transaction id comes from the server: a transaction that was given none
+    wrote nothing, and its commit commits nothing. In apply (a migration session
+    is on) it is asked for; elsewhere the commit is recorded without one. The gate
+    asks the server again (txid_status) whether the id committed.
+    """
+    if CAP.stmts is None or CAP.revision is None or xact_status(dbapi_conn) != "intrans":
+        return
+    xid = None
+    if SESSION.settings:
+        try:
+            cur = dbapi_conn.cursor()
+            try:
+                cur.execute("SELECT txid_current_if_assigned()::text")
+                xid = cur.fetchone()[0]
+            finally:
+                cur.close()
+            if xid is None:
+                return  # nothing was written: nothing to commit
+        except Exception:
+            xid = None
+    CAP.commits.append({"revision": CAP.revision, "how": how, "after": after, "xid": xid})
+
+
+def watch_transaction(cursor, statement):
+    """Before a statement: a COMMIT it sends, or a transaction that ended since the last one."""
+    if CAP.stmts is None or CAP.revision is None:
+        return
+    conn = getattr(cursor, "connection", None)
+    if statement and COMMIT_RE.match(statement):
+        note_commit(conn, "a COMMIT statement", len(CAP.stmts) + 1)
+    elif CAP.in_xact.get(id(conn)) and xact_status(conn) == "idle":
+        # ended where the driver could not see it (psycopg2's `with conn:`, a raw cursor's
+        # COMMIT): no transaction id can be asked for any more, so it counts as committed
+        CAP.commits.append({"revision": CAP.revision, "how": "a commit outside SQLAlchemy",
+                            "after": len(CAP.stmts), "xid": None})
+    CAP.in_xact[id(conn)] = False
+
+
+def commit_how():
+    """Names the commit under way: a wrapper said, or Alembic's autocommit_block() is entering."""
+    if CAP.commit_via:
+        return CAP.commit_via
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == "autocommit_block":
+            return "entering autocommit_block()"
+        frame = frame.f_back
+    return "a DB-API commit()"
+
+
+WATCHED = {}
+
+
+def watched_factory(base):
+    """A psycopg2 connection class whose commit() is recorded (see note_commit)."""
+    import psycopg2.extensions as ext
+    base = base or ext.connection
+    if base not in WATCHED:
+        def commit(self):
+            note_commit(self, commit_how(), len(CAP.stmts or ()))
+            CAP.in_xact.pop(id(self), None)
+            return base.commit(self)
+
+        def rollback(self):
+            CAP.in_xact.pop(id(self), None)
+            return base.rollback(self)
+        WATCHED[base] = type("Watched" + base.__name__, (base,), {"commit": commit, "rollback": rollback})
+    return WATCHED[base]
+
 
 def install_hooks():
     """Engine-class cursor events, and wrappers that tell which revision runs."""
@@ -318,11 +410,13 @@ def install_hooks():
 
     @event.listens_for(Engine, "before_cursor_execute")
     def _before(conn, cursor, statement, parameters, context, executemany):
+        watch_transaction(cursor, statement)
         CAP.started[id(cursor)] = time.perf_counter()
 
     @event.listens_for(Engine, "after_cursor_execute")
     def _after(conn, cursor, statement, parameters, context, executemany):
         CAP.record(cursor, statement, parameters, False)
+        CAP.in_xact[id(getattr(cursor, "connection", None))] = xact_status(cursor) == "intrans"
 
     @event.listens_for(Engine, "handle_error")
     def _error(exc_ctx):
@@ -410,6 +504,8 @@ def install_guard():
 
     def _connect(dsn, *args, **kw):
         GUARD.check(_parse_dsn(dsn), "psycopg2.connect")
+        if not args:  # commits of every connection are recorded, however revision code makes them
+            kw["connection_factory"] = watched_factory(kw.get("connection_factory"))
         return real(dsn, *args, **kw)
 
     psycopg2._connect = _connect  # what psycopg2.connect() calls
@@ -570,7 +666,11 @@ def install_commit_watch():
                 COMMITS.calls.append({"revision": CAP.revision, "file": path, "line": line})
                 if COMMITS.hold:
                     return None
-            return _original(self)
+            CAP.commit_via = "Connection.commit()"
+            try:
+                return _original(self)
+            finally:
+                CAP.commit_via = None
 
         cls.commit = functools.wraps(original)(commit)
 
@@ -981,6 +1081,7 @@ class Driver:
         resp["statements"] = CAP.stmts
         resp["statements_dropped"] = CAP.dropped
         resp["statements_overflow"] = CAP.overflow
+        resp["committed"] = CAP.commits
         resp["refused"] = GUARD.refused
         ctx = CAP.context
         resp["transaction_per_migration"] = bool(

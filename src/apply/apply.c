@@ -12,9 +12,9 @@
 #include "pg/diff.h"
 #include "pg/lock.h"
 #include "pg/snapshot.h"
+#include "pg/xact.h"
 #include "util/buf.h"
 #include "util/error.h"
-#include "util/fs.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/progress.h"
@@ -87,18 +87,6 @@ unsigned apply_backoff_ms(unsigned base_ms, unsigned n)
 		ms *= 2;
 	ms *= jitter();
 	return ms > 30000 ? 30000u : (unsigned)ms;
-}
-
-bool apply_single_transaction(const char *path)
-{
-	struct buf text = BUF_INIT;
-	FILE *f = path ? fopen(path, "r") : NULL;
-	bool single = f && fs_read_stream(f, path, &text) == 0 && !strstr(buf_str(&text), "autocommit_block") &&
-	              !strstr(buf_str(&text), ".commit(");
-	if (f)
-		fclose(f);
-	buf_release(&text);
-	return single;
 }
 
 /* ---- the lock ----------------------------------------------------------------------- */
@@ -275,8 +263,48 @@ static bool entered_autocommit(const struct step_result *res)
 	return false;
 }
 
+/*
+ * The commits the revision made itself that the server holds: each one the
+ * driver recorded with a transaction id the server says committed, or without
+ * one (the server could not be asked). *point: the statements before the last
+ * one stayed on production.
+ */
+static size_t self_commits(struct apply_state *s, const struct deploy_rev *v, const struct step_result *res,
+                           size_t *point)
+{
+	size_t n = 0;
+	*point = 0;
+	for (size_t i = 0; i < res->n_commits; i++) {
+		const struct step_commit *c = &res->commits[i];
+		int server = c->xid ? pg_xact_committed(s->c, c->xid) : -1;
+		if ((c->revision && strcmp(c->revision, v->id)) || server == 0)
+			continue;
+		n++;
+		*point = c->after > *point ? c->after : *point;
+		struct buf note = BUF_INIT;
+		buf_addf(&note, "revision %s committed part of its work itself (%s", v->id, c->how);
+		if (server > 0)
+			buf_addf(&note, ", transaction %s, committed as the server confirms", c->xid);
+		buf_adds(&note, "): what ran before that commit stayed on production");
+		strlist_add_owned(&s->r->notes, buf_detach(&note));
+	}
+	return n;
+}
+
+/* A lock timeout that could have been retried, but the revision had committed part of its work. */
+static void retry_refused(const struct apply_state *s, const struct deploy_rev *v, const struct step_result *res)
+{
+	if (!res->sqlstate || strcmp(res->sqlstate, "55P03") || v->attempts > s->opt->retries)
+		return;
+	log_warn("revision %s met lock_timeout after committing part of its work: not retried, a retry would run "
+	         "the committed statements again",
+	         v->id);
+	strlist_add_owned(&s->r->notes, xstrdup("a lock timeout was not retried: the revision had committed part of "
+	                                        "its work, which a retry would run again"));
+}
+
 /* Entering an autocommit_block commits what ran before it: those statements stayed too. */
-static void list_statements(struct deploy_rev *v, const struct step_result *res)
+static void list_statements(struct deploy_rev *v, const struct step_result *res, size_t point)
 {
 	size_t last_ac = 0;
 	bool any_ac = false;
@@ -288,7 +316,7 @@ static void list_statements(struct deploy_rev *v, const struct step_result *res)
 	for (size_t i = 0; i < res->n_stmts; i++) {
 		const struct captured_stmt *st = &res->stmts[i];
 		if (st->kind == STMT_MIGRATION && !st->failed)
-			deploy_rev_add_stmt(v, st->sql, st->autocommit || (any_ac && i < last_ac));
+			deploy_rev_add_stmt(v, st->sql, st->autocommit || (any_ac && i < last_ac) || i < point);
 	}
 }
 
@@ -420,7 +448,7 @@ static int revision_failed(struct apply_state *s, struct deploy_rev *v, const st
 	struct strlist rows = STRLIST_INIT;
 	char *was = deploy_rows_text(rows_before), *is = NULL;
 	const char *hint = v->manual ? "the statements marked [committed] stayed on production: finish or undo them by "
-	                               "hand, then run the deploy again"
+	                               "hand (or restore the backup taken before the deploy), then run the deploy again"
 	                   : v->n_blockers ? "end the blocking sessions listed in the report, or deploy when the "
 	                                     "tables are quieter, then run again"
 	                                   : "fix the revision, then run the deploy again";
@@ -452,6 +480,7 @@ static int verify(struct apply_state *s, struct deploy_rev *v, const struct step
 	return record_changes(s, v, res);
 }
 
+/* Only a revision that committed nothing itself: a retry runs it all again (decided from what ran, not its text). */
 static bool retryable(const struct apply_state *s, const struct deploy_rev *v, const struct step_result *res)
 {
 	return res->sqlstate && !strcmp(res->sqlstate, "55P03") && v->single_transaction &&
@@ -460,14 +489,16 @@ static bool retryable(const struct apply_state *s, const struct deploy_rev *v, c
 
 static int apply_one(struct apply_state *s, struct deploy_rev *v, struct strlist *rows)
 {
-	const struct rev *rev = rev_graph_find(s->opt->graph, v->id);
-	v->single_transaction = rev && apply_single_transaction(rev->path);
 	s->has_rows = rows->n > 0;
 	for (;;) {
 		struct step_result res;
 		step_result_init(&res);
 		int rc = attempt(s, v, &res);
-		bool again = rc == 0 && res.status != STEP_OK && retryable(s, v, &res);
+		size_t point = 0;
+		bool failed = rc == 0 && res.status != STEP_OK;
+		bool committed = failed ? self_commits(s, v, &res, &point) > 0 : res.n_commits > 0;
+		v->single_transaction = !committed && !entered_autocommit(&res);
+		bool again = failed && retryable(s, v, &res);
 		if (rc == 0 && res.status == STEP_OK) {
 			double t0 = now_ms();
 			int bad = verify(s, v, &res, rows);
@@ -480,9 +511,11 @@ static int apply_one(struct apply_state *s, struct deploy_rev *v, struct strlist
 			return 0;
 		}
 		describe_error(v, &res);
-		v->manual = entered_autocommit(&res);
+		v->manual = !v->single_transaction;
+		if (v->manual)
+			retry_refused(s, v, &res);
 		if (!again)
-			list_statements(v, &res);
+			list_statements(v, &res, point);
 		step_result_release(&res);
 		if (!again)
 			return revision_failed(s, v, rows);

@@ -68,13 +68,6 @@ int apply_open_session(const char *production_url, PGconn **out);
  */
 int apply_run(struct driver *d, const struct apply_options *opt, struct deploy_report *r);
 
-/*
- * Whether a revision file runs entirely inside one transaction: it never
- * mentions autocommit_block nor commits by itself (connection.commit()).
- * Unreadable files count as not single-transaction.
- */
-bool apply_single_transaction(const char *path);
-
 /* The delay before retry n (1-based): base_ms * 2^(n-1), times a jitter in [0.5, 1.5), capped at 30 s. */
 unsigned apply_backoff_ms(unsigned base_ms, unsigned n);
 

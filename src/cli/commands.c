@@ -247,7 +247,7 @@ const struct command_spec spec_status = {
 	"      --lock-wait DURATION     how long to wait for another deploy's lock (default 60s)\n"                    \
 	"      --lock-timeout DURATION  each revision's lock_timeout (default 5s; 0: none)\n"                          \
 	"      --statement-timeout DURATION  each revision's statement_timeout (default 0: none)\n"                    \
-	"      --retries N              retries of a single-transaction revision that hit lock_timeout (default 3)\n"  \
+	"      --retries N              retries after lock_timeout of a revision that committed nothing (default 3)\n" \
 	"      --step-timeout SECS      kill a revision's upgrade that runs longer (default 120; 0: no limit)\n"       \
 	"  DURATION: 30 (seconds), 500ms, 5s, 2min or 1h.\n"
 
@@ -274,10 +274,12 @@ const struct command_spec spec_plan = {
     "maintenance window or expand/contract) with the reason; the existing tables it locks with their size\n"
     "on production (reltuples, pg_total_relation_size); and the lint findings of its offline SQL, ranked by\n"
     "that size.\n"
-    "\n" PROJECT_OPTIONS "Plan:\n" SIZE_OPTIONS LINT_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"
+    "\n" PROJECT_OPTIONS "Plan:\n" SIZE_OPTIONS LINT_OPTIONS
+    "      --lock-timeout DURATION  the lock_timeout apply will set (default 5s), which lint counts\n"
+    DEPLOY_FORMAT_OPTIONS "\n"
     "Exit status: 0 planned, 1 a breaking revision with --require-zero-downtime, 2 usage or input error,\n"
     "3 environment error.\n",
-    OPT_LINT | OPT_CHECK | OPT_PLAN,
+    OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_PLAN_TIMEOUT,
     NULL,
 };
 
@@ -289,7 +291,8 @@ const struct command_spec spec_apply = {
     "Applies the revisions production lacks, one at a time: refuses a transaction pooler, takes the\n"
     "project's advisory lock, re-reads alembic_version, upgrades each revision in its own session\n"
     "(application_name 'migrate-gate REV', lock_timeout and statement_timeout through PGOPTIONS), reports\n"
-    "what blocks a lock wait, retries lock timeouts of single-transaction revisions with backoff, and\n"
+    "what blocks a lock wait, retries with backoff a revision that hit lock_timeout having committed\n"
+    "nothing itself (never one that committed part of its work: a retry would run that again), and\n"
     "verifies the version row after each. The report lists every revision's outcome; its first line is\n"
     "production's revision as it is now.\n"
     "\n" PROJECT_OPTIONS "Apply:\n" APPLY_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"

@@ -514,7 +514,7 @@ static const struct option_def options[] = {
     {"small-table-bytes", 0, true, OPT_PLAN, set_small_table_bytes},
     {"require-zero-downtime", 0, false, OPT_PLAN, set_require_zero_downtime},
     {"lock-wait", 0, true, OPT_APPLY, set_lock_wait},
-    {"lock-timeout", 0, true, OPT_APPLY, set_lock_timeout},
+    {"lock-timeout", 0, true, OPT_APPLY | OPT_PLAN_TIMEOUT, set_lock_timeout},
     {"statement-timeout", 0, true, OPT_APPLY, set_statement_timeout},
     {"retries", 0, true, OPT_APPLY, set_retries},
     {"skip-check", 0, false, OPT_DEPLOY, set_skip_check},
@@ -861,6 +861,9 @@ int config_load(struct gate_config *cfg, const struct command_spec *spec, int ar
 		buf_release(&where);
 	}
 	rc = rc ? rc : load_health_header(cfg);
+	/* plan and deploy lint what apply will run under its own lock_timeout (docs/rules.md#require-lock-timeout). */
+	cfg->lint.apply_timeouts = !strcmp(spec->name, "plan") || !strcmp(spec->name, "deploy");
+	cfg->lint.apply_lock_timeout_ms = cfg->lock_timeout_ms;
 out:
 	register_secrets(&f);
 	hide_secrets(cfg, &f);

@@ -130,6 +130,9 @@ void command_usage(const struct command_spec *spec, FILE *out);
 #define OPT_COMMENT 0x100u  /* the sticky comment: comment, check, deploy */
 #define OPT_DEPLOY 0x200u   /* --skip-check, --skip-backup, the verify stage */
 
+/* --lock-timeout for plan too: its lint counts the lock_timeout apply will set. */
+#define OPT_PLAN_TIMEOUT 0x8000u
+
 /*
  * Fills cfg for the subcommand from argv (argv[0] is the subcommand), the
  * environment and the config file. Returns 0, 1 when --help was printed, or

@@ -305,6 +305,14 @@ static void set_timeout(struct lint_ctx *ctx, const char *name, bool on, bool lo
 		*session = on, *tx = on ? *tx : false;
 }
 
+/* A timeout set to a value: '0' switches off the one the session started with too. */
+static void set_value(struct lint_ctx *ctx, const char *name, bool on, bool local)
+{
+	if (!strcmp(name, "lock_timeout"))
+		ctx->lock_timeout_off = !on;
+	set_timeout(ctx, name, on, local);
+}
+
 /* '0' and 0 switch a timeout off. */
 static bool value_enables(const cJSON *arg)
 {
@@ -326,13 +334,15 @@ static void after_set(struct lint_ctx *ctx, const cJSON *b)
 	if (!kind)
 		return;
 	if (!strcmp(kind, "VAR_RESET_ALL")) {
+		ctx->lock_timeout_off = false; /* back to the session's own value */
 		set_timeout(ctx, "lock_timeout", false, false);
 		set_timeout(ctx, "statement_timeout", false, false);
 	} else if (name && (!strcmp(kind, "VAR_RESET") || !strcmp(kind, "VAR_SET_DEFAULT"))) {
+		ctx->lock_timeout_off = ctx->lock_timeout_off && strcmp(name, "lock_timeout");
 		set_timeout(ctx, name, false, local);
 	} else if (name && !strcmp(kind, "VAR_SET_VALUE")) {
 		const cJSON *args = node_field(b, "args");
-		set_timeout(ctx, name, value_enables(args ? args->child : NULL), local);
+		set_value(ctx, name, value_enables(args ? args->child : NULL), local);
 	}
 }
 
@@ -352,7 +362,7 @@ static void after_select(struct lint_ctx *ctx, const cJSON *b)
 		const cJSON *local = node_as(cJSON_GetArrayItem(args, 2), "A_Const");
 		bool is_local = node_bool(node_field(local, "boolval"), "boolval");
 		if (name)
-			set_timeout(ctx, name, value_enables(cJSON_GetArrayItem(args, 1)), is_local);
+			set_value(ctx, name, value_enables(cJSON_GetArrayItem(args, 1)), is_local);
 	}
 }
 

@@ -83,6 +83,7 @@ struct lint_ctx {
 	/* Session settings in effect. */
 	bool lock_timeout;
 	bool statement_timeout;
+	bool lock_timeout_off; /* the unit SET lock_timeout to 0 itself: apply's session value is gone */
 	/* Transaction state. */
 	bool in_tx;           /* inside a transaction (explicit or assumed) */
 	bool explicit_tx;     /* opened by BEGIN in this unit */

@@ -52,7 +52,7 @@ static bool suppressed(const struct lint_engine *e, const struct rule_info *rule
 {
 	if (rule == &rule_ignore_file)
 		return false;
-	if (e->sup.file_all || strlist_has(&e->sup.file_rules, rule->id))
+	if ((e->sup.file_all && rule != &rule_syntax_error) || strlist_has(&e->sup.file_rules, rule->id))
 		return true;
 	/* A statement that does not parse fails the deploy; only an ignore that names syntax-error hides it. */
 	for (size_t i = 0; i < e->n_active; i++)

@@ -17,6 +17,12 @@ struct lint_config {
 	const struct strlist *enable;   /* rule ids switched on */
 	const struct strlist *disable;  /* rule ids switched off */
 	const struct strlist *severity; /* "rule=level" overrides */
+	/*
+	 * plan and deploy: apply runs each revision with apply_lock_timeout_ms as
+	 * its session's lock_timeout (0: none), which require-lock-timeout counts.
+	 */
+	bool apply_timeouts;
+	unsigned apply_lock_timeout_ms;
 };
 
 /* One statement a unit executed, for units that are not plain text. */

@@ -922,6 +922,42 @@ void replay_summarize(const struct replay_result *res, struct report *report)
 	rp->reason = res->reason ? xstrdup(res->reason) : NULL;
 }
 
+/*
+ * The baseline must leave alembic_version at the target, as every replay step
+ * must: a revision production already has that loses its stamp (a commit of
+ * its own) would otherwise make the first new revision run it again and be
+ * blamed for what fails then.
+ */
+static int baseline_stamped(struct replay_ctx *c, const char *target, const struct step_result *r)
+{
+	struct strlist rows = STRLIST_INIT;
+	struct buf hint = BUF_INIT;
+	if (pg_alembic_versions(*c->db, NULL, NULL, &rows) < 0)
+		return -1;
+	int rc = 0;
+	if (!strlist_has(&rows, target)) {
+		buf_adds(&hint, "the baseline is at fault, not the new revisions: ");
+		if (r->commit_revision)
+			buf_addf(&hint,
+			         "revision %s commits the migration's transaction itself (connection.commit() at line "
+			         "%d), and the stamp Alembic wrote after it was rolled back",
+			         r->commit_revision, r->commit_line);
+		else
+			buf_adds(&hint, "env.py or a revision production already has lost the version stamp");
+		buf_adds(&hint, "; the new revisions were not replayed");
+		struct buf is = BUF_INIT;
+		for (size_t i = 0; i < rows.n; i++)
+			buf_addf(&is, "%s%s", i ? ", " : "", rows.items[i]);
+		rc = gate_error(EXIT_FAIL, hint.data,
+		                "the baseline upgrade to '%s' left alembic_version at %s: its version stamp was lost",
+		                target, rows.n ? is.data : "no row");
+		buf_release(&is);
+	}
+	strlist_release(&rows);
+	buf_release(&hint);
+	return rc;
+}
+
 int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
 {
 	for (size_t i = 0; i < targets->n; i++) {
@@ -939,6 +975,8 @@ int replay_baseline(struct replay_ctx *c, const struct strlist *targets)
 			                "the revisions production already has must replay on an empty database",
 			                "baseline upgrade to '%s' failed: %s", targets->items[i],
 			                r.error_message ? r.error_message : "unknown error");
+		if (!rc)
+			rc = baseline_stamped(c, targets->items[i], &r);
 		step_result_release(&r);
 		if (rc)
 			return -1;
@@ -1010,7 +1048,7 @@ static bool whole_history_skipped(struct replay_ctx *c, const struct replay_resu
 			buf_addf(&note, "--replay-from-base skipped: %s %s", o->rev->id,
 			         o->state == REPLAY_ONE_WAY        ? "cannot be downgraded"
 			         : o->state == REPLAY_NOT_REPLAYED ? "was not replayed"
-			                                        : "did not replay cleanly");
+			                                           : "did not replay cleanly");
 			strlist_add_owned(&c->report->notes, buf_detach(&note));
 			return true;
 		}

@@ -135,6 +135,14 @@ rc=0
 check "bare ignore-file in text: the finding is shown" grep -q '^bare.sql:1:1: info \[ignore-file\]' text
 check "bare ignore-file in text: the note is shown" grep -q '^note: .*bare.sql' text err
 check "bare ignore-file in text: the summary counts the suppressed" grep -q "$n_bare suppressed" text
+# A bare ignore-file cannot hide a statement PostgreSQL rejects either; one naming syntax-error can.
+printf -- '-- migrate-gate: ignore-file\nCREATE INDEX a ON t (a);\nSELEC 1;\n' > bare_file_syntax.sql
+lint_json bare_file_syntax.sql
+check "bare ignore-file: a syntax error is still reported" [ "$(syntax_lines)" = 3 ]
+check "bare ignore-file: a syntax error fails the gate" rc_is 1
+printf -- '-- migrate-gate: ignore-file syntax-error -- generated on purpose\nSELEC 1;\n' > file_syntax.sql
+lint_json file_syntax.sql
+check "ignore-file naming syntax-error hides it" [ -z "$(syntax_lines)" ]
 printf -- '-- migrate-gate: ignore-file\nSELECT 1;\n' > bare_nothing.sql
 lint_json bare_nothing.sql
 check "bare ignore-file hiding nothing is still reported" findings_are "ignore-file 1"

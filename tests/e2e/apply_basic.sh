@@ -32,8 +32,12 @@ expect_json plan 'r["revisions"][0]["title"] == "add users.email with an index"'
 expect_json plan 'r["revisions"][0]["tables"][0]["name"] == "users" and r["revisions"][0]["tables"][0]["rows"] == 1000 and r["revisions"][0]["tables"][0]["bytes"] > 8192'
 expect_json plan '[(f["severity"], f["table_rows"]) for f in r["findings"] if f["rule"] == "create-index-non-concurrent"] == [("info", 1000)]'
 expect_json plan 'all(f["severity"] != "info" for f in r["findings"][:3])' # ranked: most impact first
-mg plan_big plan -C "$good" --production-url "$(purl prod)" --small-table-bytes 0
+# apply's own lock_timeout (5 s by default) bounds the lock waits: no require-lock-timeout finding;
+# a lock_timeout of 30 s is named in it.
+expect_json plan 'not [f for f in r["findings"] if f["rule"] == "require-lock-timeout"]'
+mg plan_big plan -C "$good" --production-url "$(purl prod)" --small-table-bytes 0 --lock-timeout 30s
 expect_json plan_big '[f["severity"] for f in r["findings"] if f["rule"] == "create-index-non-concurrent"] == ["error"]'
+expect_json plan_big '"ACCESS EXCLUSIVE lock on \"users\" under apply'"'"'s lock_timeout of 30 s only" in [f["message"] for f in r["findings"] if f["rule"] == "require-lock-timeout"][0]'
 [ "$(versions_of prod)" = r0001 ] || fail "plan wrote to production"
 MG_TEXT=1 mg plan_text plan -C "$good" --production-url "$(purl prod)"
 [ "$(head -n 1 "$OUT/plan_text.out")" = "production is at r0001" ] || fail "plan_text: first line is '$(head -n 1 "$OUT/plan_text.out")'"

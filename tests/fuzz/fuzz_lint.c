@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	/* Inputs with a NUL inside stand for binary files: lint_unit sees all their bytes. */
-	struct lint_config cfg = {15, size % 2 == 0, NULL, NULL, NULL};
+	struct lint_config cfg = {15, size % 2 == 0, NULL, NULL, NULL, false, 0};
 	struct lint_unit unit = {"fuzz.sql", text, size, NULL, NULL, 0, NULL};
 	struct lint_input_stmt *stmts = NULL;
 	if (!strncmp(text, STMTS_MARK, strlen(STMTS_MARK))) {

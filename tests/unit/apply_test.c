@@ -24,7 +24,7 @@
 
 #include "quiet_errors.h"
 
-static const struct lint_config lint_cfg = {15, true, NULL, NULL, NULL};
+static const struct lint_config lint_cfg = {15, true, NULL, NULL, NULL, false, 0};
 
 /* Observes sql (one unit) into info; findings are discarded. */
 static void observe(const char *sql, struct lint_unit_info *info)
@@ -143,30 +143,6 @@ static void test_backoff(void **state)
 	}
 }
 
-static void test_single_transaction(void **state)
-{
-	(void)state;
-	char path[] = "/tmp/apply_test_XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	fputs("def upgrade():\n    op.add_column('t', sa.Column('a', sa.Integer))\n", f);
-	fclose(f);
-	assert_true(apply_single_transaction(path));
-	f = fopen(path, "a");
-	fputs("    with op.get_context().autocommit_block():\n        op.execute('VACUUM t')\n", f);
-	fclose(f);
-	assert_false(apply_single_transaction(path));
-	f = fopen(path, "w");
-	fputs("def upgrade():\n    op.get_bind().commit()\n", f);
-	fclose(f);
-	assert_false(apply_single_transaction(path));
-	unlink(path);
-	assert_false(apply_single_transaction(path)); /* unreadable: never retried */
-	assert_false(apply_single_transaction(NULL));
-	assert_int_equal(gate_error_count(), 0);
-}
-
 static int load_apply(struct gate_config *cfg, const char *opt, const char *value)
 {
 	char *argv[] = {(char *)"apply", (char *)opt, (char *)value, NULL};
@@ -272,10 +248,9 @@ static void test_json_report(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_breaking),   cmocka_unit_test(test_additive),
-	    cmocka_unit_test(test_rule_costs), cmocka_unit_test(test_lock_key),
-	    cmocka_unit_test(test_backoff),    cmocka_unit_test(test_single_transaction),
-	    cmocka_unit_test(test_options),    cmocka_unit_test(test_json_report),
+	    cmocka_unit_test(test_breaking),    cmocka_unit_test(test_additive), cmocka_unit_test(test_rule_costs),
+	    cmocka_unit_test(test_lock_key),    cmocka_unit_test(test_backoff),  cmocka_unit_test(test_options),
+	    cmocka_unit_test(test_json_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,7 @@
 #include "report/finding.h"
 #include "util/strset.h"
 
-static const struct lint_config in_tx = {15, true, NULL, NULL, NULL};
+static const struct lint_config in_tx = {15, true, NULL, NULL, NULL, false, 0};
 
 static struct report rep;
 static struct strlist catalog;

@@ -16,7 +16,7 @@
 #include "report/finding.h"
 
 /* Alembic's default: the revision runs in one transaction. */
-static const struct lint_config in_tx = {15, true, NULL, NULL, NULL};
+static const struct lint_config in_tx = {15, true, NULL, NULL, NULL, false, 0};
 
 static struct report rep;
 

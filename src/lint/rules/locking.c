@@ -6,6 +6,7 @@
  * transaction takes. Relations created earlier in the unit are exempt: no
  * other session can be using them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,19 +55,44 @@ static bool is_type(const struct lint_stmt *st, const char *type)
 	return !strcmp(st->type, type);
 }
 
+/*
+ * A lock_timeout apply sets that bounds the queue well enough: the rule's own
+ * advice is a couple of seconds, apply's default is 5 s.
+ */
+#define APPLY_LOCK_TIMEOUT_ENOUGH_MS 10000u
+
+/* What apply's own lock_timeout (plan and deploy) leaves to say: NULL when it is enough. */
+static const char *under_apply(const struct lint_ctx *ctx, char *buf, size_t size)
+{
+	const struct lint_config *cfg = ctx->cfg;
+	if (!cfg->apply_timeouts)
+		snprintf(buf, size, "with no lock_timeout set");
+	else if (ctx->lock_timeout_off)
+		snprintf(buf, size, "with lock_timeout switched off by the revision (apply would set %u ms)",
+		         cfg->apply_lock_timeout_ms);
+	else if (!cfg->apply_lock_timeout_ms)
+		snprintf(buf, size, "with no lock_timeout set (apply runs it with --lock-timeout 0)");
+	else if (cfg->apply_lock_timeout_ms > APPLY_LOCK_TIMEOUT_ENOUGH_MS)
+		snprintf(buf, size, "under apply's lock_timeout of %u s only",
+		         (cfg->apply_lock_timeout_ms + 999) / 1000);
+	else
+		return NULL;
+	return buf;
+}
+
 static void check_lock_timeout(struct lint_ctx *ctx, const struct lint_stmt *st)
 {
 	const struct rel_lock *which;
+	char why[96];
 	enum lock_mode mode = lint_strongest_existing_lock(st, &which);
-	if (mode < LOCK_SHARE || lint_lock_timeout_set(ctx))
+	if (mode < LOCK_SHARE || lint_lock_timeout_set(ctx) || !under_apply(ctx, why, sizeof(why)))
 		return;
 	struct buf also = BUF_INIT;
 	char *sql = lint_stmt_excerpt(st, 60);
 	buf_addf(&also, "%s on \"%s\"%s%s%s", lock_mode_name(mode), which->rel, *sql ? " (" : "", sql, *sql ? ")" : "");
 	lint_report_tx(ctx, st, &rule_require_lock_timeout, also.data,
-	               "%s lock on \"%s\" with no lock_timeout set: while it waits, every query on \"%s\" queues "
-	               "behind it",
-	               lock_mode_name(mode), which->rel, which->rel);
+	               "%s lock on \"%s\" %s: while it waits, every query on \"%s\" queues behind it",
+	               lock_mode_name(mode), which->rel, why, which->rel);
 	free(sql);
 	buf_release(&also);
 }
