@@ -104,6 +104,8 @@ const struct command_spec spec_check = {
     "                          level of a downgrade declared irreversible: it raises NotImplementedError,\n"
     "                          RuntimeError or an error saying it cannot downgrade, or its body is empty\n"
     "                          (warning; error, info or off; --downgrade-not-implemented is the old name)\n"
+    "      --one-way REVS      revisions whose downgrade is empty on purpose (spaces or commas; also\n"
+    "                          [migrate_gate] one_way, or migrate_gate_one_way = True in the file)\n"
     "      --replay-from-base  also downgrade the whole history to base and upgrade it again\n"
     "      --alembic-cmd CMD   run each step as CMD upgrade/downgrade (e.g. \"alembic -c x.ini\"), not in one\n"
     "                          Python process; no statement capture, the lint reads offline SQL\n",
@@ -251,13 +253,13 @@ const struct command_spec spec_status = {
 	"  DURATION: 30 (seconds), 500ms, 5s, 2min or 1h.\n"
 
 #define DEPLOY_FORMAT_OPTIONS                                                                                          \
-	"Report:\n"                                                                                                     \
+	"Report:\n"                                                                                                    \
 	"  -f, --format FMT        text (default) or json: the deploy report (revisions, outcomes, stages);\n"         \
 	"                          markdown, sarif, gitlab, junit, github: the findings with the revisions\n"          \
 	"  -o, --output FILE       write the report to FILE instead of stdout\n"                                       \
 	"      --report-json FILE  also write the JSON deploy report to FILE\n"                                        \
 	"      --summary-md FILE   also write the Markdown summary (GitHub step summary, PR comment) to FILE\n"        \
-	"      --sarif FILE, --codequality FILE, --junit FILE  also write the findings in that format\n"              \
+	"      --sarif FILE, --codequality FILE, --junit FILE  also write the findings in that format\n"               \
 	"      --color WHEN        auto (default), always or never; NO_COLOR also turns colour off\n"                  \
 	"  -q, --quiet             only errors on stderr\n"                                                            \
 	"  -v, --verbose           more detail on stderr\n"                                                            \
@@ -317,7 +319,8 @@ const struct command_spec spec_deploy = {
     "      --upload-url URL   --s3 s3://BUCKET/PREFIX   --s3-endpoint URL   --s3-region R\n"
     "Apply:\n" APPLY_OPTIONS,
     OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_APPLY | OPT_DEPLOY | OPT_BACKUP | OPT_COMMENT,
-    COMMENT_OPTIONS DEPLOY_FORMAT_OPTIONS "\n"
+    COMMENT_OPTIONS DEPLOY_FORMAT_OPTIONS
+    "\n"
     "Exit status: 0 deployed (or nothing to deploy), 1 the plan, the check or the backup's verification failed\n"
     "(nothing was applied), 2 usage or input error, 3 environment error (production, pg_dump, disk),\n"
     "4 apply failed: production's revision is printed.\n",

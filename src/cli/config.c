@@ -200,6 +200,14 @@ static int set_x(struct gate_config *c, const char *v, const char *where)
 	return 0;
 }
 
+/* Revision ids separated by spaces or commas; repeatable. */
+static int set_one_way(struct gate_config *c, const char *v, const char *where)
+{
+	(void)where;
+	strlist_split(&c->one_way, v, " ,\t\n");
+	return 0;
+}
+
 static int set_step_timeout(struct gate_config *c, const char *v, const char *where)
 {
 	long n;
@@ -401,6 +409,7 @@ static const struct option_def options[] = {
     {"downgrade-not-implemented", 0, true, OPT_CHECK, set_irreversible}, /* the old name of the next */
     {"irreversible-downgrade", 0, true, OPT_CHECK, set_irreversible},
     {"fail-fast", 0, false, OPT_CHECK, set_fail_fast},
+    {"one-way", 0, true, OPT_CHECK, set_one_way},
     {"no-model-drift", 0, false, OPT_CHECK, set_no_model_drift},
     {"backup-dir", 0, true, OPT_BACKUP | OPT_STATUS, set_backup_dir},
     {"targets", 0, true, OPT_STATUS, set_targets},
@@ -773,13 +782,14 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
 	strlist_release(&cfg->x_args);
-	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,    &cfg->python,        &cfg->alembic_cmd,
-	                   &cfg->pg_bindir,       &cfg->scratch_url,     &cfg->scratch_cache, &cfg->production_url,
-	                   &cfg->since,           &cfg->base_ref,        &cfg->report_json,   &cfg->sarif,
-	                   &cfg->codequality,     &cfg->junit,           &cfg->summary_md,    &cfg->production_url_env,
-	                   &cfg->scratch_url_env, &cfg->comment_key,     &cfg->provider,      &cfg->pr,
-	                   &cfg->backup_dir,      &cfg->archive_format,  &cfg->upload_url,    &cfg->s3,
-	                   &cfg->s3_endpoint,     &cfg->s3_region,       &cfg->target_url,  &cfg->targets};
+	strlist_release(&cfg->one_way);
+	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,   &cfg->python,        &cfg->alembic_cmd,
+	                   &cfg->pg_bindir,       &cfg->scratch_url,    &cfg->scratch_cache, &cfg->production_url,
+	                   &cfg->since,           &cfg->base_ref,       &cfg->report_json,   &cfg->sarif,
+	                   &cfg->codequality,     &cfg->junit,          &cfg->summary_md,    &cfg->production_url_env,
+	                   &cfg->scratch_url_env, &cfg->comment_key,    &cfg->provider,      &cfg->pr,
+	                   &cfg->backup_dir,      &cfg->archive_format, &cfg->upload_url,    &cfg->s3,
+	                   &cfg->s3_endpoint,     &cfg->s3_region,      &cfg->target_url,    &cfg->targets};
 	strlist_release(&cfg->pending);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);

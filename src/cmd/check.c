@@ -60,6 +60,23 @@ static char *absolute(const char *path)
 	return realpath(path, buf) ? xstrdup(buf) : xstrdup(path);
 }
 
+/* --one-way / [migrate_gate] one_way: each id must be a revision of the project. */
+static int mark_one_way(struct check_run *run)
+{
+	for (size_t i = 0; i < run->cfg->one_way.n; i++) {
+		const char *id = run->cfg->one_way.items[i];
+		size_t k = 0;
+		while (k < run->graph.n && strcmp(run->graph.revs[k].id, id))
+			k++;
+		if (k == run->graph.n)
+			return gate_error(EXIT_USAGE,
+			                  "list revision ids of this project in --one-way or [migrate_gate] one_way",
+			                  "unknown revision '%s' marked one-way", id);
+		run->graph.revs[k].one_way = true;
+	}
+	return 0;
+}
+
 static int start_driver(struct check_run *run)
 {
 	const struct gate_config *cfg = run->cfg;
@@ -75,7 +92,7 @@ static int start_driver(struct check_run *run)
 	if (driver_start(&opt, &run->driver))
 		return -1;
 	log_debug("alembic driver runs under %s", driver_python(run->driver));
-	return driver_graph(run->driver, &run->graph);
+	return driver_graph(run->driver, &run->graph) ? -1 : mark_one_way(run);
 }
 
 static void warn_version_mismatch(const struct check_run *run, int production_major)
@@ -231,9 +248,9 @@ static void report_revisions(struct check_run *run)
 {
 	for (size_t i = 0; i < run->fresh.n; i++) {
 		const struct rev *rev = rev_graph_find(&run->graph, run->fresh.items[i]);
-		const struct revision_outcome *o = i < run->replay.n && run->replay.items[i].state != REPLAY_NOT_REPLAYED
-		                                       ? &run->replay.items[i]
-		                                       : NULL; /* same order */
+		const struct revision_outcome *o =
+		    i < run->replay.n && run->replay.items[i].state != REPLAY_NOT_REPLAYED ? &run->replay.items[i]
+		                                                                           : NULL; /* same order */
 		struct report_revision *rv =
 		    report_add_revision(&run->report, run->fresh.items[i], rev ? rev->doc : NULL, o ? o->file : NULL);
 		if (o)

@@ -62,6 +62,7 @@ static void finding_release(struct finding *f)
 	free(f->source_line);
 	free(f->revision);
 	free(f->table);
+	strlist_release(&f->objects);
 }
 
 void report_release(struct report *r)

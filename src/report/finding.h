@@ -41,10 +41,16 @@ struct finding {
 	unsigned source_column; /* the column of source_line's first character; 0 is the same as 1 */
 	bool source_clipped;    /* the line goes on after source_line */
 	char *revision;         /* alembic revision, or NULL */
-	char *table;           /* the existing table the finding is about (as the linter names it), or NULL */
-	bool sized;            /* table_rows and table_bytes come from production's catalog */
-	double table_rows;     /* estimated rows (reltuples); -1 when never analysed */
-	long long table_bytes; /* pg_total_relation_size */
+	char *table;            /* the existing table the finding is about (as the linter names it), or NULL */
+	bool sized;             /* table_rows and table_bytes come from production's catalog */
+	double table_rows;      /* estimated rows (reltuples); -1 when never analysed */
+	long long table_bytes;  /* pg_total_relation_size */
+	/*
+	 * The other objects one defect touched, one phrase each (`column "t.c"
+	 * was added`): a replay finding about a table lists its columns,
+	 * constraints, indexes and sequences here instead of one finding each.
+	 */
+	struct strlist objects;
 };
 
 /* How one timed step of a revision ended. */

@@ -9,6 +9,9 @@
 
 #include "util/banned.h"
 
+/* How many of a grouped finding's objects the text lists. */
+#define TEXT_MAX_OBJECTS 5
+
 static const char *sgr(const struct report_options *o, const char *code)
 {
 	return o->color ? code : "";
@@ -65,6 +68,12 @@ static void finding(const struct finding *f, const struct report_options *o, FIL
 	        sgr(o, "\033[0m"), sgr(o, severity_sgr(f->severity)), severity_name(f->severity), sgr(o, "\033[0m"),
 	        f->rule->id);
 	message(f->message ? f->message : f->rule->summary, out);
+	/* A grouped defect's other objects: a short list, the JSON report has them all. */
+	for (size_t i = 0; i < f->objects.n && i < TEXT_MAX_OBJECTS; i++)
+		fprintf(out, "   - %s\n", f->objects.items[i]);
+	if (f->objects.n > TEXT_MAX_OBJECTS)
+		fprintf(out, "   - and %zu more (the JSON report's objects[] lists them all)\n",
+		        f->objects.n - TEXT_MAX_OBJECTS);
 	if (f->source_line && f->line)
 		source_and_caret(f, out);
 	if (f->rule->help && *f->rule->help)
