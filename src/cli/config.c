@@ -171,6 +171,7 @@ CONST_FIELD(set_heads, allow_heads, true)
 CONST_FIELD(set_replay_from_base, replay_from_base, true)
 CONST_FIELD(set_no_model_drift, no_model_drift, true)
 CONST_FIELD(set_fail_fast, fail_fast, true)
+CONST_FIELD(set_summary_only, summary_only, true)
 CONST_FIELD(set_list_rules, list_rules, true)
 CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
 CONST_FIELD(set_verbose, verbosity, LOG_VERBOSE)
@@ -282,6 +283,8 @@ static int set_s3(struct gate_config *c, const char *v, const char *where)
 	}
 
 UNSIGNED_FIELD(set_keep, keep, 100000, "give a number of archives from 0 (keep all) to 100000")
+UNSIGNED_FIELD(set_max_terminal_findings, max_terminal_findings, 1000000,
+               "give a number of findings from 0 (no limit) to 1000000")
 UNSIGNED_FIELD(set_keep_days, keep_days, 36500, "give a number of days from 0 (no limit) to 36500")
 UNSIGNED_FIELD(set_upload_retries, upload_retries, 10, "give a number of retries from 0 to 10")
 
@@ -410,6 +413,8 @@ static const struct option_def options[] = {
     {"irreversible-downgrade", 0, true, OPT_CHECK, set_irreversible},
     {"fail-fast", 0, false, OPT_CHECK, set_fail_fast},
     {"one-way", 0, true, OPT_CHECK, set_one_way},
+    {"summary-only", 0, false, OPT_CHECK, set_summary_only},
+    {"max-terminal-findings", 0, true, OPT_CHECK, set_max_terminal_findings},
     {"no-model-drift", 0, false, OPT_CHECK, set_no_model_drift},
     {"backup-dir", 0, true, OPT_BACKUP | OPT_STATUS, set_backup_dir},
     {"targets", 0, true, OPT_STATUS, set_targets},
@@ -736,6 +741,7 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->lock_wait_ms = 60000;
 	cfg->lock_timeout_ms = 5000;
 	cfg->retries = 3;
+	cfg->max_terminal_findings = 50;
 	cfg->small_table_bytes = 10LL * 1024 * 1024;
 	const char *gha = getenv("GITHUB_ACTIONS");
 	cfg->github_annotations = gha && !strcmp(gha, "true");

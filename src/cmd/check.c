@@ -354,6 +354,35 @@ static void run_release(struct check_run *run)
 	free(run->config_path);
 }
 
+static bool is_replay_rule(const struct rule_info *rule)
+{
+	size_t n;
+	const struct rule_info *const *rules = replay_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		if (rules[i] == rule)
+			return true;
+	return false;
+}
+
+/* Each revision whose round trip failed gets its first replay error as the one-line reason the reports end with. */
+static void note_failures(struct check_run *run)
+{
+	for (size_t i = 0; i < run->replay.n; i++) {
+		const struct revision_outcome *o = &run->replay.items[i];
+		struct report_revision *rv = report_find_revision(&run->report, o->rev->id);
+		if (!rv || (o->state != REPLAY_FAILED && o->state != REPLAY_STOPPED))
+			continue;
+		for (size_t k = 0; k < run->report.n && !rv->failure; k++) {
+			const struct finding *f = &run->report.items[k];
+			if (f->severity == SEV_ERROR && f->revision && !strcmp(f->revision, o->rev->id) &&
+			    is_replay_rule(f->rule) && f->message)
+				rv->failure = xstrndup(f->message, strcspn(f->message, "\n"));
+		}
+		if (!rv->failure)
+			rv->failure = xstrdup(revision_state_name(o->state));
+	}
+}
+
 /* Bad input is exit 2 before anything starts: both URLs parse, and the project has its alembic.ini. */
 static int check_inputs(const struct check_run *run)
 {
@@ -451,8 +480,10 @@ int check_collect(const struct gate_config *cfg, struct check_outcome *out)
 	replay_result_init(&run.replay);
 	collect_rules(&run);
 	int rc = run_check(&run);
-	if (!rc)
-		report_sort(&run.report);
+	if (!rc) {
+		note_failures(&run);
+		report_sort_history(&run.report);
+	}
 	if (!rc)
 		rc = size_findings(&run);
 	if (!rc)

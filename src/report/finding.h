@@ -76,6 +76,7 @@ struct report_revision {
 	struct strlist sql; /* statements its upgrade executed, secrets masked */
 	char *mode;         /* deploy mode from plan ("additive", "breaking"), or NULL */
 	char *mode_reason;  /* one line on why, or NULL */
+	char *failure; /* check: why its round trip failed, one line (its first replay error); NULL when it did not */
 };
 
 /* The result of a run's backup or apply, once those commands exist; ran == false: not part of this run. */
@@ -145,6 +146,12 @@ void finding_take_source(struct finding *f, char *line);
 unsigned finding_source_window(const char *line, size_t len, size_t at, size_t *from, size_t *to);
 /* Orders findings by file, line, column and rule id. */
 void report_sort(struct report *r);
+/*
+ * Orders findings by their revision's place in r->revisions (the order the
+ * replay ran: history order), then line, column and rule id; findings of no
+ * listed revision come first, by file.
+ */
+void report_sort_history(struct report *r);
 /* How many findings have at least the given severity. */
 size_t report_count_at_least(const struct report *r, enum severity min);
 size_t report_count(const struct report *r, enum severity exactly);
