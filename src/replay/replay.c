@@ -355,7 +355,8 @@ static void add_with(struct buf *with, const struct diff *d, const size_t *leads
 	const struct diff_entry *l = &d->items[lead];
 	if (!n)
 		return;
-	if (is_relation(l) && l->change != DIFF_CHANGED && same_change) {
+	bool whole = l->change != DIFF_CHANGED && same_change; /* added or removed with all its parts */
+	if (whole) {
 		if (parts)
 			buf_addf(with, " (with its %zu columns, constraints, indexes and sequences)", parts);
 	} else {
@@ -365,7 +366,7 @@ static void add_with(struct buf *with, const struct diff *d, const size_t *leads
 		if (k == lead || leads[k] != lead)
 			continue;
 		char *what = diff_entry_describe(&d->items[k]);
-		if (!(is_relation(l) && same_change) && listed++ < 3)
+		if (!whole && listed++ < 3)
 			buf_addf(with, "%s %s", listed > 1 ? "," : "", what);
 		strlist_add_owned(&f->objects, what);
 	}
