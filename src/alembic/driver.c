@@ -667,6 +667,7 @@ static int add_revisions(const cJSON *resp, struct rev_graph *g)
 			continue;
 		struct rev *rev = rev_graph_add(g, id, jstr(r, "path"));
 		rev->doc = jdup(r, "doc");
+		rev->one_way = jtrue(r, "one_way");
 		jstrings(r, "down_revisions", &rev->down);
 		jstrings(r, "depends_on", &rev->depends);
 		jstrings(r, "branch_labels", &rev->branch_labels);

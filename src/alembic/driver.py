@@ -927,7 +927,9 @@ class Driver:
         return {"revision": sc.revision, "down_revisions": down, "depends_on": deps,
                 "branch_labels": sorted(sc._orig_branch_labels or ()),
                 "path": sc.path, "is_merge": len(down) > 1,
-                "doc": (sc.doc or "").strip().splitlines()[0] if sc.doc else None}
+                "doc": (sc.doc or "").strip().splitlines()[0] if sc.doc else None,
+                # the project's word that the revision cannot go down (docs/rules/replay.md)
+                "one_way": getattr(sc.module, "migrate_gate_one_way", False) is True}
 
     def op_heads(self, req):
         return {"heads": sorted(self.script.get_heads())}

@@ -26,6 +26,8 @@ struct rev {
 	struct strlist depends; /* depends_on */
 	struct strlist branch_labels;
 	bool is_merge; /* more than one down_revision */
+	/* Marked one-way: `migrate_gate_one_way = True` in its file, or [migrate_gate] one_way / --one-way. */
+	bool one_way;
 };
 
 struct rev_graph {

@@ -105,6 +105,11 @@ const struct command_spec spec_check = {
     "                          level of a downgrade declared irreversible: it raises NotImplementedError,\n"
     "                          RuntimeError or an error saying it cannot downgrade, or its body is empty\n"
     "                          (warning; error, info or off; --downgrade-not-implemented is the old name)\n"
+    "      --summary-only      text report: the failed revisions, the top findings and the counts only\n"
+    "      --max-terminal-findings N  text on the terminal (no -o): the summary only above N errors and\n"
+    "                          warnings (default 50; 0: no limit); -o FILE keeps the full report\n"
+    "      --one-way REVS      revisions whose downgrade is empty on purpose (spaces or commas; also\n"
+    "                          [migrate_gate] one_way, or migrate_gate_one_way = True in the file)\n"
     "      --replay-from-base  also downgrade the whole history to base and upgrade it again\n"
     "      --alembic-cmd CMD   run each step as CMD upgrade/downgrade (e.g. \"alembic -c x.ini\"), not in one\n"
     "                          Python process; no statement capture, the lint reads offline SQL\n",

@@ -171,6 +171,7 @@ CONST_FIELD(set_heads, allow_heads, true)
 CONST_FIELD(set_replay_from_base, replay_from_base, true)
 CONST_FIELD(set_no_model_drift, no_model_drift, true)
 CONST_FIELD(set_fail_fast, fail_fast, true)
+CONST_FIELD(set_summary_only, summary_only, true)
 CONST_FIELD(set_list_rules, list_rules, true)
 CONST_FIELD(set_list_locks, list_locks, true)
 CONST_FIELD(set_quiet, verbosity, LOG_QUIET)
@@ -198,6 +199,14 @@ static int set_x(struct gate_config *c, const char *v, const char *where)
 {
 	(void)where;
 	strlist_add(&c->x_args, v);
+	return 0;
+}
+
+/* Revision ids separated by spaces or commas; repeatable. */
+static int set_one_way(struct gate_config *c, const char *v, const char *where)
+{
+	(void)where;
+	strlist_split(&c->one_way, v, " ,\t\n");
 	return 0;
 }
 
@@ -275,6 +284,8 @@ static int set_s3(struct gate_config *c, const char *v, const char *where)
 	}
 
 UNSIGNED_FIELD(set_keep, keep, 100000, "give a number of archives from 0 (keep all) to 100000")
+UNSIGNED_FIELD(set_max_terminal_findings, max_terminal_findings, 1000000,
+               "give a number of findings from 0 (no limit) to 1000000")
 UNSIGNED_FIELD(set_keep_days, keep_days, 36500, "give a number of days from 0 (no limit) to 36500")
 UNSIGNED_FIELD(set_upload_retries, upload_retries, 10, "give a number of retries from 0 to 10")
 
@@ -495,6 +506,9 @@ static const struct option_def options[] = {
     {"downgrade-not-implemented", 0, true, OPT_CHECK, set_irreversible}, /* the old name of the next */
     {"irreversible-downgrade", 0, true, OPT_CHECK, set_irreversible},
     {"fail-fast", 0, false, OPT_CHECK, set_fail_fast},
+    {"one-way", 0, true, OPT_CHECK, set_one_way},
+    {"summary-only", 0, false, OPT_CHECK, set_summary_only},
+    {"max-terminal-findings", 0, true, OPT_CHECK, set_max_terminal_findings},
     {"no-model-drift", 0, false, OPT_CHECK, set_no_model_drift},
     {"backup-dir", 0, true, OPT_BACKUP | OPT_STATUS, set_backup_dir},
     {"targets", 0, true, OPT_STATUS, set_targets},
@@ -831,6 +845,7 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->lock_wait_ms = 60000;
 	cfg->lock_timeout_ms = 5000;
 	cfg->retries = 3;
+	cfg->max_terminal_findings = 50;
 	cfg->small_table_bytes = 10LL * 1024 * 1024;
 	cfg->health_timeout_ms = 120000;
 	cfg->health_interval_ms = 2000;
@@ -884,13 +899,14 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
 	strlist_release(&cfg->x_args);
-	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,    &cfg->python,        &cfg->alembic_cmd,
-	                   &cfg->pg_bindir,       &cfg->scratch_url,     &cfg->scratch_cache, &cfg->production_url,
-	                   &cfg->since,           &cfg->base_ref,        &cfg->report_json,   &cfg->sarif,
-	                   &cfg->codequality,     &cfg->junit,           &cfg->summary_md,    &cfg->production_url_env,
-	                   &cfg->scratch_url_env, &cfg->comment_key,     &cfg->provider,      &cfg->pr,
-	                   &cfg->backup_dir,      &cfg->archive_format,  &cfg->upload_url,    &cfg->s3,
-	                   &cfg->s3_endpoint,     &cfg->s3_region,       &cfg->target_url,  &cfg->targets};
+	strlist_release(&cfg->one_way);
+	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,   &cfg->python,        &cfg->alembic_cmd,
+	                   &cfg->pg_bindir,       &cfg->scratch_url,    &cfg->scratch_cache, &cfg->production_url,
+	                   &cfg->since,           &cfg->base_ref,       &cfg->report_json,   &cfg->sarif,
+	                   &cfg->codequality,     &cfg->junit,          &cfg->summary_md,    &cfg->production_url_env,
+	                   &cfg->scratch_url_env, &cfg->comment_key,    &cfg->provider,      &cfg->pr,
+	                   &cfg->backup_dir,      &cfg->archive_format, &cfg->upload_url,    &cfg->s3,
+	                   &cfg->s3_endpoint,     &cfg->s3_region,      &cfg->target_url,    &cfg->targets};
 	strlist_release(&cfg->pending);
 	strlist_release(&cfg->health_urls);
 	char **health[] = {&cfg->health_header_env, &cfg->health_header, &cfg->health_ca, &cfg->health_sql};

@@ -46,26 +46,29 @@ struct gate_config {
 	size_t max_file_size; /* --max-file-size: the largest input, stdin included */
 
 	/* check: the Alembic project and the scratch database */
-	char *project_dir;          /* --project, default "." */
-	char *alembic_name;         /* -n, the ini section */
-	struct strlist x_args;      /* -x, passed to env.py */
-	char *python;               /* --python */
-	char *alembic_cmd;          /* --alembic-cmd: per-step CLI mode */
-	char *pg_bindir;            /* --pg-bindir */
-	char *scratch_url;          /* --scratch-url */
-	char *scratch_cache;        /* --scratch-cache */
-	bool keep_scratch;          /* --keep-scratch */
-	char *production_url;       /* --production-url, MIGRATE_GATE_PRODUCTION_URL or $production_url_env */
-	char *production_url_env;   /* --production-url-env NAME: the variable holding it (default DATABASE_URI) */
-	char *scratch_url_env;      /* --scratch-url-env NAME: the variable holding --scratch-url */
-	char *since;                /* --since REV */
-	char *base_ref;             /* --base-ref GIT_REF */
-	bool allow_heads;           /* --heads: several heads are fine */
-	unsigned step_timeout_s;    /* --step-timeout, 0 = none */
-	bool replay_from_base;      /* --replay-from-base */
-	enum severity irreversible; /* --irreversible-downgrade LEVEL (alias --downgrade-not-implemented) */
-	bool fail_fast;             /* --fail-fast: the first failed revision ends the replay */
-	bool no_model_drift;        /* --no-model-drift: do not compare target_metadata with the heads */
+	char *project_dir;              /* --project, default "." */
+	char *alembic_name;             /* -n, the ini section */
+	struct strlist x_args;          /* -x, passed to env.py */
+	struct strlist one_way;         /* --one-way REV... ([migrate_gate] one_way): revisions that cannot go down */
+	char *python;                   /* --python */
+	char *alembic_cmd;              /* --alembic-cmd: per-step CLI mode */
+	char *pg_bindir;                /* --pg-bindir */
+	char *scratch_url;              /* --scratch-url */
+	char *scratch_cache;            /* --scratch-cache */
+	bool keep_scratch;              /* --keep-scratch */
+	char *production_url;           /* --production-url, MIGRATE_GATE_PRODUCTION_URL or $production_url_env */
+	char *production_url_env;       /* --production-url-env NAME: the variable holding it (default DATABASE_URI) */
+	char *scratch_url_env;          /* --scratch-url-env NAME: the variable holding --scratch-url */
+	char *since;                    /* --since REV */
+	char *base_ref;                 /* --base-ref GIT_REF */
+	bool allow_heads;               /* --heads: several heads are fine */
+	unsigned step_timeout_s;        /* --step-timeout, 0 = none */
+	bool replay_from_base;          /* --replay-from-base */
+	enum severity irreversible;     /* --irreversible-downgrade LEVEL (alias --downgrade-not-implemented) */
+	bool fail_fast;                 /* --fail-fast: the first failed revision ends the replay */
+	bool summary_only;              /* --summary-only: the text report's summary, not every finding */
+	unsigned max_terminal_findings; /* text on stdout: only the summary above this many findings; 0: no limit */
+	bool no_model_drift;            /* --no-model-drift: do not compare target_metadata with the heads */
 
 	/* backup, restore and status */
 	char *backup_dir;         /* --backup-dir, NULL: "backups" */

@@ -60,6 +60,23 @@ static char *absolute(const char *path)
 	return realpath(path, buf) ? xstrdup(buf) : xstrdup(path);
 }
 
+/* --one-way / [migrate_gate] one_way: each id must be a revision of the project. */
+static int mark_one_way(struct check_run *run)
+{
+	for (size_t i = 0; i < run->cfg->one_way.n; i++) {
+		const char *id = run->cfg->one_way.items[i];
+		size_t k = 0;
+		while (k < run->graph.n && strcmp(run->graph.revs[k].id, id))
+			k++;
+		if (k == run->graph.n)
+			return gate_error(EXIT_USAGE,
+			                  "list revision ids of this project in --one-way or [migrate_gate] one_way",
+			                  "unknown revision '%s' marked one-way", id);
+		run->graph.revs[k].one_way = true;
+	}
+	return 0;
+}
+
 static int start_driver(struct check_run *run)
 {
 	const struct gate_config *cfg = run->cfg;
@@ -75,7 +92,7 @@ static int start_driver(struct check_run *run)
 	if (driver_start(&opt, &run->driver))
 		return -1;
 	log_debug("alembic driver runs under %s", driver_python(run->driver));
-	return driver_graph(run->driver, &run->graph);
+	return driver_graph(run->driver, &run->graph) ? -1 : mark_one_way(run);
 }
 
 static void warn_version_mismatch(const struct check_run *run, int production_major)
@@ -231,9 +248,9 @@ static void report_revisions(struct check_run *run)
 {
 	for (size_t i = 0; i < run->fresh.n; i++) {
 		const struct rev *rev = rev_graph_find(&run->graph, run->fresh.items[i]);
-		const struct revision_outcome *o = i < run->replay.n && run->replay.items[i].state != REPLAY_NOT_REPLAYED
-		                                       ? &run->replay.items[i]
-		                                       : NULL; /* same order */
+		const struct revision_outcome *o =
+		    i < run->replay.n && run->replay.items[i].state != REPLAY_NOT_REPLAYED ? &run->replay.items[i]
+		                                                                           : NULL; /* same order */
 		struct report_revision *rv =
 		    report_add_revision(&run->report, run->fresh.items[i], rev ? rev->doc : NULL, o ? o->file : NULL);
 		if (o)
@@ -337,6 +354,35 @@ static void run_release(struct check_run *run)
 	free(run->config_path);
 }
 
+static bool is_replay_rule(const struct rule_info *rule)
+{
+	size_t n;
+	const struct rule_info *const *rules = replay_rules(&n);
+	for (size_t i = 0; i < n; i++)
+		if (rules[i] == rule)
+			return true;
+	return false;
+}
+
+/* Each revision whose round trip failed gets its first replay error as the one-line reason the reports end with. */
+static void note_failures(struct check_run *run)
+{
+	for (size_t i = 0; i < run->replay.n; i++) {
+		const struct revision_outcome *o = &run->replay.items[i];
+		struct report_revision *rv = report_find_revision(&run->report, o->rev->id);
+		if (!rv || (o->state != REPLAY_FAILED && o->state != REPLAY_STOPPED))
+			continue;
+		for (size_t k = 0; k < run->report.n && !rv->failure; k++) {
+			const struct finding *f = &run->report.items[k];
+			if (f->severity == SEV_ERROR && f->revision && !strcmp(f->revision, o->rev->id) &&
+			    is_replay_rule(f->rule) && f->message)
+				rv->failure = xstrndup(f->message, strcspn(f->message, "\n"));
+		}
+		if (!rv->failure)
+			rv->failure = xstrdup(revision_state_name(o->state));
+	}
+}
+
 /* Bad input is exit 2 before anything starts: both URLs parse, and the project has its alembic.ini. */
 static int check_inputs(const struct check_run *run)
 {
@@ -434,8 +480,10 @@ int check_collect(const struct gate_config *cfg, struct check_outcome *out)
 	replay_result_init(&run.replay);
 	collect_rules(&run);
 	int rc = run_check(&run);
-	if (!rc)
-		report_sort(&run.report);
+	if (!rc) {
+		note_failures(&run);
+		report_sort_history(&run.report);
+	}
 	if (!rc)
 		rc = size_findings(&run);
 	if (!rc)

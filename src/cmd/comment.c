@@ -48,7 +48,7 @@ static char *comment_key(const struct gate_config *cfg)
 
 int cmd_post_comment(const struct gate_config *cfg, const struct report *r)
 {
-	struct report_options opt = {false, cfg->command, cfg->fail_on};
+	struct report_options opt = {false, cfg->command, cfg->fail_on, false, 0};
 	char *text = NULL, *key = comment_key(cfg);
 	size_t len = 0;
 	unsigned first = gate_error_count();

@@ -115,10 +115,15 @@ typedef int writer_fn(const void *r, enum report_format fmt, struct report_optio
 /* The report where -f/-o say, then the same run in every extra format asked for (--report-json, --sarif, ...). */
 static int emit(const struct gate_config *cfg, const void *r, writer_fn *write)
 {
-	struct report_options opt = {false, cfg->command, cfg->fail_on};
+	struct report_options opt = {false, cfg->command, cfg->fail_on, false, 0};
 	opt.color = cmd_output_color(cfg);
+	/* A long history's full text goes to -o; the terminal gets the summary. */
+	opt.summary_only = cfg->summary_only;
+	opt.max_findings = cfg->output ? 0 : cfg->max_terminal_findings;
 	int rc = write(r, cfg->format, &opt, cfg->output);
 	opt.color = false;
+	opt.summary_only = false;
+	opt.max_findings = 0;
 	const struct {
 		const char *path;
 		enum report_format fmt;
@@ -161,7 +166,7 @@ int cmd_text_or_json(const struct gate_config *cfg)
 /* Annotations go to stdout where the runner reads them, unless a machine-readable report is there. */
 static int annotate(const struct gate_config *cfg, const struct report *r)
 {
-	struct report_options opt = {false, cfg->command, cfg->fail_on};
+	struct report_options opt = {false, cfg->command, cfg->fail_on, false, 0};
 	if (cfg->github_annotations && (cfg->output || cfg->format == FMT_TEXT))
 		return report_write(r, FMT_GITHUB, &opt, stdout);
 	return 0;

@@ -52,6 +52,7 @@ void diff_release(struct diff *d)
 		free(d->items[i].identity);
 		free(d->items[i].before);
 		free(d->items[i].after);
+		free(d->items[i].owner);
 	}
 	free(d->items);
 	diff_init(d);
@@ -78,10 +79,13 @@ static int compare_keys(const char *a, const char *b)
 	return c ? c : (la > lb) - (la < lb);
 }
 
-static void add_entry(struct diff *d, const char *line, enum diff_change change, const char *before, const char *after)
+static struct diff_entry *add_entry(struct diff *d, const char *line, enum diff_change change, const char *before,
+                                    const char *after, const char *owner)
 {
 	XGROW(d->items, d->alloc, d->n + 1);
 	struct diff_entry *e = &d->items[d->n++];
+	memset(e, 0, sizeof(*e));
+	e->owner = owner ? xstrdup(owner) : NULL;
 	const char *tab = strchr(line, '\t');
 	size_t k = key_len(line);
 	e->kind = tab ? xstrndup(line, (size_t)(tab - line)) : xstrdup(line);
@@ -89,6 +93,7 @@ static void add_entry(struct diff *d, const char *line, enum diff_change change,
 	e->change = change;
 	e->before = before ? xstrdup(fields_of(before)) : NULL;
 	e->after = after ? xstrdup(fields_of(after)) : NULL;
+	return e;
 }
 
 /* The column's field that holds its position (see snapshot.h). */
@@ -162,14 +167,20 @@ static void fold_table_order(struct diff *d, size_t first, size_t end, size_t *o
 		m[i - first] =
 		    (struct moved_column){col, position_of(d->items[i].before), position_of(d->items[i].after)};
 	}
-	struct diff_entry e = {xstrdup("column order"), xstrndup(id, (size_t)(dot - id)), DIFF_CHANGED,
-	                       join_names(m, end - first, by_before), join_names(m, end - first, by_after)};
+	struct diff_entry e = {xstrdup("column order"),
+	                       xstrndup(id, (size_t)(dot - id)),
+	                       DIFF_CHANGED,
+	                       join_names(m, end - first, by_before),
+	                       join_names(m, end - first, by_after),
+	                       d->items[first].owner ? xstrdup(d->items[first].owner) : NULL,
+	                       false};
 	free(m);
 	for (size_t i = first; i < end; i++) {
 		free(d->items[i].kind);
 		free(d->items[i].identity);
 		free(d->items[i].before);
 		free(d->items[i].after);
+		free(d->items[i].owner);
 	}
 	d->items[(*out)++] = e;
 }
@@ -199,6 +210,152 @@ static void fold_column_order(struct diff *d)
 	d->n = out;
 }
 
+static bool is_ident_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+	       ch == '$' || (unsigned char)ch >= 0x80;
+}
+
+/* The length of the identifier at s (plain, or double-quoted with "" inside), 0 when none. */
+static size_t ident_len(const char *s, const char *end)
+{
+	size_t n = 0;
+	if (s < end && *s == '"') {
+		for (n = 1; s + n < end; n++)
+			if (s[n] == '"' && !(s + n + 1 < end && s[n + 1] == '"'))
+				return n + 1;
+			else if (s[n] == '"')
+				n++;
+		return 0;
+	}
+	while (s + n < end && is_ident_char(s[n]))
+		n++;
+	return n;
+}
+
+/*
+ * An expression with the schema of every function call left out
+ * (`public.f(` reads `f(`): deparsed under one search_path, the same function
+ * prints with or without its schema depending on where it lives, and an
+ * extension's function that moved into core (pgcrypto's gen_random_uuid)
+ * does too. String literals are copied as they are.
+ */
+static void add_unqualified(struct buf *b, const char *s, size_t n)
+{
+	const char *end = s + n;
+	for (const char *p = s; p < end;) {
+		if (*p == '\'') {
+			const char *q = p + 1;
+			while (q < end && *q != '\'')
+				q++;
+			q += q < end;
+			buf_add(b, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		size_t first = p == s || !is_ident_char(p[-1]) ? ident_len(p, end) : 0;
+		size_t second = first && p + first < end && p[first] == '.' ? ident_len(p + first + 1, end) : 0;
+		if (second && p + first + 1 + second < end && p[first + 1 + second] == '(') {
+			p += first + 1; /* the schema and its dot */
+			continue;
+		}
+		size_t copy = first ? first : 1;
+		buf_add(b, p, copy);
+		p += copy;
+	}
+}
+
+/* Every run of whitespace (raw or escaped as \n, \t, \r in a line) as one space, none at either end. */
+static void add_collapsed(struct buf *b, const char *s, size_t n)
+{
+	bool space = false;
+	for (size_t i = 0; i < n; i++) {
+		bool escaped = s[i] == '\\' && i + 1 < n && (s[i + 1] == 'n' || s[i + 1] == 't' || s[i + 1] == 'r');
+		if (escaped || s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+			space = true;
+			i += escaped;
+			continue;
+		}
+		if (space && b->len)
+			buf_addc(b, ' ');
+		space = false;
+		if (s[i] == '\\' && i + 1 < n)
+			buf_addc(b, s[i++]);
+		buf_addc(b, s[i]);
+	}
+}
+
+/* Which fields of a kind hold an expression (bit i: field i), compared without function schemas. */
+static unsigned expression_fields(const char *kind)
+{
+	static const struct {
+		const char *kind;
+		unsigned fields;
+	} table[] = {{"column", 1u << 2 | 1u << 4},
+	             {"constraint", 1u << 0},
+	             {"index", 1u << 0},
+	             {"domain", 1u << 2 | 1u << 4},
+	             {"policy", 1u << 3 | 1u << 4}};
+	for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+		if (!strcmp(table[i].kind, kind))
+			return table[i].fields;
+	return 0;
+}
+
+static bool is_routine(const char *kind)
+{
+	return !strcmp(kind, "function") || !strcmp(kind, "procedure") || !strcmp(kind, "aggregate");
+}
+
+/* Field i of two lines' fields, normalized by norm, compared. */
+static bool same_normalized(const char *x, const char *y, size_t i, void (*norm)(struct buf *, const char *, size_t))
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	size_t xn, yn;
+	const char *xs = snapshot_field(x, i, &xn), *ys = snapshot_field(y, i, &yn);
+	norm(&a, xs, xn);
+	norm(&b, ys, yn);
+	bool same = a.len == b.len && !memcmp(buf_str(&a), buf_str(&b), a.len);
+	buf_release(&a);
+	buf_release(&b);
+	return same;
+}
+
+/*
+ * How two lines of one object compare: 0 the same (expressions alike once
+ * function schemas are left out), 1 a function's whitespace only, 2 different.
+ */
+static int compare_fields(const char *kind, const char *x, const char *y)
+{
+	unsigned expr = expression_fields(kind);
+	bool routine = is_routine(kind), layout = false;
+	size_t n = count_fields(x) > count_fields(y) ? count_fields(x) : count_fields(y);
+	for (size_t i = 0; i < n; i++) {
+		size_t xn, yn;
+		const char *xs = snapshot_field(x, i, &xn), *ys = snapshot_field(y, i, &yn);
+		if (xn == yn && !memcmp(xs, ys, xn))
+			continue;
+		if (i < 32 && (expr >> i & 1u) && same_normalized(x, y, i, add_unqualified))
+			continue;
+		if (!(routine && same_normalized(x, y, i, add_collapsed)))
+			return 2;
+		layout = true;
+	}
+	return layout;
+}
+
+static void add_changed(struct diff *d, const struct snapshot *a, const struct snapshot *b, const char *x,
+                        const char *y)
+{
+	size_t k = key_len(x);
+	char *kind = xstrndup(x, strcspn(x, "\t"));
+	int how = compare_fields(kind, x[k] ? x + k + 1 : "", y[k] ? y + k + 1 : "");
+	const char *owner = strset_get(&a->owners, x);
+	if (how)
+		add_entry(d, x, DIFF_CHANGED, x, y, owner ? owner : strset_get(&b->owners, y))->cosmetic = how == 1;
+	free(kind);
+}
+
 /* Lines are sorted, and a key is always followed by a tab or the end, so key order is line order. */
 size_t diff_snapshots(const struct snapshot *a, const struct snapshot *b, struct diff *d)
 {
@@ -208,11 +365,11 @@ size_t diff_snapshots(const struct snapshot *a, const struct snapshot *b, struct
 	while (i < x->n || j < y->n) {
 		int c = i == x->n ? 1 : j == y->n ? -1 : compare_keys(x->items[i], y->items[j]);
 		if (c < 0)
-			add_entry(d, x->items[i], DIFF_REMOVED, x->items[i], NULL);
+			add_entry(d, x->items[i], DIFF_REMOVED, x->items[i], NULL, strset_get(&a->owners, x->items[i]));
 		else if (c > 0)
-			add_entry(d, y->items[j], DIFF_ADDED, NULL, y->items[j]);
+			add_entry(d, y->items[j], DIFF_ADDED, NULL, y->items[j], strset_get(&b->owners, y->items[j]));
 		else if (strcmp(x->items[i], y->items[j]))
-			add_entry(d, x->items[i], DIFF_CHANGED, x->items[i], y->items[j]);
+			add_changed(d, a, b, x->items[i], y->items[j]);
 		i += c <= 0;
 		j += c >= 0;
 	}

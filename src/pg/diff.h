@@ -6,6 +6,7 @@
 #ifndef GATE_PG_DIFF_H
 #define GATE_PG_DIFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pg/snapshot.h"
@@ -20,8 +21,10 @@ struct diff_entry {
 	char *kind;     /* "index", "column", ... as in snapshot.h */
 	char *identity; /* "t.ix_a" */
 	enum diff_change change;
-	char *before; /* the fields ('\t'-separated, escaped) in the first snapshot; NULL when added */
-	char *after;  /* in the second; NULL when removed */
+	char *before;  /* the fields ('\t'-separated, escaped) in the first snapshot; NULL when added */
+	char *after;   /* in the second; NULL when removed */
+	char *owner;   /* the relation the object belongs to (snapshot.h's owners), NULL for none */
+	bool cosmetic; /* DIFF_CHANGED only in layout: a function body's whitespace (see diff_snapshots) */
 };
 
 struct diff {
@@ -45,6 +48,16 @@ void diff_release(struct diff *d);
  * moved columns' names in their old (before) and new (after) order, joined
  * by ", ": a column dropped and re-added gives one entry, not one per later
  * column. A column's detail never mentions its position.
+ *
+ * Fields are compared by what they mean, not by their text:
+ *  - expressions (column defaults and generated expressions, CHECK
+ *    constraints, index definitions, domain defaults and constraints) with
+ *    the schema of every function call left out: `public.gen_random_uuid()`
+ *    (pgcrypto's, or a function reached through search_path) and
+ *    `gen_random_uuid()` (core's since PostgreSQL 13) are the same default;
+ *  - function, procedure and aggregate definitions with every run of
+ *    whitespace read as one space: an entry that differs in whitespace only
+ *    is kept, flagged cosmetic.
  */
 size_t diff_snapshots(const struct snapshot *a, const struct snapshot *b, struct diff *d);
 

@@ -42,6 +42,15 @@ static const struct rule_info rule_not_repeatable = {
 static const struct rule_info rule_empty_downgrade = {
     "empty-downgrade", SEV_WARNING, "downgrade() executes nothing although upgrade() changes the schema",
     "write the downgrade, or raise NotImplementedError to mark the revision irreversible", false};
+static const struct rule_info rule_does_nothing = {
+    "downgrade-does-nothing", SEV_ERROR,
+    "downgrade() is empty (pass) although upgrade() changed the schema, and the revision is not marked one-way",
+    "write the downgrade; or, when the revision cannot go down on purpose, mark it one-way: "
+    "migrate_gate_one_way = True in its file, or one_way = REV in [migrate_gate] of alembic.ini",
+    false};
+static const struct rule_info rule_data_only = {
+    "data-migration-downgrade", SEV_INFO, "downgrade() is empty and the upgrade changed data only: nothing to undo",
+    "nothing to do; write a downgrade if the data change must be reverted on rollback", false};
 static const struct rule_info rule_irreversible = {
     "irreversible-downgrade", SEV_WARNING,
     "downgrade() is declared irreversible: it raises NotImplementedError, RuntimeError or an error saying it "
@@ -76,9 +85,10 @@ static const struct rule_info rule_column_order = {
     false};
 
 static const struct rule_info *const rules[] = {
-    &rule_step_failed,     &rule_leftover,     &rule_removes,      &rule_changes,      &rule_not_repeatable,
-    &rule_empty_downgrade, &rule_irreversible, &rule_concurrently, &rule_version_lost, &rule_rewrite,
-    &rule_not_replayed,    &rule_bypassed,     &rule_capture_full, &rule_column_order,
+    &rule_step_failed,    &rule_leftover,        &rule_removes,      &rule_changes,
+    &rule_not_repeatable, &rule_empty_downgrade, &rule_irreversible, &rule_concurrently,
+    &rule_version_lost,   &rule_rewrite,         &rule_not_replayed, &rule_bypassed,
+    &rule_capture_full,   &rule_column_order,    &rule_does_nothing, &rule_data_only,
 };
 
 const struct rule_info *const *replay_rules(size_t *n)
@@ -282,81 +292,151 @@ static bool is_annotation(const struct diff_entry *e)
 	return !strcmp(e->kind, "grant") || !strcmp(e->kind, "comment");
 }
 
-/* Part of an object (a table, a type...) that is itself added or removed: reported with it, not alone. */
-static bool part_of(const struct diff_entry *e, const struct diff_entry *table)
-{
-	size_t n = strlen(table->identity);
-	const char *space = strchr(e->identity, ' ');
-	if (e == table || table->change != e->change)
-		return false;
-	if (is_annotation(e) && space && !strcmp(space + 1, table->identity))
-		return true;
-	if (strcmp(table->kind, "table"))
-		return false;
-	if (!strncmp(e->identity, table->identity, n) && e->identity[n] == '.')
-		return true;
-	/* serial and identity columns own a sequence named table_column_seq */
-	return !strcmp(e->kind, "sequence") && !strncmp(e->identity, table->identity, n) && e->identity[n] == '_';
-}
-
-static size_t parts(const struct diff *d, const struct diff_entry *e, bool *is_part)
-{
-	size_t n = 0;
-	*is_part = false;
-	for (size_t k = 0; k < d->n; k++) {
-		*is_part |= part_of(e, &d->items[k]);
-		n += part_of(&d->items[k], e) && !is_annotation(&d->items[k]);
-	}
-	return n;
-}
-
 static bool is_column_order(const struct diff_entry *e)
 {
 	return !strcmp(e->kind, "column order");
 }
 
-static void diff_finding(struct replay_ctx *c, const struct revision_outcome *o, const struct diff_entry *e,
-                         bool after_downgrade, size_t n_parts)
+static bool is_relation(const struct diff_entry *e)
+{
+	return !strcmp(e->kind, "table") || !strcmp(e->kind, "view") || !strcmp(e->kind, "matview");
+}
+
+/* e and r belong to one root object: the same relation (the snapshot's owner), or r is what e annotates. */
+static bool same_root(const struct diff_entry *e, const struct diff_entry *r)
+{
+	const char *space = strchr(e->identity, ' ');
+	if (is_column_order(e) || is_column_order(r) || e->cosmetic || r->cosmetic)
+		return e == r;
+	if (e->owner && r->owner)
+		return !strcmp(e->owner, r->owner);
+	return e == r || (is_annotation(e) && !r->owner && space && !strcmp(space + 1, r->identity));
+}
+
+/*
+ * The entry a finding leads with for e's root object: the relation itself
+ * when it is in the diff, else the root's first entry. One defect (a table
+ * the downgrade forgot) is one finding, not one per column, index and
+ * sequence of it.
+ */
+static size_t lead_of(const struct diff *d, size_t e)
+{
+	size_t first = e;
+	for (size_t k = 0; k < d->n; k++) {
+		if (!same_root(&d->items[e], &d->items[k]))
+			continue;
+		if (is_relation(&d->items[k]) || (d->items[k].owner == NULL && k != e))
+			return k;
+		first = k < first ? k : first;
+	}
+	return first;
+}
+
+/* How many objects of the lead's root (not itself) there are; *same_change: all changed as the lead did. */
+static size_t members(const struct diff *d, const size_t *leads, size_t lead, bool *same_change, size_t *parts)
+{
+	size_t n = 0;
+	*same_change = true;
+	*parts = 0;
+	for (size_t k = 0; k < d->n; k++)
+		if (k != lead && leads[k] == lead) {
+			n++;
+			*same_change &= d->items[k].change == d->items[lead].change;
+			*parts += !is_annotation(&d->items[k]);
+		}
+	return n;
+}
+
+/* " (with its 4 columns, ...)" for a relation added or removed whole; else the first objects by name. */
+static void add_with(struct buf *with, const struct diff *d, const size_t *leads, size_t lead, struct finding *f)
+{
+	bool same_change;
+	size_t parts, n = members(d, leads, lead, &same_change, &parts), listed = 0;
+	const struct diff_entry *l = &d->items[lead];
+	if (!n)
+		return;
+	bool whole = l->change != DIFF_CHANGED && same_change; /* added or removed with all its parts */
+	if (whole) {
+		if (parts)
+			buf_addf(with, " (with its %zu columns, constraints, indexes and sequences)", parts);
+	} else {
+		buf_addf(with, "; and %zu more object(s) of \"%s\":", n, l->owner ? l->owner : l->identity);
+	}
+	for (size_t k = 0; k < d->n; k++) {
+		if (k == lead || leads[k] != lead)
+			continue;
+		char *what = diff_entry_describe(&d->items[k]);
+		if (!whole && listed++ < 3)
+			buf_addf(with, "%s %s", listed > 1 ? "," : "", what);
+		strlist_add_owned(&f->objects, what);
+	}
+	if (listed > 3)
+		buf_adds(with, ", ...");
+}
+
+static struct finding *diff_finding(struct replay_ctx *c, const struct revision_outcome *o, const struct diff_entry *e,
+                                    bool after_downgrade)
 {
 	char *subject = diff_entry_subject(e), *detail = diff_entry_detail(e), *name = object_name(e->identity);
-	struct buf with = BUF_INIT;
-	if (n_parts)
-		buf_addf(&with, " (with its %zu columns, constraints, indexes and sequences)", n_parts);
+	struct finding *f;
+	const char *step = after_downgrade ? "downgrade" : "downgrade and re-upgrade";
 	if (is_column_order(e))
-		add(c, o, &rule_column_order, SEV_INFO, "downgrade", name,
-		    "%s are reordered after %s of %s: %s became %s", subject,
-		    after_downgrade ? "downgrade" : "downgrade and re-upgrade", o->rev->id, e->before, e->after);
+		f = add(c, o, &rule_column_order, SEV_INFO, "downgrade", name,
+		        "%s are reordered after %s of %s: %s became %s", subject, step, o->rev->id, e->before,
+		        e->after);
+	else if (e->cosmetic)
+		f = add(c, o, after_downgrade ? &rule_changes : &rule_not_repeatable, SEV_INFO, "downgrade", name,
+		        "%s differs in whitespace only after %s of %s", subject, step, o->rev->id);
 	else if (!after_downgrade)
-		add(c, o, &rule_not_repeatable, SEV_ERROR, "downgrade", name,
-		    "%s %s after downgrade and re-upgrade of %s%s", subject, detail, o->rev->id, buf_str(&with));
+		f = add(c, o, &rule_not_repeatable, SEV_ERROR, "downgrade", name, "%s %s after %s of %s", subject,
+		        detail, step, o->rev->id);
 	else if (e->change == DIFF_ADDED)
-		add(c, o, &rule_leftover, SEV_ERROR, "downgrade", name, "%s still exists after downgrade of %s%s",
-		    subject, o->rev->id, buf_str(&with));
+		f = add(c, o, &rule_leftover, SEV_ERROR, "downgrade", name, "%s still exists after downgrade of %s",
+		        subject, o->rev->id);
 	else if (e->change == DIFF_REMOVED)
-		add(c, o, &rule_removes, SEV_ERROR, "downgrade", name, "%s is missing after downgrade of %s%s", subject,
-		    o->rev->id, buf_str(&with));
+		f = add(c, o, &rule_removes, SEV_ERROR, "downgrade", name, "%s is missing after downgrade of %s",
+		        subject, o->rev->id);
 	else
-		add(c, o, &rule_changes, SEV_ERROR, "downgrade", name, "%s differs after downgrade of %s: %s", subject,
-		    o->rev->id, detail);
-	buf_release(&with);
+		f = add(c, o, &rule_changes, SEV_ERROR, "downgrade", name, "%s differs after downgrade of %s: %s",
+		        subject, o->rev->id, detail);
 	free(subject);
 	free(detail);
 	free(name);
+	return f;
 }
 
-/* Returns the number of differences, column order aside: that alone does not break the round trip. */
+/* One finding per root object, its other objects listed in the finding (objects[]) and its message. */
+static void root_finding(struct replay_ctx *c, const struct revision_outcome *o, const struct diff *d,
+                         const size_t *leads, size_t lead, bool after_downgrade)
+{
+	struct finding *f = diff_finding(c, o, &d->items[lead], after_downgrade);
+	struct buf with = BUF_INIT;
+	add_with(&with, d, leads, lead, f);
+	if (with.len) {
+		struct buf msg = BUF_INIT;
+		buf_addf(&msg, "%s%s", f->message, with.data);
+		free(f->message);
+		f->message = stable_text(c, msg.data);
+		buf_release(&msg);
+	}
+	buf_release(&with);
+}
+
+/* Returns the number of differences, column order and whitespace aside: those do not break the round trip. */
 static size_t diff_findings(struct replay_ctx *c, const struct revision_outcome *o, const struct snapshot *a,
                             const struct snapshot *b, bool after_downgrade)
 {
 	struct diff d = DIFF_INIT;
 	size_t n_diff = diff_snapshots(a, b, &d);
+	size_t *leads = xcalloc(d.n + 1, sizeof(*leads));
+	for (size_t i = 0; i < d.n; i++)
+		leads[i] = lead_of(&d, i);
 	for (size_t i = 0; i < d.n; i++) {
-		bool is_part;
-		size_t n = parts(&d, &d.items[i], &is_part);
-		n_diff -= is_column_order(&d.items[i]);
-		if (!is_part)
-			diff_finding(c, o, &d.items[i], after_downgrade, n);
+		n_diff -= is_column_order(&d.items[i]) || d.items[i].cosmetic;
+		if (leads[i] == i)
+			root_finding(c, o, &d, leads, i, after_downgrade);
 	}
+	free(leads);
 	diff_release(&d);
 	return n_diff;
 }
@@ -725,6 +805,52 @@ static bool declared_empty(const struct revision_outcome *o, const struct step_r
 	return down->downgrade_empty && migration_statements(&o->first) > 0;
 }
 
+/*
+ * An empty (pass) downgrade of a revision that changed the schema and is not
+ * marked one-way: one error that lists what stays changed, rather than one
+ * finding per object the downgrade left and a second upgrade that can only
+ * fail on them.
+ */
+static void does_nothing(struct replay_ctx *c, struct revision_outcome *o)
+{
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, "downgrade of %s is empty (pass), but its upgrade changed %zu object(s): ", o->rev->id,
+	         o->changes.n);
+	size_t shown = 0;
+	/* Tables first: "table "a" was removed" says more than its first column does. */
+	for (int tables = 1; tables >= 0; tables--)
+		for (size_t i = 0; i < o->changes.n; i++)
+			if ((strncmp(o->changes.items[i], "table ", 6) == 0) == tables && shown++ < 3)
+				buf_addf(&msg, "%s%s", shown > 1 ? "; " : "", o->changes.items[i]);
+	buf_adds(&msg, o->changes.n > 3 ? "; ..." : "");
+	struct finding *f = add(c, o, &rule_does_nothing, SEV_ERROR, "downgrade", NULL, "%s", msg.data);
+	for (size_t i = 0; i < o->changes.n; i++)
+		strlist_add(&f->objects, o->changes.items[i]);
+	buf_release(&msg);
+	o->state = REPLAY_FAILED;
+}
+
+/*
+ * An empty downgrade: declared one-way when the revision is marked so, an
+ * error when it changed the schema, nothing to undo when it changed data
+ * only. Returns true when the round trip ends here.
+ */
+static bool empty_downgrade(struct replay_ctx *c, struct revision_outcome *o, const struct step_result *down)
+{
+	if (o->rev->one_way) {
+		downgrade_refused(c, o, down);
+		return true;
+	}
+	o->downgraded = true;
+	if (o->changes.n) {
+		does_nothing(c, o);
+		return true;
+	}
+	add(c, o, &rule_data_only, SEV_INFO, "downgrade", NULL,
+	    "downgrade of %s is empty: a data migration, nothing to undo in the schema", o->rev->id);
+	return false;
+}
+
 /* Upgrade again after a downgrade that restored S0 (restored) or not; S3 must equal S1. */
 static int upgrade_again(struct replay_ctx *c, struct revision_outcome *o, struct snapshots *s, bool restored)
 {
@@ -755,13 +881,16 @@ static int round_trip(struct replay_ctx *c, struct revision_outcome *o, struct s
 	struct step_result down;
 	step_result_init(&down);
 	int rc = run_step(c, o, "downgrade", false, &down, &o->down_at, &o->down_ms);
-	if (rc || down.status != STEP_OK || declared_empty(o, &down)) {
+	if (rc || down.status != STEP_OK) {
 		if (!rc)
 			downgrade_refused(c, o, &down);
 		goto out;
 	}
+	bool empty = declared_empty(o, &down);
+	if (empty && empty_downgrade(c, o, &down))
+		goto out;
 	o->downgraded = true;
-	if (!migration_statements(&down) && migration_statements(&o->first))
+	if (!empty && !migration_statements(&down) && migration_statements(&o->first))
 		add(c, o, &rule_empty_downgrade, SEV_WARNING, "downgrade", NULL,
 		    "downgrade of %s executes no statement although its upgrade ran %zu", o->rev->id,
 		    migration_statements(&o->first));

@@ -1,5 +1,6 @@
 #include "report/finding.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,7 @@ static void revision_release(struct report_revision *rv)
 	strlist_release(&rv->sql);
 	free(rv->mode);
 	free(rv->mode_reason);
+	free(rv->failure);
 }
 
 void report_outcome_release(struct report_outcome *o)
@@ -62,6 +64,7 @@ static void finding_release(struct finding *f)
 	free(f->source_line);
 	free(f->revision);
 	free(f->table);
+	strlist_release(&f->objects);
 }
 
 void report_release(struct report *r)
@@ -173,6 +176,39 @@ void report_sort(struct report *r)
 {
 	if (r->n > 1)
 		qsort(r->items, r->n, sizeof(*r->items), cmp_finding);
+}
+
+struct ranked {
+	size_t rank; /* 0: no listed revision; else 1 + its index in r->revisions */
+	struct finding f;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	return cmp_finding(&a->f, &b->f);
+}
+
+void report_sort_history(struct report *r)
+{
+	struct strset index = STRSET_INIT;
+	struct ranked *items = xcalloc(r->n + 1, sizeof(*items));
+	char slot[32];
+	for (size_t i = 0; i < r->n_revisions; i++) {
+		snprintf(slot, sizeof slot, "%zu", i + 1);
+		strset_put(&index, r->revisions[i].id, slot);
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const char *at = r->items[i].revision ? strset_get(&index, r->items[i].revision) : NULL;
+		items[i] = (struct ranked){at ? strtoul(at, NULL, 10) : 0, r->items[i]};
+	}
+	qsort(items, r->n, sizeof(*items), cmp_ranked);
+	for (size_t i = 0; i < r->n; i++)
+		r->items[i] = items[i].f;
+	free(items);
+	strset_release(&index);
 }
 
 size_t report_count_at_least(const struct report *r, enum severity min)

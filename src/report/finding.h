@@ -41,10 +41,16 @@ struct finding {
 	unsigned source_column; /* the column of source_line's first character; 0 is the same as 1 */
 	bool source_clipped;    /* the line goes on after source_line */
 	char *revision;         /* alembic revision, or NULL */
-	char *table;           /* the existing table the finding is about (as the linter names it), or NULL */
-	bool sized;            /* table_rows and table_bytes come from production's catalog */
-	double table_rows;     /* estimated rows (reltuples); -1 when never analysed */
-	long long table_bytes; /* pg_total_relation_size */
+	char *table;            /* the existing table the finding is about (as the linter names it), or NULL */
+	bool sized;             /* table_rows and table_bytes come from production's catalog */
+	double table_rows;      /* estimated rows (reltuples); -1 when never analysed */
+	long long table_bytes;  /* pg_total_relation_size */
+	/*
+	 * The other objects one defect touched, one phrase each (`column "t.c"
+	 * was added`): a replay finding about a table lists its columns,
+	 * constraints, indexes and sequences here instead of one finding each.
+	 */
+	struct strlist objects;
 };
 
 /* How one timed step of a revision ended. */
@@ -70,6 +76,7 @@ struct report_revision {
 	struct strlist sql; /* statements its upgrade executed, secrets masked */
 	char *mode;         /* deploy mode from plan ("additive", "breaking"), or NULL */
 	char *mode_reason;  /* one line on why, or NULL */
+	char *failure; /* check: why its round trip failed, one line (its first replay error); NULL when it did not */
 };
 
 /* The result of a run's backup or apply, once those commands exist; ran == false: not part of this run. */
@@ -141,6 +148,12 @@ void finding_take_source(struct finding *f, char *line);
 unsigned finding_source_window(const char *line, size_t len, size_t at, size_t *from, size_t *to);
 /* Orders findings by file, line, column and rule id. */
 void report_sort(struct report *r);
+/*
+ * Orders findings by their revision's place in r->revisions (the order the
+ * replay ran: history order), then line, column and rule id; findings of no
+ * listed revision come first, by file.
+ */
+void report_sort_history(struct report *r);
 /* How many findings have at least the given severity. */
 size_t report_count_at_least(const struct report *r, enum severity min);
 size_t report_count(const struct report *r, enum severity exactly);

@@ -59,6 +59,15 @@ static void put_finding(const struct finding *f, struct buf *b)
 		buf_addf(b, "\"table_rows\":%.0f,\"table_bytes\":%lld,", f->table_rows, f->table_bytes);
 	else
 		buf_adds(b, "\"table_rows\":null,\"table_bytes\":null,");
+	if (f->objects.n) {
+		buf_adds(b, "\"objects\":[");
+		for (size_t i = 0; i < f->objects.n; i++) {
+			buf_adds(b, i ? ",\"" : "\"");
+			buf_add_json_escaped(b, f->objects.items[i], strlen(f->objects.items[i]));
+			buf_addc(b, '"');
+		}
+		buf_adds(b, "],");
+	}
 	b->data[b->len - 1] = '}';
 }
 

@@ -52,8 +52,9 @@ static void mask_findings(struct masked_report *m, const struct report *r)
 		v->message = masked(m, f->message);
 		v->file = masked(m, f->file);
 		v->revision = masked(m, f->revision);
-		bool same_line = prev && prev->line == f->line && prev->file && f->file && !strcmp(prev->file, f->file) &&
-		                 !prev->source_column && !f->source_column;
+		mask_list(m, &f->objects, &v->objects);
+		bool same_line = prev && prev->line == f->line && prev->file && f->file &&
+		                 !strcmp(prev->file, f->file) && !prev->source_column && !f->source_column;
 		bool shared =
 		    f->source_line && prev && prev->source_line && (prev->source_line == f->source_line || same_line);
 		v->source_line = shared ? items[i - 1].source_line : masked(m, f->source_line);

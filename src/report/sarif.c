@@ -140,6 +140,16 @@ static cJSON *result_json(const struct finding *f, size_t rule_idx)
 	cJSON *locs = cJSON_AddArrayToObject(o, "locations");
 	if (f->file)
 		cJSON_AddItemToArray(locs, location_json(f));
+	/* The other objects of one grouped defect (a forgotten table's columns, indexes...), at the same place. */
+	if (f->file && f->objects.n) {
+		cJSON *related = cJSON_AddArrayToObject(o, "relatedLocations");
+		for (size_t i = 0; i < f->objects.n; i++) {
+			cJSON *loc = location_json(f);
+			cJSON_AddNumberToObject(loc, "id", (double)i + 1);
+			cJSON_AddItemToObject(loc, "message", message(f->objects.items[i]));
+			cJSON_AddItemToArray(related, loc);
+		}
+	}
 	if (f->revision) {
 		cJSON *props = cJSON_AddObjectToObject(o, "properties");
 		cJSON_AddStringToObject(props, "revision", f->revision);

@@ -9,6 +9,11 @@
 
 #include "util/banned.h"
 
+/* How many of a grouped finding's objects the text lists. */
+#define TEXT_MAX_OBJECTS 5
+/* How many findings a summary lists. */
+#define TEXT_TOP_FINDINGS 10
+
 static const char *sgr(const struct report_options *o, const char *code)
 {
 	return o->color ? code : "";
@@ -65,6 +70,12 @@ static void finding(const struct finding *f, const struct report_options *o, FIL
 	        sgr(o, "\033[0m"), sgr(o, severity_sgr(f->severity)), severity_name(f->severity), sgr(o, "\033[0m"),
 	        f->rule->id);
 	message(f->message ? f->message : f->rule->summary, out);
+	/* A grouped defect's other objects: a short list, the JSON report has them all. */
+	for (size_t i = 0; i < f->objects.n && i < TEXT_MAX_OBJECTS; i++)
+		fprintf(out, "   - %s\n", f->objects.items[i]);
+	if (f->objects.n > TEXT_MAX_OBJECTS)
+		fprintf(out, "   - and %zu more (the JSON report's objects[] lists them all)\n",
+		        f->objects.n - TEXT_MAX_OBJECTS);
 	if (f->source_line && f->line)
 		source_and_caret(f, out);
 	if (f->rule->help && *f->rule->help)
@@ -105,20 +116,124 @@ static size_t by_revision(const struct report *r, enum severity sev, const struc
 	return shown;
 }
 
+/* The findings the summary shows: most severe first, then on the largest table, then report order. */
+static int by_weight(const void *pa, const void *pb)
+{
+	const struct finding *a = *(const struct finding *const *)pa, *b = *(const struct finding *const *)pb;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	long long ta = a->sized ? a->table_bytes : -1, tb = b->sized ? b->table_bytes : -1;
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* One line each for the TEXT_TOP_FINDINGS weightiest errors and warnings; how many more there are. */
+static void top_findings(const struct report *r, const struct report_options *o, FILE *out)
+{
+	const struct finding **top = xcalloc(r->n + 1, sizeof(*top));
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].severity >= SEV_WARNING)
+			top[n++] = &r->items[i];
+	qsort(top, n, sizeof(*top), by_weight);
+	fprintf(out, "top findings (%zu error(s) and warning(s) in all):\n", n);
+	for (size_t i = 0; i < n && i < TEXT_TOP_FINDINGS; i++)
+		fprintf(out, "  %s%s%s [%s] %s %s:%u: %.*s\n", sgr(o, severity_sgr(top[i]->severity)),
+		        severity_name(top[i]->severity), sgr(o, "\033[0m"), top[i]->rule->id,
+		        top[i]->revision ? top[i]->revision : "-", top[i]->file ? top[i]->file : "<input>",
+		        top[i]->line, (int)strcspn(top[i]->message ? top[i]->message : "", "\n"),
+		        top[i]->message ? top[i]->message : "");
+	if (n > TEXT_TOP_FINDINGS)
+		fprintf(out, "  ... and %zu more in the full report (-o FILE, or --report-json)\n",
+		        n - TEXT_TOP_FINDINGS);
+	fputc('\n', out);
+	free(top);
+}
+
+/* The revisions whose round trip failed, in history order, with the reason each. */
+static void failed_revisions(const struct report *r, FILE *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_revisions; i++)
+		n += r->revisions[i].failure != NULL;
+	if (!n)
+		return;
+	fprintf(out, "%zu revision(s) failed the round trip:\n", n);
+	for (size_t i = 0; i < r->n_revisions; i++)
+		if (r->revisions[i].failure)
+			fprintf(out, "  %s (%s): %s\n", r->revisions[i].id,
+			        r->revisions[i].file ? r->revisions[i].file : "?", r->revisions[i].failure);
+	fputc('\n', out);
+}
+
+struct rule_count {
+	const struct rule_info *rule;
+	enum severity sev;
+	size_t n;
+};
+
+static int by_count(const void *pa, const void *pb)
+{
+	const struct rule_count *a = pa, *b = pb;
+	if (a->sev != b->sev)
+		return a->sev > b->sev ? -1 : 1;
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return strcmp(a->rule->id, b->rule->id);
+}
+
+/* How many findings of each rule and level, the most severe and frequent first. */
+static void rule_counts(const struct report *r, FILE *out)
+{
+	struct rule_count *c = xcalloc(r->n + 1, sizeof(*c));
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		size_t k = 0;
+		while (k < n && !(c[k].rule == r->items[i].rule && c[k].sev == r->items[i].severity))
+			k++;
+		if (k == n)
+			c[n++] = (struct rule_count){r->items[i].rule, r->items[i].severity, 0};
+		c[k].n++;
+	}
+	qsort(c, n, sizeof(*c), by_count);
+	if (n)
+		fputs("findings by rule:\n", out);
+	for (size_t k = 0; k < n; k++)
+		fprintf(out, "  %5zu %-7s %s\n", c[k].n, severity_name(c[k].sev), c[k].rule->id);
+	if (n)
+		fputc('\n', out);
+	free(c);
+}
+
 /*
- * check's layout for a long history: what blocks the deploy first. Errors,
- * grouped by revision, then warnings the same way; infos only with
- * --verbose, else counted in one line.
+ * check's layout for a long history, read top-down: errors grouped by
+ * revision in history order, then warnings the same way (infos only with
+ * --verbose, else counted in one line); or, with --summary-only or above
+ * --max-terminal-findings on the terminal, only the weightiest findings.
+ * report_write_text() ends with what a CI log shows last: the revisions that
+ * failed their round trip, the counts per rule, the verdict.
  */
 static void check_layout(const struct report *r, const struct report_options *o, FILE *out)
 {
-	by_revision(r, SEV_ERROR, o, out);
-	by_revision(r, SEV_WARNING, o, out);
-	size_t infos = report_count(r, SEV_INFO);
-	if (log_verbosity() >= LOG_VERBOSE)
-		by_revision(r, SEV_INFO, o, out);
-	else if (infos)
-		fprintf(out, "%zu info finding(s) not shown: --verbose shows them\n\n", infos);
+	size_t shown = report_count(r, SEV_ERROR) + report_count(r, SEV_WARNING);
+	if (o->summary_only || (o->max_findings && shown > o->max_findings)) {
+		if (!o->summary_only)
+			fprintf(
+			    out,
+			    "%zu errors and warnings, more than --max-terminal-findings %zu: the summary only; -o FILE "
+			    "writes the full report\n\n",
+			    shown, o->max_findings);
+		top_findings(r, o, out);
+	} else {
+		by_revision(r, SEV_ERROR, o, out);
+		by_revision(r, SEV_WARNING, o, out);
+		size_t infos = report_count(r, SEV_INFO);
+		if (log_verbosity() >= LOG_VERBOSE)
+			by_revision(r, SEV_INFO, o, out);
+		else if (infos)
+			fprintf(out, "%zu info finding(s) not shown: --verbose shows them\n\n", infos);
+	}
 }
 
 void report_write_text(const struct report *r, const struct report_options *o, FILE *out)
@@ -130,6 +245,10 @@ void report_write_text(const struct report *r, const struct report_options *o, F
 			finding(&r->items[i], o, out);
 	for (size_t i = 0; i < r->notes.n; i++)
 		fprintf(out, "note: %s\n", r->notes.items[i]);
+	if (o->command && !strcmp(o->command, "check")) {
+		failed_revisions(r, out);
+		rule_counts(r, out);
+	}
 	bool failed = report_count_at_least(r, o->fail_on) > 0;
 	/* check lints one unit per revision; lint one per file */
 	const char *units = o->command && !strcmp(o->command, "check") ? "revision(s)" : "file(s)";

@@ -13,6 +13,8 @@ struct report_options {
 	bool color;            /* ANSI colours in text */
 	const char *command;   /* "lint", "check", ... */
 	enum severity fail_on; /* for the verdict line and JSON "passed" */
+	bool summary_only;     /* text (check): the summary, not every finding */
+	size_t max_findings;   /* text (check): the summary only above this many errors and warnings; 0: no limit */
 };
 
 /* Parses text|json|sarif|gitlab|junit|github|markdown; returns -1 when unknown. */

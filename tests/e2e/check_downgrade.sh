@@ -76,13 +76,14 @@ expect_rc raises_off 0
 expect_findings raises_off replay </dev/null
 expect_clean raises_off
 
-# A bare `pass` declares the revision irreversible: one warning, a one-way step, no second upgrade.
+# A bare `pass` after a schema change, not marked one-way: one error listing what stays changed,
+# no second upgrade (tests/e2e/check_verdicts.sh has the marked and the data-only cases).
 mg_check empty -C "$FIXTURES/empty_downgrade"
-expect_rc empty 0
+expect_rc empty 1
 expect_findings empty replay <<'EOF2'
-irreversible-downgrade|r0002|versions/r0002.py|19|downgrade of r0002 is empty: it cannot be rolled back
+downgrade-does-nothing|r0002|versions/r0002.py|19|downgrade of r0002 is empty (pass), but its upgrade changed 1 object(s): column "t.c" was added
 EOF2
-expect_json empty 'r["replay"] == {"revisions": 2, "replayed": 2, "failed": 0, "one_way": 1, "not_replayed": 0, "stopped_at": None, "reason": None}'
+expect_json empty 'r["replay"] == {"revisions": 2, "replayed": 2, "failed": 1, "one_way": 0, "not_replayed": 0, "stopped_at": None, "reason": None}'
 expect_clean empty
 
 # The schema comes back but the seed row does not go: the second upgrade hits the primary key.

@@ -194,7 +194,7 @@ static void test_json_report(void **state)
 {
 	(void)state;
 	struct deploy_report r;
-	struct report_options o = {false, "apply", SEV_ERROR};
+	struct report_options o = {false, "apply", SEV_ERROR, false, 0};
 	deploy_report_init(&r, "apply");
 	strlist_add(&r.before, "r1");
 	strlist_add(&r.now, "r2");

@@ -185,12 +185,98 @@ static void test_long_values(void **state)
 	expect_diff(a_lines, b_lines, want);
 }
 
+/*
+ * Expressions compare without the schema of a function call (pgcrypto's
+ * public.gen_random_uuid() and core's gen_random_uuid() are one default);
+ * a qualified name that is no call, a string literal, and another function
+ * still differ.
+ */
+static void test_expressions_by_meaning(void **state)
+{
+	(void)state;
+	static const char *const a_lines[] = {
+	    "column\tt.a\tuuid\tnull\tpublic.gen_random_uuid()\t\t\t\t1",
+	    "column\tt.b\tuuid\tnull\t\"My Schema\".f(1, ext.g(2))\t\t\t\t2",
+	    "column\tt.c\ttext\tnull\t'public.f()'::text\t\t\t\t3",
+	    "column\tt.d\tuuid\tnull\tpublic.gen_random_uuid()\t\t\t\t4",
+	    "constraint\tt.ck\tCHECK ((public.f(a) > 0))",
+	    "index\tt.ix\tCREATE INDEX ix ON public.t USING btree (public.lower2(c))\tvalid",
+	    NULL,
+	};
+	static const char *const b_lines[] = {
+	    "column\tt.a\tuuid\tnull\tgen_random_uuid()\t\t\t\t1",
+	    "column\tt.b\tuuid\tnull\tf(1, g(2))\t\t\t\t2",
+	    "column\tt.c\ttext\tnull\t'f()'::text\t\t\t\t3",
+	    "column\tt.d\tuuid\tnull\tuuid_generate_v4()\t\t\t\t4",
+	    "constraint\tt.ck\tCHECK ((f(a) > 0))",
+	    "index\tt.ix\tCREATE INDEX ix ON t USING btree (lower2(c))\tvalid",
+	    NULL,
+	};
+	static const char *const want[] = {
+	    "column \"t.c\" default differs: 'public.f()'::text vs 'f()'::text",
+	    "column \"t.d\" default differs: public.gen_random_uuid() vs uuid_generate_v4()",
+	    "index \"ix\" on \"t\" definition differs: CREATE INDEX ix ON public.t USING btree (public.lower2(c)) vs "
+	    "CREATE INDEX ix ON t USING btree (lower2(c))",
+	    NULL,
+	};
+	expect_diff(a_lines, b_lines, want);
+}
+
+/* A function whose definition differs in whitespace only is kept, flagged cosmetic; any other change is not. */
+static void test_function_whitespace(void **state)
+{
+	(void)state;
+	static const char *const a_lines[] = {
+	    "function\tf()\tCREATE FUNCTION f() AS $$\\nBEGIN\\n    RETURN 1;\\nEND\\n$$",
+	    "function\tg()\tCREATE FUNCTION g() AS $$ SELECT 1 $$",
+	    NULL,
+	};
+	static const char *const b_lines[] = {
+	    "function\tf()\tCREATE FUNCTION f() AS $$\\nBEGIN\\n\\n\\tRETURN 1;  \\nEND\\n$$",
+	    "function\tg()\tCREATE FUNCTION g() AS $$ SELECT 2 $$",
+	    NULL,
+	};
+	struct snapshot a, b;
+	struct diff d = DIFF_INIT;
+	fill(&a, a_lines);
+	fill(&b, b_lines);
+	assert_int_equal(diff_snapshots(&a, &b, &d), 2);
+	assert_string_equal(d.items[0].identity, "f()");
+	assert_true(d.items[0].cosmetic);
+	assert_string_equal(d.items[1].identity, "g()");
+	assert_false(d.items[1].cosmetic);
+	diff_release(&d);
+	snapshot_release(&a);
+	snapshot_release(&b);
+}
+
+/* Each entry carries the relation its line belongs to, from either snapshot's owners. */
+static void test_owner(void **state)
+{
+	(void)state;
+	struct snapshot a, b;
+	struct diff d = DIFF_INIT;
+	static const char *const a_lines[] = {"column\tt.a\ttext", NULL};
+	static const char *const b_lines[] = {"index\tt.ix\tCREATE INDEX ix ON public.t USING btree (a)\tvalid", NULL};
+	fill(&a, a_lines);
+	fill(&b, b_lines);
+	strset_put(&a.owners, a_lines[0], "t");
+	strset_put(&b.owners, b_lines[0], "t");
+	assert_int_equal(diff_snapshots(&a, &b, &d), 2);
+	assert_string_equal(d.items[0].owner, "t");
+	assert_string_equal(d.items[1].owner, "t");
+	diff_release(&d);
+	snapshot_release(&a);
+	snapshot_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_added_removed_changed), cmocka_unit_test(test_equal),
 	    cmocka_unit_test(test_prefix_keys),           cmocka_unit_test(test_subjects),
-	    cmocka_unit_test(test_long_values),
+	    cmocka_unit_test(test_long_values),           cmocka_unit_test(test_expressions_by_meaning),
+	    cmocka_unit_test(test_function_whitespace),   cmocka_unit_test(test_owner),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

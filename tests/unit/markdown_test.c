@@ -23,7 +23,7 @@ static char *render(const struct report *r, const char *command, enum severity f
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	assert_non_null(f);
-	struct report_options opt = {false, command, fail_on};
+	struct report_options opt = {false, command, fail_on, false, 0};
 	assert_int_equal(report_write(r, FMT_MARKDOWN, &opt, f), 0);
 	fclose(f);
 	return text;

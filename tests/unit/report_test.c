@@ -51,7 +51,7 @@ static char *render(const struct report *r, enum report_format fmt, enum severit
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	assert_non_null(f);
-	struct report_options opt = {false, "lint", fail_on};
+	struct report_options opt = {false, "lint", fail_on, false, 0};
 	assert_int_equal(report_write(r, fmt, &opt, f), 0);
 	fclose(f);
 	return text;
@@ -320,7 +320,7 @@ static void test_write_failure_is_an_error(void **state)
 	struct report r;
 	new_report(&r);
 	add(&r, &rule_a, SEV_ERROR, "a.sql", 1, 1, "m");
-	struct report_options opt = {false, "lint", SEV_ERROR};
+	struct report_options opt = {false, "lint", SEV_ERROR, false, 0};
 	unsigned before = gate_error_count();
 	assert_int_equal(report_write(&r, FMT_SARIF, &opt, full), -1);
 	assert_int_equal(gate_error_count(), before + 1);

@@ -29,7 +29,7 @@ chmod 711 "$CHECK_WORK" "$CHECK_TMP"
 CHECK_FAILED=0
 # The replay's own rules; every other rule id is a lint rule.
 REPLAY_RULES="replay-step-failed downgrade-leaves-object downgrade-removes-object downgrade-changes-object
-upgrade-not-repeatable empty-downgrade irreversible-downgrade concurrently-outside-autocommit
+upgrade-not-repeatable empty-downgrade irreversible-downgrade concurrently-outside-autocommit downgrade-does-nothing data-migration-downgrade
 version-stamp-lost table-rewrite capture-bypassed capture-incomplete column-order-changed model-drift not-replayed"
 
 CHECK_KEEP=()
