@@ -327,6 +327,8 @@ static int parse_duration_ms(const char *v, unsigned *out)
 DURATION_FIELD(set_lock_wait, lock_wait_ms)
 DURATION_FIELD(set_lock_timeout, lock_timeout_ms)
 DURATION_FIELD(set_statement_timeout, statement_timeout_ms)
+DURATION_FIELD(set_query_timeout, query_timeout_ms)
+CONST_FIELD(set_terminate_leftovers, terminate_leftovers, true)
 
 static int set_retries(struct gate_config *c, const char *v, const char *where)
 {
@@ -419,7 +421,9 @@ static const struct option_def options[] = {
     {"yes", 'y', false, OPT_RESTORE, set_yes},
     {"small-table-bytes", 0, true, OPT_PLAN, set_small_table_bytes},
     {"require-zero-downtime", 0, false, OPT_PLAN, set_require_zero_downtime},
-    {"lock-wait", 0, true, OPT_APPLY, set_lock_wait},
+    {"lock-wait", 0, true, OPT_APPLY | OPT_PLAN | OPT_STATUS | OPT_BACKUP, set_lock_wait},
+    {"query-timeout", 0, true, OPT_APPLY | OPT_PLAN | OPT_STATUS | OPT_BACKUP, set_query_timeout},
+    {"terminate-leftovers", 0, false, OPT_APPLY, set_terminate_leftovers},
     {"lock-timeout", 0, true, OPT_APPLY, set_lock_timeout},
     {"statement-timeout", 0, true, OPT_APPLY, set_statement_timeout},
     {"retries", 0, true, OPT_APPLY, set_retries},
@@ -725,6 +729,7 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->upload_retries = 2;
 	cfg->verify_exact_rows = 1e6;
 	cfg->lock_wait_ms = 60000;
+	cfg->query_timeout_ms = 300000;
 	cfg->lock_timeout_ms = 5000;
 	cfg->retries = 3;
 	cfg->small_table_bytes = 10LL * 1024 * 1024;
@@ -773,13 +778,13 @@ void config_release(struct gate_config *cfg)
 	strlist_release(&cfg->disable);
 	strlist_release(&cfg->severity);
 	strlist_release(&cfg->x_args);
-	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,    &cfg->python,        &cfg->alembic_cmd,
-	                   &cfg->pg_bindir,       &cfg->scratch_url,     &cfg->scratch_cache, &cfg->production_url,
-	                   &cfg->since,           &cfg->base_ref,        &cfg->report_json,   &cfg->sarif,
-	                   &cfg->codequality,     &cfg->junit,           &cfg->summary_md,    &cfg->production_url_env,
-	                   &cfg->scratch_url_env, &cfg->comment_key,     &cfg->provider,      &cfg->pr,
-	                   &cfg->backup_dir,      &cfg->archive_format,  &cfg->upload_url,    &cfg->s3,
-	                   &cfg->s3_endpoint,     &cfg->s3_region,       &cfg->target_url,  &cfg->targets};
+	char **fields[] = {&cfg->project_dir,     &cfg->alembic_name,   &cfg->python,        &cfg->alembic_cmd,
+	                   &cfg->pg_bindir,       &cfg->scratch_url,    &cfg->scratch_cache, &cfg->production_url,
+	                   &cfg->since,           &cfg->base_ref,       &cfg->report_json,   &cfg->sarif,
+	                   &cfg->codequality,     &cfg->junit,          &cfg->summary_md,    &cfg->production_url_env,
+	                   &cfg->scratch_url_env, &cfg->comment_key,    &cfg->provider,      &cfg->pr,
+	                   &cfg->backup_dir,      &cfg->archive_format, &cfg->upload_url,    &cfg->s3,
+	                   &cfg->s3_endpoint,     &cfg->s3_region,      &cfg->target_url,    &cfg->targets};
 	strlist_release(&cfg->pending);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free(*fields[i]);

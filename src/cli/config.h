@@ -45,26 +45,26 @@ struct gate_config {
 	size_t max_file_size; /* --max-file-size: the largest input, stdin included */
 
 	/* check: the Alembic project and the scratch database */
-	char *project_dir;             /* --project, default "." */
-	char *alembic_name;            /* -n, the ini section */
-	struct strlist x_args;         /* -x, passed to env.py */
-	char *python;                  /* --python */
-	char *alembic_cmd;             /* --alembic-cmd: per-step CLI mode */
-	char *pg_bindir;               /* --pg-bindir */
-	char *scratch_url;             /* --scratch-url */
-	char *scratch_cache;           /* --scratch-cache */
-	bool keep_scratch;             /* --keep-scratch */
-	char *production_url;          /* --production-url, MIGRATE_GATE_PRODUCTION_URL or $production_url_env */
-	char *production_url_env;      /* --production-url-env NAME: the variable holding it (default DATABASE_URI) */
-	char *scratch_url_env;         /* --scratch-url-env NAME: the variable holding --scratch-url */
-	char *since;                   /* --since REV */
-	char *base_ref;                /* --base-ref GIT_REF */
-	bool allow_heads;              /* --heads: several heads are fine */
-	unsigned step_timeout_s;       /* --step-timeout, 0 = none */
-	bool replay_from_base;         /* --replay-from-base */
-	enum severity irreversible;    /* --irreversible-downgrade LEVEL (alias --downgrade-not-implemented) */
-	bool fail_fast;                /* --fail-fast: the first failed revision ends the replay */
-	bool no_model_drift;           /* --no-model-drift: do not compare target_metadata with the heads */
+	char *project_dir;          /* --project, default "." */
+	char *alembic_name;         /* -n, the ini section */
+	struct strlist x_args;      /* -x, passed to env.py */
+	char *python;               /* --python */
+	char *alembic_cmd;          /* --alembic-cmd: per-step CLI mode */
+	char *pg_bindir;            /* --pg-bindir */
+	char *scratch_url;          /* --scratch-url */
+	char *scratch_cache;        /* --scratch-cache */
+	bool keep_scratch;          /* --keep-scratch */
+	char *production_url;       /* --production-url, MIGRATE_GATE_PRODUCTION_URL or $production_url_env */
+	char *production_url_env;   /* --production-url-env NAME: the variable holding it (default DATABASE_URI) */
+	char *scratch_url_env;      /* --scratch-url-env NAME: the variable holding --scratch-url */
+	char *since;                /* --since REV */
+	char *base_ref;             /* --base-ref GIT_REF */
+	bool allow_heads;           /* --heads: several heads are fine */
+	unsigned step_timeout_s;    /* --step-timeout, 0 = none */
+	bool replay_from_base;      /* --replay-from-base */
+	enum severity irreversible; /* --irreversible-downgrade LEVEL (alias --downgrade-not-implemented) */
+	bool fail_fast;             /* --fail-fast: the first failed revision ends the replay */
+	bool no_model_drift;        /* --no-model-drift: do not compare target_metadata with the heads */
 
 	/* backup, restore and status */
 	char *backup_dir;         /* --backup-dir, NULL: "backups" */
@@ -84,7 +84,9 @@ struct gate_config {
 	bool yes;                 /* restore --yes */
 
 	/* plan, apply, deploy */
-	unsigned lock_wait_ms;         /* --lock-wait: how long apply waits for another deploy's lock (60 s) */
+	unsigned lock_wait_ms;         /* --lock-wait: the longest the gate waits for a lock on production (60 s) */
+	unsigned query_timeout_ms;     /* --query-timeout: statement_timeout of the gate's own statements (300 s) */
+	bool terminate_leftovers;      /* --terminate-leftovers: end an earlier run's migration sessions */
 	unsigned lock_timeout_ms;      /* --lock-timeout: each revision's lock_timeout (5 s; 0: none) */
 	unsigned statement_timeout_ms; /* --statement-timeout: each revision's statement_timeout (0: none) */
 	unsigned retries;              /* --retries: of a revision that hit lock_timeout (3) */

@@ -24,6 +24,7 @@
 #include "pg/conn.h"
 #include "pg/scratch.h"
 #include "pg/secret.h"
+#include "pg/wait.h"
 #include "replay/drift.h"
 #include "replay/replay.h"
 #include "replay/sourcemap.h"
@@ -231,9 +232,9 @@ static void report_revisions(struct check_run *run)
 {
 	for (size_t i = 0; i < run->fresh.n; i++) {
 		const struct rev *rev = rev_graph_find(&run->graph, run->fresh.items[i]);
-		const struct revision_outcome *o = i < run->replay.n && run->replay.items[i].state != REPLAY_NOT_REPLAYED
-		                                       ? &run->replay.items[i]
-		                                       : NULL; /* same order */
+		const struct revision_outcome *o =
+		    i < run->replay.n && run->replay.items[i].state != REPLAY_NOT_REPLAYED ? &run->replay.items[i]
+		                                                                           : NULL; /* same order */
 		struct report_revision *rv =
 		    report_add_revision(&run->report, run->fresh.items[i], rev ? rev->doc : NULL, o ? o->file : NULL);
 		if (o)
@@ -364,7 +365,7 @@ static int size_findings(struct check_run *run)
 	PGconn *ro = NULL;
 	if (!run->cfg->production_url || !run->fresh.n)
 		return 0;
-	int rc = pg_connect(run->cfg->production_url, true, &ro);
+	int rc = pg_connect_production(run->cfg->production_url, true, &ro);
 	if (!rc)
 		rc = plan_size(ro, run->cfg->small_table_bytes, &run->report, NULL);
 	pg_disconnect(ro);

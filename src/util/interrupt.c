@@ -53,3 +53,39 @@ void interrupt_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
+
+static volatile sig_atomic_t pending;
+
+static void on_signal_deferred(int sig)
+{
+	pending = sig;
+}
+
+void interrupt_defer(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal_deferred;
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int interrupt_pending(void)
+{
+	return pending;
+}
+
+const char *interrupt_name(void)
+{
+	return pending == SIGINT ? "SIGINT" : pending == SIGTERM ? "SIGTERM" : NULL;
+}
+
+void interrupt_finish(void)
+{
+	if (!pending)
+		return;
+	fflush(NULL);
+	signal(pending, SIG_DFL);
+	raise(pending);
+}
