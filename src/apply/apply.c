@@ -619,11 +619,9 @@ int apply_open_session(const char *production_url, PGconn **out)
 		 * Only before the lock, and only when no earlier run's session is left: a locked table
 		 * fails this at once, and apply meets it again, announced, after the lock.
 		 */
-		char set[64];
-		snprintf(set, sizeof set, "SET lock_timeout = %u", WARM_LOCK_MS);
-		rc = pg_exec(*out, NULL, set) || snapshot_take(*out, &warm) || snapshot_take_scoped(*out, &none, &warm);
-		snprintf(set, sizeof set, "SET lock_timeout = %u", pg_wait_lock_ms());
-		rc = rc || pg_exec(*out, NULL, set);
+		rc = pg_wait_try_only(*out, WARM_LOCK_MS) || snapshot_take(*out, &warm) ||
+		     snapshot_take_scoped(*out, &none, &warm);
+		rc = pg_wait_try_only(*out, 0) || rc;
 	}
 	snapshot_release(&warm);
 	if (rc) {

@@ -26,6 +26,7 @@ struct watched {
 	char *dsn;    /* for the second session */
 	PGconn *side; /* opened at the first slow statement */
 	bool side_failed;
+	bool quiet; /* pg_wait_try_only(): neither looked at nor announced */
 };
 
 static struct watched watched[MAX_WATCHED];
@@ -81,6 +82,16 @@ int pg_connect_production(const char *dsn, bool read_only, PGconn **out)
 		w->dsn = xstrdup(dsn);
 	}
 	return 0;
+}
+
+int pg_wait_try_only(PGconn *c, unsigned ms)
+{
+	char sql[64];
+	struct watched *w = find(c);
+	snprintf(sql, sizeof sql, "SET lock_timeout = %u", ms ? ms : lock_wait_ms);
+	if (w)
+		w->quiet = ms != 0;
+	return pg_exec(c, NULL, sql);
 }
 
 void pg_wait_forget(PGconn *c)
@@ -206,7 +217,7 @@ static PGresult *collect(PGconn *c)
 void pg_wait_answer(PGconn *c, const char *what)
 {
 	struct watched *w = find(c);
-	if (!w)
+	if (!w || w->quiet)
 		return;
 	pg_blockers_release(&seen);
 	wait_answer(w, what);
@@ -227,7 +238,8 @@ bool pg_wait_busy(PGconn *c, const char *what, const PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	bool lock = state && !strcmp(state, "55P03"), stmt = state && !strcmp(state, "57014");
-	if (!find(c) || !(lock || stmt) || interrupt_pending())
+	struct watched *w = find(c);
+	if (!w || w->quiet || !(lock || stmt) || interrupt_pending())
 		return false;
 	struct buf b = BUF_INIT;
 	char *who = pg_blockers_describe(&seen);

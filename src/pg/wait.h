@@ -33,6 +33,13 @@ int pg_connect_production(const char *dsn, bool read_only, PGconn **out);
  */
 PGresult *pg_wait_exec(PGconn *c, const char *what, const char *sql, int nparams, const char *const *params);
 
+/*
+ * Sets c's lock_timeout to ms for a wait that is only worth trying (it fails
+ * fast and unannounced), or back to the lock wait with ms = 0. Returns 0 or
+ * -1 with a recorded error.
+ */
+int pg_wait_try_only(PGconn *c, unsigned ms);
+
 /* For a query sent with PQsendQuery() on c: waits for its answer as pg_wait_exec() does. */
 void pg_wait_answer(PGconn *c, const char *what);
 
