@@ -61,6 +61,8 @@ static struct watched *find(const PGconn *c)
 	return NULL;
 }
 
+static void open_side(struct watched *w);
+
 int pg_connect_production(const char *dsn, bool read_only, PGconn **out)
 {
 	char sql[128];
@@ -80,6 +82,7 @@ int pg_connect_production(const char *dsn, bool read_only, PGconn **out)
 		memset(w, 0, sizeof *w);
 		w->c = *out;
 		w->dsn = xstrdup(dsn);
+		open_side(w);
 	}
 	return 0;
 }
@@ -104,11 +107,13 @@ void pg_wait_forget(PGconn *c)
 	memset(w, 0, sizeof *w);
 }
 
-/* The blockers of w's backend, from the second session; errors there are the gate's business only. */
-static int sample(struct watched *w, struct pg_blockers *out)
+/*
+ * The second session, opened with the first: on a loaded server a connection can take longer than a
+ * short lock wait, which then would end before anyone looked. Errors here are the gate's business only.
+ */
+static void open_side(struct watched *w)
 {
 	unsigned first = gate_error_count();
-	int n = -1;
 	if (!w->side && !w->side_failed &&
 	    (pg_connect(w->dsn, true, &w->side) ||
 	     pg_exec(w->side, NULL,
@@ -117,6 +122,15 @@ static int sample(struct watched *w, struct pg_blockers *out)
 		w->side = NULL;
 		w->side_failed = true;
 	}
+	gate_error_forget_since(first);
+}
+
+/* The blockers of w's backend, from the second session. */
+static int sample(struct watched *w, struct pg_blockers *out)
+{
+	unsigned first = gate_error_count();
+	int n = -1;
+	open_side(w);
 	if (w->side)
 		n = pg_blockers_of_pid(w->side, PQbackendPID(w->c), out);
 	gate_error_forget_since(first);

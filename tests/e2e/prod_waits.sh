@@ -149,7 +149,7 @@ mg leftwait apply -C "$good" --production-url "$(pg_url left)" --lock-wait 1s
 expect_rc leftwait 4
 expect_err leftwait "waiting for migration sessions of an earlier run to end"
 expect_err leftwait "pid $leftover (application_name 'migrate-gate r0002', state 'idle in transaction'"
-[ "$SECS" -lt 15000 ] || fail "leftwait: took $SECS ms"
+[ "$SECS" -lt 30000 ] || fail "leftwait: took $SECS ms"
 mg leftkill apply -C "$good" --production-url "$(pg_url left)" --lock-wait 1s --terminate-leftovers
 expect_rc leftkill 0
 expect_err leftkill "ending a migration session of an earlier run (--terminate-leftovers): pid $leftover"
