@@ -44,14 +44,19 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-void interrupt_install(void)
+static void handle(void (*fn)(int))
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
+	sa.sa_handler = fn;
 	sigfillset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+void interrupt_install(void)
+{
+	handle(on_signal);
 }
 
 static volatile sig_atomic_t pending;
@@ -63,12 +68,7 @@ static void on_signal_deferred(int sig)
 
 void interrupt_defer(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal_deferred;
-	sigfillset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	handle(on_signal_deferred);
 }
 
 int interrupt_pending(void)
