@@ -4,7 +4,9 @@
 
 #include "cli/commands.h"
 #include "cmd/cmd.h"
+#include "pg/wait.h"
 #include "util/error.h"
+#include "util/interrupt.h"
 #include "util/log.h"
 #include "util/secret.h"
 
@@ -16,9 +18,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {&spec_lint, cmd_lint},       {&spec_check, cmd_check},   {&spec_comment, cmd_comment},
-    {&spec_backup, cmd_backup},   {&spec_restore, cmd_restore}, {&spec_status, cmd_status},
-    {&spec_plan, cmd_plan},       {&spec_apply, cmd_apply},   {&spec_deploy, cmd_deploy},
+    {&spec_lint, cmd_lint},     {&spec_check, cmd_check},     {&spec_comment, cmd_comment},
+    {&spec_backup, cmd_backup}, {&spec_restore, cmd_restore}, {&spec_status, cmd_status},
+    {&spec_plan, cmd_plan},     {&spec_apply, cmd_apply},     {&spec_deploy, cmd_deploy},
 };
 
 static const struct command *find(const char *name)
@@ -35,6 +37,7 @@ static int finish(int rc)
 		return rc;
 	enum gate_exit code = gate_error_code();
 	gate_error_flush();
+	interrupt_finish(); /* an apply stopped by a signal ends with it, once it said where production is */
 	return code == EXIT_PASS ? EXIT_FAIL : (int)code;
 }
 
@@ -79,6 +82,7 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		log_set_verbosity(cfg.verbosity);
 		log_set_color(log_color_enabled(cfg.color, stderr));
+		pg_wait_limits(cfg.lock_wait_ms, cfg.query_timeout_ms); /* every session the gate opens on production */
 		rc = c->run(&cfg);
 	} else if (rc == 1) {
 		rc = EXIT_PASS;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pg/watchdog.h"
 #include "util/mem.h"
 
 #include "util/banned.h"
@@ -61,6 +62,7 @@ static void track_group(pid_t pid, pid_t old)
 	for (int i = 0; i < MAX_GROUPS; i++)
 		if (groups[i] == old) {
 			groups[i] = pid;
+			watchdog_group(i, pid); /* a SIGKILL of the gate runs no handler: the watchdog ends the group */
 			return;
 		}
 }

@@ -616,6 +616,12 @@ const char *driver_stderr_tail(const struct driver *d)
 
 /* ---- requests ---------------------------------------------------------------------- */
 
+void driver_kill(struct driver *d)
+{
+	if (d && d->alive)
+		child_kill(&d->child);
+}
+
 void driver_set_tick(struct driver *d, unsigned interval_ms, void (*fn)(void *arg), void *arg)
 {
 	d->tick = fn;

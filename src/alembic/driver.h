@@ -134,6 +134,12 @@ void driver_free(struct driver *d);
 const char *driver_python(const struct driver *d);
 /* False once the driver timed out, died or was killed. */
 bool driver_alive(const struct driver *d);
+/*
+ * Kills the driver's whole process group (what revision code started too),
+ * e.g. from a tick hook when a signal stops the run: the pending request
+ * then ends as the driver's death. Accepts NULL.
+ */
+void driver_kill(struct driver *d);
 /* The last few KB the driver (env.py's logging, alembic's INFO lines) wrote to stderr. */
 const char *driver_stderr_tail(const struct driver *d);
 /* The driver's process id (its process group), 0 when it is gone. For tests and diagnostics. */

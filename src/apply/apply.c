@@ -12,9 +12,12 @@
 #include "pg/diff.h"
 #include "pg/lock.h"
 #include "pg/snapshot.h"
+#include "pg/wait.h"
 #include "pg/xact.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/fs.h"
+#include "util/interrupt.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "util/progress.h"
@@ -25,6 +28,8 @@
 #define LOCK_POLL_MAX_MS 1000
 #define RETRY_BASE_MS 500
 #define APPNAME_PREFIX "migrate-gate "
+#define CHECK_CLIENT_MS 1000 /* how soon the server ends a migration session whose client died (PG 14+) */
+#define WARM_LOCK_MS 100     /* the early snapshot only warms caches: it never waits behind a lock */
 
 struct apply_state {
 	struct driver *d;
@@ -41,6 +46,7 @@ struct apply_state {
 
 /* What the monitor saw while a revision ran. */
 struct monitor {
+	struct driver *d; /* killed when a signal stops the run: its revision's transaction rolls back */
 	PGconn *c;
 	const char *appname;
 	struct pg_blockers last; /* the last non-empty sample */
@@ -105,23 +111,60 @@ static int lock_expired(struct apply_state *s)
 	return -1;
 }
 
-/* Migration sessions of a run that was killed may still be finishing: their work would race ours. */
+/* Says which migration sessions of an earlier run are there; with --terminate-leftovers, ends them. */
+static int leftovers(struct apply_state *s, bool *said, struct strlist *texts)
+{
+	struct strlist pids = STRLIST_INIT;
+	strlist_release(texts);
+	int n = pg_list_sessions(s->c, APPNAME_PREFIX, PG_LOCK_APPNAME, &pids, texts);
+	for (size_t i = 0; n > 0 && i < pids.n && s->opt->terminate_leftovers; i++) {
+		log_warn("ending a migration session of an earlier run (--terminate-leftovers): %s", texts->items[i]);
+		if (pg_terminate(s->c, strtol(pids.items[i], NULL, 10)))
+			n = -1;
+	}
+	if (n > 0 && !*said && !s->opt->terminate_leftovers)
+		for (size_t i = 0; i < texts->n; i++)
+			log_warn(
+			    "waiting for migration sessions of an earlier run to end (up to %.0f s, or end them with "
+			    "--terminate-leftovers): %s",
+			    s->opt->lock_wait_ms / 1e3, texts->items[i]);
+	*said = *said || n > 0;
+	strlist_release(&pids);
+	return n;
+}
+
+/*
+ * Migration sessions of a run that was killed may still be finishing: their work would race ours. The
+ * server ends them within CHECK_CLIENT_MS of their client's death (PG 14+), once that client is gone.
+ */
 static int wait_leftovers(struct apply_state *s, double deadline)
 {
-	int n;
+	struct strlist texts = STRLIST_INIT;
 	bool said = false;
-	while ((n = pg_count_sessions(s->c, APPNAME_PREFIX, PG_LOCK_APPNAME)) > 0 && now_ms() < deadline) {
-		if (!said)
-			log_info("waiting for %d migration session(s) of an earlier run to end", n);
-		said = true;
+	int n;
+	while ((n = leftovers(s, &said, &texts)) > 0 && now_ms() < deadline && !interrupt_pending())
 		sleep_ms(200);
+	if (n > 0) {
+		deploy_setf(&s->r->failure, "migration sessions of an earlier run were still open: %s", texts.items[0]);
+		gate_error(
+		    EXIT_APPLY,
+		    "end them (pg_terminate_backend, or run again with --terminate-leftovers) once you know what "
+		    "they do; nothing was applied",
+		    "%d migration session(s) of an earlier run are still open on '%s' after %.0f s: %s", n, s->db,
+		    s->opt->lock_wait_ms / 1e3, texts.items[0]);
 	}
-	if (n <= 0)
-		return n;
-	deploy_set(&s->r->failure, "migration sessions of an earlier run were still open");
-	return gate_error(EXIT_APPLY, "look for application_name 'migrate-gate <revision>' in pg_stat_activity",
-	                  "%d migration session(s) named '" APPNAME_PREFIX "...' are still open on '%s' after %.0f s",
-	                  n, s->db, s->opt->lock_wait_ms / 1e3);
+	if (said && n == 0)
+		strlist_add_owned(&s->r->notes, xstrdup("waited for the migration sessions of an earlier run to end"));
+	strlist_release(&texts);
+	return n > 0 ? -1 : n;
+}
+
+static int stopped_before(struct apply_state *s)
+{
+	deploy_setf(&s->r->failure, "interrupted by %s before the first revision; nothing was applied",
+	            interrupt_name());
+	return gate_error(EXIT_APPLY, "run the deploy again",
+	                  "interrupted by %s before the first revision: nothing was applied", interrupt_name());
 }
 
 static int take_lock(struct apply_state *s)
@@ -130,7 +173,7 @@ static int take_lock(struct apply_state *s)
 	unsigned pause = 50;
 	int got;
 	bool said = false;
-	while ((got = pg_try_advisory_lock(s->c, s->key)) == 0) {
+	while ((got = pg_try_advisory_lock(s->c, s->key)) == 0 && !interrupt_pending()) {
 		if (now_ms() >= deadline)
 			return lock_expired(s);
 		if (!said)
@@ -142,12 +185,18 @@ static int take_lock(struct apply_state *s)
 	}
 	if (got < 0)
 		return -1;
-	s->locked = true;
+	s->locked = got > 0;
+	if (interrupt_pending())
+		return stopped_before(s);
 	if (said)
 		strlist_add_owned(&s->r->notes, xstrdup("waited for another deploy's lock before applying"));
 	log_debug("deploy lock taken after %.0f ms", now_ms() - start);
-	/* A killed run's backend ends once it notices its client is gone: give it a few seconds at least. */
-	return wait_leftovers(s, deadline > now_ms() + 10000 ? deadline : now_ms() + 10000);
+	/*
+	 * A killed run's backend ends once it notices its client is gone: within CHECK_CLIENT_MS on 14+
+	 * (client_connection_check_interval), at the end of its statement before. Give it a few seconds.
+	 */
+	double least = now_ms() + (pg_server_major(s->c) >= 14 ? 3 * CHECK_CLIENT_MS : 10000);
+	return wait_leftovers(s, deadline > least ? deadline : least);
 }
 
 static bool same_rows(const struct strlist *a, const struct strlist *b)
@@ -193,6 +242,8 @@ static int recheck(struct apply_state *s)
 static void monitor_tick(void *arg)
 {
 	struct monitor *m = arg;
+	if (interrupt_pending())
+		driver_kill(m->d);
 	if (m->failed)
 		return;
 	int n = pg_blockers_of(m->c, m->appname, &m->sample);
@@ -231,10 +282,13 @@ static int attempt(struct apply_state *s, struct deploy_rev *v, struct step_resu
 {
 	char appname[64];
 	struct buf opts = BUF_INIT;
-	struct monitor m = {s->c, appname, PG_BLOCKERS_INIT, PG_BLOCKERS_INIT, false};
+	struct monitor m = {s->d, s->c, appname, PG_BLOCKERS_INIT, PG_BLOCKERS_INIT, false};
 	appname_of(v->id, appname);
 	buf_addf(&opts, "-c lock_timeout=%u -c statement_timeout=%u", s->opt->lock_timeout_ms,
 	         s->opt->statement_timeout_ms);
+	/* A killed gate's statement would otherwise run on, holding its locks, until it ends by itself. */
+	if (pg_server_major(s->c) >= 14)
+		buf_addf(&opts, " -c client_connection_check_interval=%u", CHECK_CLIENT_MS);
 	int rc = driver_set_session(s->d, appname, opts.data);
 	buf_release(&opts);
 	if (rc)
@@ -480,6 +534,29 @@ static int verify(struct apply_state *s, struct deploy_rev *v, const struct step
 	return record_changes(s, v, res);
 }
 
+/*
+ * A signal stopped the run: the driver was killed (monitor_tick), and the
+ * server rolls back what its session had not committed. Says so with production's exact
+ * rows (read now); main then ends the process with the signal (130, 143).
+ */
+static int interrupted(struct apply_state *s, struct deploy_rev *v, unsigned first)
+{
+	struct strlist rows = STRLIST_INIT;
+	gate_error_forget_since(first); /* the driver's death was ours */
+	char *is = read_rows(s, &rows) == 0 ? deploy_rows_text(&rows) : NULL;
+	v->outcome = REV_FAILED;
+	deploy_setf(&v->error, "interrupted by %s", interrupt_name());
+	deploy_setf(&s->r->failure, "interrupted by %s during revision %s; production is at %s", interrupt_name(),
+	            v->id, is ? is : "an unknown revision");
+	gate_error(EXIT_APPLY, "run the deploy again to apply the rest",
+	           "interrupted by %s during the upgrade of revision '%s'; production is at %s (what had not "
+	           "committed was rolled back)",
+	           interrupt_name(), v->id, is ? is : "an unknown revision");
+	free(is);
+	strlist_release(&rows);
+	return -1;
+}
+
 /* Only a revision that committed nothing itself: a retry runs it all again (decided from what ran, not its text). */
 static bool retryable(const struct apply_state *s, const struct deploy_rev *v, const struct step_result *res)
 {
@@ -492,8 +569,13 @@ static int apply_one(struct apply_state *s, struct deploy_rev *v, struct strlist
 	s->has_rows = rows->n > 0;
 	for (;;) {
 		struct step_result res;
+		unsigned first = gate_error_count();
 		step_result_init(&res);
 		int rc = attempt(s, v, &res);
+		if (interrupt_pending()) {
+			step_result_release(&res);
+			return interrupted(s, v, first);
+		}
 		size_t point = 0;
 		bool failed = rc == 0 && res.status != STEP_OK;
 		bool committed = failed ? self_commits(s, v, &res, &point) > 0 : res.n_commits > 0;
@@ -565,10 +647,19 @@ int apply_open_session(const char *production_url, PGconn **out)
 	 * the first scoped one 30 ms of planning: paid here, while the driver
 	 * starts, instead of during the first revisions.
 	 */
-	int rc = connect_direct(production_url, out) || snapshot_take(*out, &warm) ||
-	         snapshot_take_scoped(*out, &none, &warm);
+	int rc = connect_direct(production_url, out);
+	if (!rc && pg_count_sessions(*out, APPNAME_PREFIX, PG_LOCK_APPNAME) == 0) {
+		/*
+		 * Only before the lock, and only when no earlier run's session is left: a locked table
+		 * fails this at once, and apply meets it again, announced, after the lock.
+		 */
+		rc = pg_wait_try_only(*out, WARM_LOCK_MS) || snapshot_take(*out, &warm) ||
+		     snapshot_take_scoped(*out, &none, &warm);
+		rc = pg_wait_try_only(*out, 0) || rc;
+	}
 	snapshot_release(&warm);
 	if (rc) {
+		pg_wait_clear(); /* met again, announced, where apply takes its snapshot */
 		pg_disconnect(*out);
 		*out = NULL;
 	}
@@ -587,6 +678,8 @@ static int start(struct apply_state *s)
 	s->key = pg_lock_key(s->db, s->opt->script_location);
 	if (take_lock(s))
 		return -1;
+	if (interrupt_pending()) /* during the wait for leftovers */
+		return stopped_before(s);
 	return recheck(s);
 }
 

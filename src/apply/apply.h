@@ -49,6 +49,7 @@ struct apply_options {
 	const struct strlist *fresh;   /* the revisions to apply, in order */
 	const struct strset *expected; /* "rev\tchange" lines check saw on scratch, or NULL */
 	PGconn *session;               /* from apply_open_session(), which apply_run() takes over; NULL: it opens one */
+	bool terminate_leftovers;      /* --terminate-leftovers: end an earlier run's migration sessions */
 };
 
 /*

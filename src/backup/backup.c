@@ -15,6 +15,7 @@
 #include "pg/conn.h"
 #include "pg/dsn.h"
 #include "pg/secret.h"
+#include "pg/wait.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -93,7 +94,7 @@ static const char *dir_of(const struct backup_options *o)
 static int read_production(struct run *run)
 {
 	const struct backup_options *o = run->o;
-	if (pg_connect(o->production_url, true, &run->prod))
+	if (pg_connect_production(o->production_url, true, &run->prod))
 		return -1;
 	/* Before the dump's transaction: snapshot_take() runs its own. */
 	if (o->verify && snapshot_take(run->prod, &run->prod_schema))
@@ -146,19 +147,22 @@ static void fill_manifest(struct run *run, const struct stream_stats *st)
 	}
 }
 
-/* pg_dump -Fc (its own zlib) of the exported snapshot into the archive, which zstd-compresses again (architecture.md). */
+/* pg_dump -Fc (its own zlib) of the exported snapshot into the archive, which zstd-compresses again (architecture.md).
+ */
 static int dump(struct run *run)
 {
 	struct strlist env = STRLIST_INIT;
-	struct buf snap = BUF_INIT, err = BUF_INIT;
+	struct buf snap = BUF_INIT, err = BUF_INIT, lockwait = BUF_INIT;
 	struct stream_stats st;
 	struct xfer_progress p;
 	int pipefd[2] = {-1, -1}, rc = -1;
 	pid_t pid = -1;
 	buf_addf(&snap, "--snapshot=%s", run->info.snapshot);
+	/* Its ACCESS SHARE locks wait no longer than the gate's own (pg/wait.h); 0 would mean no wait at all. */
+	buf_addf(&lockwait, "--lock-wait-timeout=%u", pg_wait_lock_ms() ? pg_wait_lock_ms() : 86400000u);
 	buf_addf(&err, "%s/pg_dump.err", run->tmpdir);
 	pg_dsn_tool_env(&run->dsn, &env);
-	const char *argv[] = {run->pg_dump, "-Fc", "-w", snap.data, "-d", run->dsn.conninfo, NULL};
+	const char *argv[] = {run->pg_dump, "-Fc", "-w", snap.data, lockwait.data, "-d", run->dsn.conninfo, NULL};
 	if (pipe2(pipefd, O_CLOEXEC)) {
 		gate_error(EXIT_ENV, NULL, "cannot create a pipe: %s", strerror(errno));
 		goto out;
@@ -194,6 +198,7 @@ out:
 		close(pipefd[0]);
 	strlist_release(&env);
 	buf_release(&snap);
+	buf_release(&lockwait);
 	buf_release(&err);
 	return rc;
 }

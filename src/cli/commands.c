@@ -63,6 +63,12 @@ const struct command_spec spec_lint = {
 	"      --provider NAME     github or gitlab (default: the CI this runs in)\n"                                  \
 	"      --pr N              the pull request number or merge request iid (default: from the CI)\n"
 
+#define WAIT_OPTIONS                                                                                                   \
+	"      --lock-wait DURATION  the longest the gate waits on production (default 60s): the lock_timeout of\n"    \
+	"                          its own statements, pg_dump's --lock-wait-timeout; a wait is announced after\n"     \
+	"                          1 s with its holder, and one that runs out exits 3 (production busy)\n"             \
+	"      --query-timeout DURATION  the statement_timeout of the gate's own statements (default 300s)\n"
+
 #define SIZE_OPTIONS                                                                                                   \
 	"      --small-table-bytes SIZE  findings whose cost grows with the table (rewrite, scan, index build,\n"      \
 	"                          validation) become info on tables under SIZE (default 10MB; kB, MB, GB)\n"          \
@@ -115,7 +121,7 @@ const struct command_spec spec_check = {
     "                          Python process; no statement capture, the lint reads offline SQL\n",
     OPT_LINT | OPT_CHECK | OPT_PLAN | OPT_COMMENT,
     "      --no-model-drift    do not compare env.py's target_metadata with the migrated schema\n"
-    "Lint of the executed SQL:\n" LINT_OPTIONS SIZE_OPTIONS COMMENT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
+    "Lint of the executed SQL:\n" LINT_OPTIONS SIZE_OPTIONS WAIT_OPTIONS COMMENT_OPTIONS COMMON_OPTIONS "\n" EXIT_CODES,
 };
 
 void command_usage(const struct command_spec *spec, FILE *out)
@@ -175,7 +181,7 @@ const struct command_spec spec_backup = {
     "      --backup-dir DIR    where archives go (default ./backups)\n"
     "      --archive-format F  tar.zst (default), tar.gz or zip\n"
     "      --keep N            after a successful backup, keep only the newest N archives of the database\n"
-    "      --keep-days D       after a successful backup, remove its archives older than D days\n"
+    "      --keep-days D       after a successful backup, remove its archives older than D days\n" WAIT_OPTIONS
     "Verification:\n"
     "      --verify            restore into a scratch database and compare schema and row counts\n"
     "      --verify-exact-rows N  count(*) tables estimated below N rows exactly (default 1e6)\n"
@@ -229,7 +235,7 @@ const struct command_spec spec_status = {
     "  -n, --name SECTION      the ini section Alembic uses (default alembic)\n"
     "  -x KEY=VALUE            passed to env.py (repeatable)\n"
     "      --python PATH       interpreter that can import alembic\n"
-    "      --backup-dir DIR    where the archives are (default ./backups)\n"
+    "      --backup-dir DIR    where the archives are (default ./backups)\n" WAIT_OPTIONS
     "      --targets FILE      the whole fleet instead: one line per database, each the name of the\n"
     "                          environment variable holding its URL ('#' comments); its revision and\n"
     "                          how many revisions it lacks (docs/kubernetes.md)\n" FORMAT_OPTIONS "\n"
@@ -249,7 +255,8 @@ const struct command_spec spec_status = {
 	"      --production-url URL  production (also MIGRATE_GATE_PRODUCTION_URL or DATABASE_URI); required\n"
 
 #define APPLY_OPTIONS                                                                                                  \
-	"      --lock-wait DURATION     how long to wait for another deploy's lock (default 60s)\n"                    \
+	WAIT_OPTIONS                                                                                                   \
+	"      --terminate-leftovers   end migration sessions a killed run left instead of waiting for them\n"         \
 	"      --lock-timeout DURATION  each revision's lock_timeout (default 5s; 0: none)\n"                          \
 	"      --statement-timeout DURATION  each revision's statement_timeout (default 0: none)\n"                    \
 	"      --retries N              retries after lock_timeout of a revision that committed nothing (default 3)\n" \
@@ -279,7 +286,7 @@ const struct command_spec spec_plan = {
     "maintenance window or expand/contract) with the reason; the existing tables it locks with their size\n"
     "on production (reltuples, pg_total_relation_size); and the lint findings of its offline SQL, ranked by\n"
     "that size.\n"
-    "\n" PROJECT_OPTIONS "Plan:\n" SIZE_OPTIONS LINT_OPTIONS
+    "\n" PROJECT_OPTIONS "Plan:\n" SIZE_OPTIONS WAIT_OPTIONS LINT_OPTIONS
     "      --lock-timeout DURATION  the lock_timeout apply will set (default 5s), which lint counts\n"
     DEPLOY_FORMAT_OPTIONS "\n"
     "Exit status: 0 planned, 1 a breaking revision with --require-zero-downtime, 2 usage or input error,\n"

@@ -339,6 +339,8 @@ static int parse_duration_ms(const char *v, unsigned *out)
 DURATION_FIELD(set_lock_wait, lock_wait_ms)
 DURATION_FIELD(set_lock_timeout, lock_timeout_ms)
 DURATION_FIELD(set_statement_timeout, statement_timeout_ms)
+DURATION_FIELD(set_query_timeout, query_timeout_ms)
+CONST_FIELD(set_terminate_leftovers, terminate_leftovers, true)
 
 static int set_retries(struct gate_config *c, const char *v, const char *where)
 {
@@ -527,7 +529,9 @@ static const struct option_def options[] = {
     {"yes", 'y', false, OPT_RESTORE, set_yes},
     {"small-table-bytes", 0, true, OPT_PLAN, set_small_table_bytes},
     {"require-zero-downtime", 0, false, OPT_PLAN, set_require_zero_downtime},
-    {"lock-wait", 0, true, OPT_APPLY, set_lock_wait},
+    {"lock-wait", 0, true, OPT_APPLY | OPT_PLAN | OPT_STATUS | OPT_BACKUP, set_lock_wait},
+    {"query-timeout", 0, true, OPT_APPLY | OPT_PLAN | OPT_STATUS | OPT_BACKUP, set_query_timeout},
+    {"terminate-leftovers", 0, false, OPT_APPLY, set_terminate_leftovers},
     {"lock-timeout", 0, true, OPT_APPLY | OPT_PLAN_TIMEOUT, set_lock_timeout},
     {"statement-timeout", 0, true, OPT_APPLY, set_statement_timeout},
     {"retries", 0, true, OPT_APPLY, set_retries},
@@ -843,6 +847,7 @@ static void defaults(struct gate_config *cfg, const struct command_spec *spec)
 	cfg->upload_retries = 2;
 	cfg->verify_exact_rows = 1e6;
 	cfg->lock_wait_ms = 60000;
+	cfg->query_timeout_ms = 300000;
 	cfg->lock_timeout_ms = 5000;
 	cfg->retries = 3;
 	cfg->max_terminal_findings = 50;

@@ -88,7 +88,9 @@ struct gate_config {
 	bool yes;                 /* restore --yes */
 
 	/* plan, apply, deploy */
-	unsigned lock_wait_ms;         /* --lock-wait: how long apply waits for another deploy's lock (60 s) */
+	unsigned lock_wait_ms;         /* --lock-wait: the longest the gate waits for a lock on production (60 s) */
+	unsigned query_timeout_ms;     /* --query-timeout: statement_timeout of the gate's own statements (300 s) */
+	bool terminate_leftovers;      /* --terminate-leftovers: end an earlier run's migration sessions */
 	unsigned lock_timeout_ms;      /* --lock-timeout: each revision's lock_timeout (5 s; 0: none) */
 	unsigned statement_timeout_ms; /* --statement-timeout: each revision's statement_timeout (0: none) */
 	unsigned retries;              /* --retries: of a revision that hit lock_timeout (3) */

@@ -6,7 +6,9 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/prod.h"
+#include "pg/wait.h"
 #include "util/error.h"
+#include "util/interrupt.h"
 #include "util/log.h"
 
 #include "util/banned.h"
@@ -16,6 +18,8 @@ int cmd_apply(const struct gate_config *cfg)
 	struct prod_run p;
 	if (prod_require_url(cfg))
 		return -1;
+	/* Before the driver starts, whose group the signal then kills first: a signal ends apply at its next step. */
+	interrupt_defer();
 	prod_init(&p, cfg);
 	/* The driver runs revision code against production: its environment names production only. */
 	int rc = prod_start_driver(&p, cfg->production_url, true);
@@ -28,8 +32,8 @@ int cmd_apply(const struct gate_config *cfg)
 	} else if (!rc) {
 		rc = prod_apply(&p, p.driver, NULL);
 	}
-	/* Once production was read, the report is written whatever happened. */
-	int emitted = planned ? prod_emit(&p) : 0;
+	/* Once production was read, or a wait on it ran out, the report is written whatever happened. */
+	int emitted = planned || pg_wait_busy_text() ? prod_emit(&p) : 0;
 	prod_release(&p);
 	return rc ? rc : emitted ? emitted : EXIT_PASS;
 }

@@ -24,8 +24,7 @@ int cmd_backup(const struct gate_config *cfg)
 		if (!out) {
 			rc = -1;
 		} else {
-			report_write_backup(&r, cfg->format,
-			                    cmd_output_color(cfg), out);
+			report_write_backup(&r, cfg->format, cmd_output_color(cfg), out);
 			rc = cmd_close_output(cfg, out) ? -1 : rc;
 		}
 	}

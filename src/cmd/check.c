@@ -24,6 +24,7 @@
 #include "pg/conn.h"
 #include "pg/scratch.h"
 #include "pg/secret.h"
+#include "pg/wait.h"
 #include "replay/drift.h"
 #include "replay/replay.h"
 #include "replay/sourcemap.h"
@@ -410,7 +411,7 @@ static int size_findings(struct check_run *run)
 	PGconn *ro = NULL;
 	if (!run->cfg->production_url || !run->fresh.n)
 		return 0;
-	int rc = pg_connect(run->cfg->production_url, true, &ro);
+	int rc = pg_connect_production(run->cfg->production_url, true, &ro);
 	if (!rc)
 		rc = plan_size(ro, run->cfg->small_table_bytes, &run->report, NULL);
 	pg_disconnect(ro);

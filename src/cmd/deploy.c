@@ -13,8 +13,9 @@
 #include "cmd/cmd.h"
 #include "cmd/prod.h"
 #include "util/buf.h"
-#include "util/json.h"
 #include "util/error.h"
+#include "util/interrupt.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/mem.h"
 #include "verify/verify.h"
@@ -187,6 +188,7 @@ static void rollback_hint(struct deploy_run *d)
 static int apply_stage(struct deploy_run *d)
 {
 	struct prod_run *p = &d->p;
+	interrupt_defer(); /* from here a signal stops at the next step, which says where production is */
 	const struct gate_config *cfg = p->cfg;
 	struct driver_options opt = {cfg->python,         p->project_dir,    p->config_path,
 	                             cfg->alembic_name,   &cfg->x_args,      cfg->production_url,

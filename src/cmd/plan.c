@@ -7,6 +7,7 @@
 #include "apply/plan.h"
 #include "cmd/cmd.h"
 #include "cmd/prod.h"
+#include "pg/wait.h"
 #include "util/error.h"
 
 #include "util/banned.h"
@@ -34,6 +35,8 @@ int cmd_plan(const struct gate_config *cfg)
 	int rc = run_plan(&p);
 	if (!rc)
 		rc = prod_emit(&p);
+	else if (pg_wait_busy_text())
+		prod_emit(&p); /* the blockers, in the report too */
 	if (!rc)
 		rc = p.report.passed ? EXIT_PASS : EXIT_FAIL;
 	prod_release(&p);

@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "pg/conn.h"
 #include "pg/secret.h"
+#include "pg/wait.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -80,7 +81,7 @@ int prod_open_session(void *arg)
 static int connect_early(void *arg)
 {
 	struct early *e = arg;
-	if (pg_connect(e->p->cfg->production_url, true, &e->p->ro))
+	if (pg_connect_production(e->p->cfg->production_url, true, &e->p->ro))
 		return -1;
 	return e->open_session ? prod_open_session(e->p) : 0;
 }
@@ -99,7 +100,7 @@ int prod_start_driver(struct prod_run *p, const char *db_url, bool open_session)
 
 int prod_read(struct prod_run *p)
 {
-	if ((!p->ro && pg_connect(p->cfg->production_url, true, &p->ro)) ||
+	if ((!p->ro && pg_connect_production(p->cfg->production_url, true, &p->ro)) ||
 	    plan_read_production(p->ro, &p->graph, p->project_dir, &p->report, &p->fresh))
 		return -1;
 	char *rows = deploy_rows_text(&p->report.before);
@@ -137,7 +138,8 @@ int prod_apply(struct prod_run *p, struct driver *d, const struct strset *expect
 	char *location = prod_script_location(p);
 	struct apply_options opt = {cfg->production_url,       location,     cfg->lock_wait_ms, cfg->lock_timeout_ms,
 	                            cfg->statement_timeout_ms, cfg->retries, &p->graph,         p->project_dir,
-	                            &p->report.before,         &p->fresh,    expected,          p->session};
+	                            &p->report.before,         &p->fresh,    expected,          p->session,
+	                            cfg->terminate_leftovers};
 	pg_disconnect(p->ro); /* the plan's read-only session is done */
 	p->ro = NULL;
 	p->session = NULL; /* apply_run's now */
@@ -148,5 +150,7 @@ int prod_apply(struct prod_run *p, struct driver *d, const struct strset *expect
 
 int prod_emit(struct prod_run *p)
 {
+	if (pg_wait_busy_text()) /* the cause, in every format: what waited, for what, and who held it */
+		deploy_setf(&p->report.failure, "production is busy: %s", pg_wait_busy_text());
 	return cmd_emit_deploy(p->cfg, &p->report);
 }

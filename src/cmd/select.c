@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "pg/conn.h"
+#include "pg/wait.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -17,7 +18,7 @@ static int from_production(const struct gate_config *cfg, const struct rev_graph
 {
 	PGconn *c = NULL;
 	struct strlist rows = STRLIST_INIT;
-	int rc = pg_connect(cfg->production_url, true, &c);
+	int rc = pg_connect_production(cfg->production_url, true, &c);
 	if (!rc) {
 		*major = pg_server_major(c);
 		rc = pg_alembic_versions(c, NULL, NULL, &rows) < 0 ? -1 : 0;

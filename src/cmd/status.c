@@ -16,6 +16,7 @@
 #include "pg/conn.h"
 #include "pg/prodinfo.h"
 #include "pg/secret.h"
+#include "pg/wait.h"
 #include "report/backup_report.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -38,7 +39,7 @@ static int read_production(const struct gate_config *cfg, struct pg_prodinfo *p)
 		return gate_error(EXIT_USAGE,
 		                  "give --production-url URL, or set MIGRATE_GATE_PRODUCTION_URL or DATABASE_URI",
 		                  "status needs the production database");
-	int rc = pg_connect(cfg->production_url, true, &c) || pg_prodinfo_read(c, p) ? -1 : 0;
+	int rc = pg_connect_production(cfg->production_url, true, &c) || pg_prodinfo_read(c, p) ? -1 : 0;
 	pg_disconnect(c);
 	return rc;
 }
@@ -170,7 +171,7 @@ static void read_target(const struct rev_graph *g, struct status_target *t)
 	if (!url || !*url)
 		gate_error(EXIT_ENV, "export it in the job's environment (a CI secret), or drop its line",
 		           "environment variable '%s' of the targets file is not set", t->name);
-	else if (!pg_connect(url, true, &c) && pg_alembic_versions(c, NULL, NULL, &t->revisions) >= 0 &&
+	else if (!pg_connect_production(url, true, &c) && pg_alembic_versions(c, NULL, NULL, &t->revisions) >= 0 &&
 	         !rev_graph_new_from_rows(g, &t->revisions, &pending))
 		t->pending = pending.n;
 	if (gate_error_count() > first)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pg/wait.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -75,6 +76,7 @@ int pg_connect(const char *dsn, bool read_only, PGconn **out)
 
 void pg_disconnect(PGconn *c)
 {
+	pg_wait_forget(c);
 	if (c)
 		PQfinish(c);
 }
@@ -87,6 +89,10 @@ int pg_server_major(const PGconn *c)
 
 static int query_error(PGconn *c, const char *what, PGresult *r)
 {
+	if (pg_wait_busy(c, what, r)) {
+		PQclear(r);
+		return -1;
+	}
 	char *msg = one_line(r ? PQresultErrorMessage(r) : PQerrorMessage(c));
 	if (what)
 		gate_error(EXIT_ENV, "run with --verbose for the SQL", "query failed while %s: %s", what, msg);
@@ -99,7 +105,7 @@ static int query_error(PGconn *c, const char *what, PGresult *r)
 
 int pg_exec(PGconn *c, const char *what, const char *sql)
 {
-	PGresult *r = PQexec(c, sql);
+	PGresult *r = pg_wait_exec(c, what, sql, -1, NULL);
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
 		return query_error(c, what, r);
@@ -122,7 +128,7 @@ static char *row_text(const PGresult *r, int row)
 int pg_query_rows(PGconn *c, const char *what, const char *sql, int nparams, const char *const *params,
                   struct strlist *out)
 {
-	PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	PGresult *r = pg_wait_exec(c, what, sql, nparams, params);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		return query_error(c, what, r);
 	int n = PQntuples(r);
@@ -135,7 +141,7 @@ int pg_query_rows(PGconn *c, const char *what, const char *sql, int nparams, con
 int pg_query_value(PGconn *c, const char *what, const char *sql, char **out)
 {
 	*out = NULL;
-	PGresult *r = PQexec(c, sql);
+	PGresult *r = pg_wait_exec(c, what, sql, -1, NULL);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		return query_error(c, what, r);
 	if (PQntuples(r) > 0 && PQnfields(r) > 0 && !PQgetisnull(r, 0, 0))

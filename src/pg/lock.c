@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "pg/conn.h"
+#include "pg/wait.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -39,7 +40,7 @@ int64_t pg_lock_key(const char *dbname, const char *script_location)
 
 int pg_connect_lock_session(const char *dsn, PGconn **out)
 {
-	if (pg_connect(dsn, false, out))
+	if (pg_connect_production(dsn, false, out))
 		return -1;
 	if (pg_exec(*out, "naming the session", "SET application_name = '" PG_LOCK_APPNAME "'") == 0)
 		return 0;

@@ -38,13 +38,25 @@ static void add_array(struct buf *b, const struct strlist *names, const struct t
 	buf_addc(b, '}');
 }
 
-/* "schema.t" is split at its first dot, as the linter joined it; each part is quoted as it was parsed. */
+/*
+ * "schema.t" is split at its first dot, as the linter joined it; each part is quoted as it was parsed.
+ * A partitioned table holds nothing itself (pg_total_relation_size() is 0) and an inheritance parent
+ * only its own rows: a table's size is its whole tree's, through pg_inherits, which lists partitions
+ * too. The rows of partitioned tables (their reltuples, once analysed, already total their partitions')
+ * are left out of the sum.
+ */
 static const char sizes_sql[] =
-    "SELECT k, c.oid IS NOT NULL, coalesce(c.reltuples::float8, -1), coalesce(pg_total_relation_size(c.oid), 0)"
+    "SELECT k, c.oid IS NOT NULL, coalesce(s.rows, -1), coalesce(s.bytes, 0)"
     " FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i)"
     " LEFT JOIN pg_class c ON c.oid = to_regclass(CASE WHEN strpos(k, '.') > 0"
     " THEN quote_ident(split_part(k, '.', 1)) || '.' || quote_ident(substr(k, strpos(k, '.') + 1))"
-    " ELSE quote_ident(k) END) ORDER BY i";
+    " ELSE quote_ident(k) END)"
+    " LEFT JOIN LATERAL (WITH RECURSIVE tree(oid) AS (SELECT c.oid"
+    " UNION SELECT h.inhrelid FROM pg_inherits h JOIN tree ON h.inhparent = tree.oid)"
+    " SELECT CASE WHEN bool_and(r.reltuples < 0) FILTER (WHERE r.relkind <> 'p') THEN -1"
+    " ELSE sum(greatest(r.reltuples, 0)) FILTER (WHERE r.relkind <> 'p') END::float8 AS rows,"
+    " sum(pg_total_relation_size(r.oid))::bigint AS bytes"
+    " FROM tree JOIN pg_class r ON r.oid = tree.oid) s ON true ORDER BY i";
 
 static void add_row(struct table_sizes *out, char *row)
 {

@@ -5,6 +5,7 @@
 
 #include "pg/conn.h"
 #include "pg/snapshot_sql.h"
+#include "pg/wait.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -110,6 +111,7 @@ static int run_batch(PGconn *c, const char *stmt, const char *names, struct snap
 	buf_release(&batch);
 	if (!sent)
 		return gate_error(EXIT_ENV, NULL, "cannot take a schema snapshot: %s", PQerrorMessage(c));
+	pg_wait_answer(c, "taking a schema snapshot");
 	for (PGresult *r; (r = PQgetResult(c)); PQclear(r)) {
 		ExecStatusType st = PQresultStatus(r);
 		if (st == PGRES_TUPLES_OK) {
@@ -118,6 +120,8 @@ static int run_batch(PGconn *c, const char *stmt, const char *names, struct snap
 			const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 			if (state && !strcmp(state, SQLSTATE_NO_SUCH_STATEMENT))
 				ret = 1;
+			else if (pg_wait_busy(c, "taking a schema snapshot", r))
+				ret = -1;
 			else
 				ret = gate_error(EXIT_ENV,
 				                 "this is a bug in migrate-gate's catalog query; please report it",

@@ -25,7 +25,7 @@
 #define MSG_MAX 16384
 #define FINISH_WAIT_MS 3000
 
-enum { OP_DIR = 'D', OP_POSTMASTER = 'P', OP_TOOL = 'T', OP_DROP = 'S', OP_FORGET = 'F' };
+enum { OP_DIR = 'D', OP_POSTMASTER = 'P', OP_TOOL = 'T', OP_DROP = 'S', OP_FORGET = 'F', OP_GROUP = 'G' };
 
 static int wd_fd = -1;  /* the gate's end */
 static pid_t wd_pid;    /* the watchdog, our child */
@@ -90,6 +90,13 @@ void watchdog_drop(int slot, const char *conninfo, const char *sql, const char *
 	buf_release(&b);
 }
 
+void watchdog_group(int slot, pid_t pgid)
+{
+	if (pgid && watchdog_start())
+		return;
+	send_pid(OP_GROUP, slot, pgid);
+}
+
 void watchdog_forget(int slot)
 {
 	send_msg(OP_FORGET, slot, NULL, 0);
@@ -134,6 +141,9 @@ static pid_t parse_pid(const char *s)
 	return *end || v < 0 || v > 0x3fffffff ? 0 : (pid_t)v;
 }
 
+/* The process groups of the gate's children (watchdog_group), by child.c's slot. */
+static pid_t child_groups[WATCHDOG_SLOTS];
+
 static void apply_msg(struct undo *undo, const char *msg, size_t len)
 {
 	struct undo *u = &undo[(unsigned char)msg[1] % WATCHDOG_SLOTS];
@@ -160,6 +170,8 @@ static void apply_msg(struct undo *undo, const char *msg, size_t len)
 		u->conninfo = xstrdup(part[0]);
 		u->sql = xstrdup(part[1]);
 		u->dbname = xstrdup(part[2]);
+	} else if (msg[0] == OP_GROUP) {
+		child_groups[(unsigned char)msg[1] % WATCHDOG_SLOTS] = parse_pid(part[0]);
 	} else if (msg[0] == OP_FORGET) {
 		free_undo(u);
 	}
@@ -276,6 +288,14 @@ static void watchdog_main(int fd)
 		if (n >= 2)
 			apply_msg(undo, msg, (size_t)n);
 	}
+	/*
+	 * The driver itself died with the gate (PR_SET_PDEATHSIG); what it started did not. Its group is
+	 * killed at once, before its pid can have been reused for a new group.
+	 */
+	for (int i = 0; i < WATCHDOG_SLOTS; i++)
+		if (child_groups[i] > 0 && kill(-child_groups[i], SIGKILL) == 0)
+			log_debug("the watchdog killed process group %ld (the alembic driver's)",
+			          (long)child_groups[i]);
 	for (int i = 0; i < WATCHDOG_SLOTS; i++)
 		undo_slot(&undo[i]);
 	_exit(0); /* never exit(): the gate's atexit hooks and stdio buffers are not ours */

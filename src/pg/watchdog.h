@@ -41,6 +41,13 @@ void watchdog_postmaster(int slot, pid_t pid);
 void watchdog_tool(int slot, pid_t pid);
 /* The database to drop for slot: a libpq conninfo of a maintenance database, the DROP, its name for messages. */
 void watchdog_drop(int slot, const char *conninfo, const char *sql, const char *dbname);
+/*
+ * A process group to SIGKILL when the gate dies (the alembic driver's: what
+ * revision code started in the background dies with it); pgid 0 forgets
+ * slot. Slots here are child.c's, apart from the scratch's. Starts the
+ * watchdog when needed.
+ */
+void watchdog_group(int slot, pid_t pgid);
 /* slot has been undone (or is kept): nothing to do for it. Async-signal-safe. */
 void watchdog_forget(int slot);
 /*

@@ -44,12 +44,48 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-void interrupt_install(void)
+static void handle(void (*fn)(int))
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
+	sa.sa_handler = fn;
 	sigfillset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+void interrupt_install(void)
+{
+	handle(on_signal);
+}
+
+static volatile sig_atomic_t pending;
+
+static void on_signal_deferred(int sig)
+{
+	pending = sig;
+}
+
+void interrupt_defer(void)
+{
+	handle(on_signal_deferred);
+}
+
+int interrupt_pending(void)
+{
+	return pending;
+}
+
+const char *interrupt_name(void)
+{
+	return pending == SIGINT ? "SIGINT" : pending == SIGTERM ? "SIGTERM" : NULL;
+}
+
+void interrupt_finish(void)
+{
+	if (!pending)
+		return;
+	fflush(NULL);
+	signal(pending, SIG_DFL);
+	raise(pending);
 }

@@ -18,6 +18,20 @@
 
 void interrupt_install(void);
 
+/*
+ * For apply, which must still say where production is: SIGINT and SIGTERM
+ * are only recorded (interrupt_pending()), the run stops at its next step,
+ * reads production's revision, writes its report, and interrupt_finish()
+ * (main, after the errors are printed) ends the process with the signal.
+ */
+void interrupt_defer(void);
+/* The recorded signal (SIGINT, SIGTERM), or 0. */
+int interrupt_pending(void);
+/* "SIGINT" or "SIGTERM" for a recorded signal, else NULL. */
+const char *interrupt_name(void);
+/* Ends the process with the recorded signal's default action (exit status 130, 143); nothing when none. */
+void interrupt_finish(void);
+
 /* What the run does now ("upgrade of r0002 (revision 2 of 40)"); printed after "during ". */
 void interrupt_where(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
