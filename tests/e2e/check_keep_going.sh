@@ -96,8 +96,12 @@ for fmt in sarif gitlab junit github; do
 		"$CHECK_WORK/midway.json" >&2 || fail "midway_$fmt: does not match the JSON report"
 done
 # one finding per block: a multi-line statement (CREATE TABLE) is one line in its message
-bad=$(grep -vE '^(versions/r000[0-9]\.py:[0-9]+:[0-9]+: |   [|=] |note: |FAILED: |replay: |== [a-z]+ of revision r000[0-9] \(versions/r000[0-9]\.py\) ==$|$)' "$CHECK_WORK/midway_text.json" || true)
+# (the closing summary - failed revisions, counts by rule - comes after the last block)
+bad=$(sed -n '/^[0-9]* revision(s) failed the round trip:$/q;p' "$CHECK_WORK/midway_text.json" |
+	grep -vE '^(versions/r000[0-9]\.py:[0-9]+:[0-9]+: |   [|=] |note: |FAILED: |replay: |== [a-z]+ of revision r000[0-9] \(versions/r000[0-9]\.py\) ==$|$)' || true)
 [ -z "$bad" ] || fail "midway_text: lines outside a finding's block: $bad"
+grep -q '^  r0003 (versions/r0003.py): upgrade of r0003 failed' "$CHECK_WORK/midway_text.json" ||
+	fail "midway_text: the closing summary does not list r0003's failed round trip"
 grep -qxF "replay: 3 of 5 revision(s) replayed, 1 failed, 2 not replayed: $reason" "$CHECK_WORK/midway_text.json" ||
 	fail "midway_text: no end-state line"
 python3 - "$CHECK_WORK" "$reason" <<'PY' || fail "midway: the end state is missing from a format"
