@@ -95,8 +95,8 @@ static int read_production(struct run *run)
 	const struct backup_options *o = run->o;
 	if (pg_connect(o->production_url, true, &run->prod))
 		return -1;
-	/* Before the dump's transaction: snapshot_take() runs its own. */
-	if (o->verify && snapshot_take(run->prod, &run->prod_schema))
+	/* Before the dump's transaction: snapshot_take() runs its own. The manifest keeps its digest for restore. */
+	if (snapshot_take(run->prod, &run->prod_schema))
 		return -1;
 	if (pg_prodinfo_begin(run->prod, o->verify_exact_rows > 0 ? o->verify_exact_rows : 1e6, &run->info))
 		return -1;
@@ -136,6 +136,8 @@ static void fill_manifest(struct run *run, const struct stream_stats *st)
 	memcpy(m->dump_sha256, st->sha256, sizeof(m->dump_sha256));
 	m->dump_parts = st->parts;
 	m->database_bytes = p->database_bytes;
+	m->schema_objects = (long)run->prod_schema.lines.n;
+	manifest_schema_digest(&run->prod_schema.lines, m->schema_sha256);
 	for (size_t i = 0; i < p->n_tables; i++) {
 		struct manifest_table *t = manifest_add_table(m);
 		t->name = xstrdup(p->tables[i].name);
@@ -146,7 +148,8 @@ static void fill_manifest(struct run *run, const struct stream_stats *st)
 	}
 }
 
-/* pg_dump -Fc (its own zlib) of the exported snapshot into the archive, which zstd-compresses again (architecture.md). */
+/* pg_dump -Fc (its own zlib) of the exported snapshot into the archive, which zstd-compresses again (architecture.md).
+ */
 static int dump(struct run *run)
 {
 	struct strlist env = STRLIST_INIT;

@@ -30,6 +30,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <libpq-fe.h>
+
 #include "backup/archive.h"
 #include "cli/config.h"
 #include "pg/scratch.h"
@@ -95,6 +97,14 @@ struct buf;
  */
 int backup_feed_restore(const char *archive, const char *const argv[], char *const envp[], const char *err_path,
                         struct buf *failure);
+
+/*
+ * The row counts of the database db is connected to against the manifest's
+ * tables: exact counts must match, estimates roughly (a note otherwise).
+ * What differs is appended to problems and notes. -1 with a recorded error
+ * when the counts could not be read. --verify and `restore` both use it.
+ */
+int backup_compare_rows(PGconn *db, const struct manifest *m, struct strlist *problems, struct strlist *notes);
 
 /* An archive found in a backup dir. */
 struct backup_entry {

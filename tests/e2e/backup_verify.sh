@@ -60,7 +60,7 @@ bad mismatch "$BK_WORK/mismatch.tar.zst" "does not match its sha256"
 bad missing "$BK_WORK/nothing.tar.zst" "cannot open the archive"
 
 # The good one restores.
-mg restore restore --target-url "$(bk_url target)" --yes --pg-bindir "$BK_BIN" "$good"
+mg restore restore --target-url "$(bk_url target)" --yes --replace-other --pg-bindir "$BK_BIN" "$good"
 expect_rc restore 0
 [ "$(pg_psql -d target -At -c 'SELECT count(*) FROM account')" = 20000 ] || fail "restore: rows missing"
 bk_done "verification failure and damaged archives"
