@@ -39,6 +39,7 @@ void backup_result_release(struct backup_result *r)
 	strlist_release(&r->problems);
 	strlist_release(&r->notes);
 	free(r->uploaded_to);
+	free(r->upload_failed);
 	strlist_release(&r->pruned);
 	backup_result_init(r);
 }
@@ -241,8 +242,12 @@ static int finish(struct run *run)
 		if (!rc && r->verify == VERIFY_FAILED)
 			rc = 1;
 	}
-	if (!rc && (o->upload_url || o->s3))
+	if (!rc && (o->upload_url || o->s3)) {
+		unsigned first = gate_error_count();
 		rc = backup_upload(o, run->tmp_archive, run->name, r);
+		if (rc && gate_error_count() > first) /* the report says it too: -o must not be left unwritten */
+			r->upload_failed = log_mask(gate_error_message(first));
+	}
 	free(bindir);
 	if (backup_publish(run->tmp_archive, dir_of(o), run->name, rc != 0, r))
 		return -1;

@@ -70,6 +70,7 @@ struct backup_result {
 	struct strlist problems; /* what verification found: one line each */
 	struct strlist notes;    /* things worth saying that are not failures */
 	char *uploaded_to;       /* the URL (without query string) or s3:// location, or NULL */
+	char *upload_failed;     /* why the upload failed (the archive is kept as NAME.failed), or NULL */
 	struct strlist pruned;   /* archives removed by retention */
 	double dump_seconds, verify_seconds, upload_seconds;
 };

@@ -70,6 +70,20 @@ int backup_feed_restore(const char *archive, const char *const argv[], char *con
 	return 1;
 }
 
+/* PGPASSWORD is production's: a scratch database without a password of its own must not be handed it. */
+static void drop_pgpassword(struct strlist *env)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < env->n; i++) {
+		if (!strncmp(env->items[i], "PGPASSWORD=", 11))
+			free(env->items[i]);
+		else
+			env->items[out++] = env->items[i];
+	}
+	env->n = out;
+	env->items[out] = NULL; /* execve's end, as pg_dsn_tool_env() left it */
+}
+
 /* pg_restore into the scratch database; 1 with a problem recorded when it fails. */
 static int restore(struct verify_run *v, const char *archive, const char *bindir)
 {
@@ -82,6 +96,8 @@ static int restore(struct verify_run *v, const char *archive, const char *bindir
 	    pg_dsn_parse(scratch_conninfo(v->scratch), "scratch", &dsn))
 		goto out;
 	pg_dsn_tool_env(&dsn, &env);
+	if (!dsn.password)
+		drop_pgpassword(&env);
 	/* On a cluster of our own, owners and grants are restored too; elsewhere argv goes on with both --no-*. */
 	const char *argv[] = {tool, "--exit-on-error", "--single-transaction",         "-w",
 	                      "-d", dsn.conninfo,      v->local ? NULL : "--no-owner", "--no-acl",

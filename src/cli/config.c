@@ -703,8 +703,14 @@ static void hide_secrets(const struct gate_config *cfg, const struct flags *f)
 			    "the password given with --%s shows in 'ps' to every local user; it is now blanked out of "
 			    "the command line",
 			    name);
-			log_hint("pass the URL in an environment variable instead: %s%s%s", url ? "--" : "",
-			         url ? name : "e.g. --production-url-env NAME", url ? "-env NAME" : "");
+			struct buf var = BUF_INIT;
+			env_name(&var, name); /* every option has its variable: MIGRATE_GATE_TARGET_URL for --target-url */
+			if (url)
+				log_hint("pass the URL in an environment variable instead: --%s-env NAME, or %s", name,
+				         var.data);
+			else
+				log_hint("pass it in the environment instead: %s", var.data);
+			buf_release(&var);
 		}
 		warned = true;
 		secret_scrub(f->items[i].value);

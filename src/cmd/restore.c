@@ -376,16 +376,22 @@ static void sleep_ms(long ms)
 static int swap_loop(struct restore_run *run, double deadline)
 {
 	const char *t = run->db.exists ? run->dsn.dbname : NULL;
+	struct strlist last = STRLIST_INIT;
+	int rc = -1;
 	for (;;) {
 		if (run->cfg->terminate && t && pg_database_terminate(run->admin, t))
-			return -1;
-		int rc = pg_database_swap(run->admin, t, run->replaced_db, run->new_db, run->dsn.dbname);
-		if (rc)
-			return rc;
-		if (progress_clock_ms() >= deadline)
-			return 0;
+			break;
+		rc = pg_database_swap(run->admin, t, run->replaced_db, run->new_db, run->dsn.dbname);
+		if (rc || progress_clock_ms() >= deadline)
+			break;
+		if (!run->cfg->terminate && t && announce_sessions(run, &last) < 0) {
+			rc = -1;
+			break;
+		}
 		sleep_ms(run->cfg->terminate ? 10 : 100);
 	}
+	strlist_release(&last);
+	return rc;
 }
 
 static int wait_error(struct restore_run *run)
@@ -414,12 +420,8 @@ static int wait_error(struct restore_run *run)
  */
 static int swap(struct restore_run *run)
 {
-	struct strlist last = STRLIST_INIT;
 	bool refuse = run->cfg->terminate && run->db.exists;
 	double wait = refuse ? TERMINATE_MAX_MS : run->cfg->lock_wait_ms;
-	if (!refuse && run->db.exists && announce_sessions(run, &last) < 0)
-		return -1;
-	strlist_release(&last);
 	sigset_t block, old;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);

@@ -64,6 +64,8 @@ static void backup_text(const struct backup_result *r, bool color, FILE *out)
 		fprintf(out, "  - %s\n", r->problems.items[i]);
 	if (r->uploaded_to)
 		fprintf(out, "uploaded  %s (%.1f s)\n", r->uploaded_to, r->upload_seconds);
+	if (r->upload_failed)
+		fprintf(out, "uploaded  FAILED: %s\n", r->upload_failed);
 	for (size_t i = 0; i < r->pruned.n; i++)
 		fprintf(out, "pruned    %s\n", r->pruned.items[i]);
 	for (size_t i = 0; i < r->notes.n; i++)
@@ -84,6 +86,7 @@ static void backup_json(const struct backup_result *r, FILE *out)
 	cJSON_AddItemToObject(v, "problems", json_strings(&r->problems));
 	cJSON_AddItemToObject(o, "verification", v);
 	json_add_str_or_null(o, "uploaded_to", r->uploaded_to);
+	json_add_str_or_null(o, "upload_error", r->upload_failed);
 	cJSON_AddItemToObject(o, "pruned", json_strings(&r->pruned));
 	cJSON_AddItemToObject(o, "notes", json_strings(&r->notes));
 	cJSON_AddNumberToObject(secs, "dump", r->dump_seconds);

@@ -6,7 +6,7 @@
 # names what only it has (the 0006 table), and the poller missed its table only during the swap.
 # Then what restore refuses before anything changes: a database other sessions keep (without
 # --terminate: it waits within --lock-wait and names them), a non-empty database the archive is
-# not of, a role that may not swap, a FIFO.
+# not of, a role that may not swap.
 set -euo pipefail
 . "$MIGRATE_GATE_SRC/tests/e2e/lib/backup.sh"
 bk_start
@@ -135,9 +135,4 @@ expect_one_error weak 3 "cannot restore into database 'atol' by a swap: role 'we
 expect_err weak "give --clean-restore"
 grep -q "weak-pw-1" "$OUT/weak.err" && fail "weak: the password is in the output"
 
-# A FIFO is refused at once (it would wait for a writer forever).
-mkfifo "$BK_WORK/pipe.tar.zst"
-mg fifo restore --production-url "$(bk_url atol)" --yes --pg-bindir "$BK_BIN" "$BK_WORK/pipe.tar.zst"
-expect_one_error fifo 2 "pipe.tar.zst' is a FIFO, not a regular file"
-[ "$(pg_psql -At -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'atol_%'")" = 1 ] || fail "a refused restore left a database"
 bk_done "the way back: deploy 0006, restore by swap with the application polling; what restore refuses"
