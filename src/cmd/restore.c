@@ -372,22 +372,25 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* The renames, tried until no other session is on the target or the wait runs out. 1 done, 0 not, -1 error. */
+/*
+ * The renames, tried until no other session is on the target or the wait runs out. 1 done, 0 not, -1 error.
+ * Without --terminate, the sessions are looked at first: a rename that meets one waits 5 s in the server.
+ */
 static int swap_loop(struct restore_run *run, double deadline)
 {
 	const char *t = run->db.exists ? run->dsn.dbname : NULL;
 	struct strlist last = STRLIST_INIT;
 	int rc = -1;
 	for (;;) {
+		int others = 0;
+		rc = -1;
 		if (run->cfg->terminate && t && pg_database_terminate(run->admin, t))
 			break;
-		rc = pg_database_swap(run->admin, t, run->replaced_db, run->new_db, run->dsn.dbname);
+		if (!run->cfg->terminate && t && (others = announce_sessions(run, &last)) < 0)
+			break;
+		rc = others ? 0 : pg_database_swap(run->admin, t, run->replaced_db, run->new_db, run->dsn.dbname);
 		if (rc || progress_clock_ms() >= deadline)
 			break;
-		if (!run->cfg->terminate && t && announce_sessions(run, &last) < 0) {
-			rc = -1;
-			break;
-		}
 		sleep_ms(run->cfg->terminate ? 10 : 100);
 	}
 	strlist_release(&last);
