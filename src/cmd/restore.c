@@ -353,6 +353,7 @@ static int announce_sessions(struct restore_run *run, struct strlist *last)
 	struct strlist now = STRLIST_INIT;
 	struct buf all = BUF_INIT;
 	int n = pg_database_sessions(run->admin, run->dsn.dbname, &now);
+	buf_adds(&all, ""); /* "" rather than NULL when nobody is connected */
 	for (size_t i = 0; i < now.n; i++)
 		buf_addf(&all, "%s%s", i ? ", " : "", now.items[i]);
 	if (n > 0 && (!last->n || strcmp(last->items[0], all.data)))
