@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -437,6 +438,35 @@ static int check_dump(const char *path, const struct archive_scan *s)
 	return 0;
 }
 
+/*
+ * O_NONBLOCK: opening a FIFO would wait for a writer, with no word, forever. Only a regular file is read, and
+ * that is checked on what was opened, not on the path.
+ */
+static int open_regular(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return gate_error(EXIT_USAGE, "check the path", "cannot open the archive '%s': %s", path,
+		                  strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return gate_error(
+		    EXIT_USAGE,
+		    "give the archive file that 'migrate-gate backup' wrote (copy a stream to a file first)",
+		    "'%s' is %s, not a regular file", path,
+		    S_ISFIFO(st.st_mode)   ? "a FIFO"
+		    : S_ISDIR(st.st_mode)  ? "a folder"
+		    : S_ISSOCK(st.st_mode) ? "a socket"
+		                           : "a device or special file");
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		close(fd);
+		return gate_error(EXIT_ENV, NULL, "cannot read the archive '%s': %s", path, strerror(errno));
+	}
+	return fd;
+}
+
 int archive_read_backup(const char *path, int out_fd, struct archive_scan *s)
 {
 	struct reading *r = xcalloc(1, sizeof(*r));
@@ -447,11 +477,9 @@ int archive_read_backup(const char *path, int out_fd, struct archive_scan *s)
 	sha256_init(&dump);
 	sha256_init(&r->hash);
 	r->path = path;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0) {
-		gate_error(EXIT_USAGE, "check the path", "cannot open the archive '%s': %s", path, strerror(errno));
+	r->fd = open_regular(path);
+	if (r->fd < 0)
 		goto out;
-	}
 	archive_read_support_filter_zstd(a);
 	archive_read_support_filter_gzip(a);
 	archive_read_support_format_tar(a);

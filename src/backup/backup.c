@@ -40,6 +40,7 @@ void backup_result_release(struct backup_result *r)
 	strlist_release(&r->problems);
 	strlist_release(&r->notes);
 	free(r->uploaded_to);
+	free(r->upload_failed);
 	strlist_release(&r->pruned);
 	backup_result_init(r);
 }
@@ -96,8 +97,8 @@ static int read_production(struct run *run)
 	const struct backup_options *o = run->o;
 	if (pg_connect_production(o->production_url, true, &run->prod))
 		return -1;
-	/* Before the dump's transaction: snapshot_take() runs its own. */
-	if (o->verify && snapshot_take(run->prod, &run->prod_schema))
+	/* Before the dump's transaction: snapshot_take() runs its own. The manifest keeps its digest for restore. */
+	if (snapshot_take(run->prod, &run->prod_schema))
 		return -1;
 	if (pg_prodinfo_begin(run->prod, o->verify_exact_rows > 0 ? o->verify_exact_rows : 1e6, &run->info))
 		return -1;
@@ -137,6 +138,8 @@ static void fill_manifest(struct run *run, const struct stream_stats *st)
 	memcpy(m->dump_sha256, st->sha256, sizeof(m->dump_sha256));
 	m->dump_parts = st->parts;
 	m->database_bytes = p->database_bytes;
+	m->schema_objects = (long)run->prod_schema.lines.n;
+	manifest_schema_digest(&run->prod_schema.lines, m->schema_sha256);
 	for (size_t i = 0; i < p->n_tables; i++) {
 		struct manifest_table *t = manifest_add_table(m);
 		t->name = xstrdup(p->tables[i].name);
@@ -243,8 +246,12 @@ static int finish(struct run *run)
 		if (!rc && r->verify == VERIFY_FAILED)
 			rc = 1;
 	}
-	if (!rc && (o->upload_url || o->s3))
+	if (!rc && (o->upload_url || o->s3)) {
+		unsigned first = gate_error_count();
 		rc = backup_upload(o, run->tmp_archive, run->name, r);
+		if (rc && gate_error_count() > first) /* the report says it too: -o must not be left unwritten */
+			r->upload_failed = log_mask(gate_error_message(first));
+	}
 	free(bindir);
 	if (backup_publish(run->tmp_archive, dir_of(o), run->name, rc != 0, r))
 		return -1;

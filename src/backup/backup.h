@@ -30,6 +30,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <libpq-fe.h>
+
 #include "backup/archive.h"
 #include "cli/config.h"
 #include "pg/scratch.h"
@@ -68,6 +70,7 @@ struct backup_result {
 	struct strlist problems; /* what verification found: one line each */
 	struct strlist notes;    /* things worth saying that are not failures */
 	char *uploaded_to;       /* the URL (without query string) or s3:// location, or NULL */
+	char *upload_failed;     /* why the upload failed (the archive is kept as NAME.failed), or NULL */
 	struct strlist pruned;   /* archives removed by retention */
 	double dump_seconds, verify_seconds, upload_seconds;
 };
@@ -95,6 +98,14 @@ struct buf;
  */
 int backup_feed_restore(const char *archive, const char *const argv[], char *const envp[], const char *err_path,
                         struct buf *failure);
+
+/*
+ * The row counts of the database db is connected to against the manifest's
+ * tables: exact counts must match, estimates roughly (a note otherwise).
+ * What differs is appended to problems and notes. -1 with a recorded error
+ * when the counts could not be read. --verify and `restore` both use it.
+ */
+int backup_compare_rows(PGconn *db, const struct manifest *m, struct strlist *problems, struct strlist *notes);
 
 /* An archive found in a backup dir. */
 struct backup_entry {

@@ -17,6 +17,18 @@
 void manifest_init(struct manifest *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->schema_objects = -1;
+}
+
+void manifest_schema_digest(const struct strlist *lines, char hex[SHA256_HEX_LEN + 1])
+{
+	struct sha256 h;
+	sha256_init(&h);
+	for (size_t i = 0; i < lines->n; i++) {
+		sha256_update(&h, lines->items[i], strlen(lines->items[i]));
+		sha256_update(&h, "\n", 1);
+	}
+	sha256_final(&h, hex);
 }
 
 void manifest_release(struct manifest *m)
@@ -101,6 +113,12 @@ cJSON *manifest_to_cjson(const struct manifest *m)
 	cJSON_AddNumberToObject(dump, "parts", m->dump_parts);
 	cJSON_AddItemToObject(o, "dump", dump);
 	cJSON_AddItemToObject(o, "tables", tables_json(m));
+	if (m->schema_objects >= 0) {
+		cJSON *schema = cJSON_CreateObject();
+		cJSON_AddNumberToObject(schema, "objects", (double)m->schema_objects);
+		cJSON_AddStringToObject(schema, "sha256", m->schema_sha256);
+		cJSON_AddItemToObject(o, "schema", schema);
+	}
 	return o;
 }
 
@@ -156,6 +174,17 @@ static void get_tables(const cJSON *a, struct manifest *m)
 	}
 }
 
+static void get_schema(const cJSON *o, struct manifest *m)
+{
+	char *sha = get_str(o, "sha256");
+	double n = get_num(o, "objects", -1);
+	if (sha && strlen(sha) == SHA256_HEX_LEN && n >= 0 && n < 1e12) {
+		memcpy(m->schema_sha256, sha, SHA256_HEX_LEN + 1);
+		m->schema_objects = (long)n;
+	}
+	free(sha);
+}
+
 static int not_ours(const char *where)
 {
 	return gate_error(EXIT_USAGE, "give an archive written by 'migrate-gate backup'",
@@ -195,6 +224,7 @@ int manifest_from_cjson(const cJSON *o, const char *where, struct manifest *m)
 	m->dump_bytes = (uint64_t)get_num(dump, "bytes", 0);
 	m->dump_parts = (unsigned)get_num(dump, "parts", 0);
 	get_tables(cJSON_GetObjectItemCaseSensitive(o, "tables"), m);
+	get_schema(cJSON_GetObjectItemCaseSensitive(o, "schema"), m);
 	return m->database && m->dump_parts ? 0 : not_ours(where);
 }
 

@@ -43,6 +43,10 @@ struct manifest {
 	char dump_sha256[SHA256_HEX_LEN + 1];
 	unsigned dump_parts; /* entries dump.000001 ... */
 	int64_t database_bytes;
+	/* production's catalog snapshot at backup time (pg/snapshot.h), for restore to compare: -1 objects when
+	 * unknown (an archive of an older version) */
+	long schema_objects;
+	char schema_sha256[SHA256_HEX_LEN + 1];
 	struct manifest_table *tables;
 	size_t n_tables;
 	size_t alloc;
@@ -65,6 +69,9 @@ struct cJSON *manifest_to_cjson(const struct manifest *m);
 int manifest_parse(const char *text, size_t len, const char *where, struct manifest *m);
 /* The same from a cJSON object (e.g. the "manifest" member of <archive>.json). */
 int manifest_from_cjson(const struct cJSON *root, const char *where, struct manifest *m);
+
+/* The digest restore compares: sha256 over the snapshot's lines, each ended by '\n'. */
+void manifest_schema_digest(const struct strlist *lines, char hex[SHA256_HEX_LEN + 1]);
 
 /* The name of the dump's part i (1-based): "dump.000001". Newly allocated. */
 char *manifest_part_name(unsigned i);

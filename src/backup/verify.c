@@ -32,15 +32,15 @@ struct verify_run {
 	char *err_path;
 };
 
-static void problem(struct backup_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void problem(struct backup_result *r, const char *fmt, ...)
+static void problem(struct strlist *problems, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct strlist *problems, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	strlist_add_owned(&r->problems, buf_detach(&b));
+	strlist_add_owned(problems, buf_detach(&b));
 }
 
 int backup_feed_restore(const char *archive, const char *const argv[], char *const envp[], const char *err_path,
@@ -70,6 +70,20 @@ int backup_feed_restore(const char *archive, const char *const argv[], char *con
 	return 1;
 }
 
+/* PGPASSWORD is production's: a scratch database without a password of its own must not be handed it. */
+static void drop_pgpassword(struct strlist *env)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < env->n; i++) {
+		if (!strncmp(env->items[i], "PGPASSWORD=", 11))
+			free(env->items[i]);
+		else
+			env->items[out++] = env->items[i];
+	}
+	env->n = out;
+	env->items[out] = NULL; /* execve's end, as pg_dsn_tool_env() left it */
+}
+
 /* pg_restore into the scratch database; 1 with a problem recorded when it fails. */
 static int restore(struct verify_run *v, const char *archive, const char *bindir)
 {
@@ -82,13 +96,15 @@ static int restore(struct verify_run *v, const char *archive, const char *bindir
 	    pg_dsn_parse(scratch_conninfo(v->scratch), "scratch", &dsn))
 		goto out;
 	pg_dsn_tool_env(&dsn, &env);
+	if (!dsn.password)
+		drop_pgpassword(&env);
 	/* On a cluster of our own, owners and grants are restored too; elsewhere argv goes on with both --no-*. */
 	const char *argv[] = {tool, "--exit-on-error", "--single-transaction",         "-w",
 	                      "-d", dsn.conninfo,      v->local ? NULL : "--no-owner", "--no-acl",
 	                      NULL};
 	rc = backup_feed_restore(archive, argv, env.items, v->err_path, &failure);
 	if (rc == 1)
-		problem(v->r, "the dump does not restore: %s", failure.data);
+		problem(&v->r->problems, "the dump does not restore: %s", failure.data);
 out:
 	buf_release(&failure);
 	strlist_release(&env);
@@ -129,11 +145,11 @@ static int compare_schema(struct verify_run *v, const struct snapshot *prod)
 		const struct diff_entry *e = &d.items[i];
 		char *subject = diff_entry_subject(e), *detail = diff_entry_detail(e);
 		if (e->change == DIFF_REMOVED)
-			problem(v->r, "schema: %s is missing after the restore", subject);
+			problem(&v->r->problems, "schema: %s is missing after the restore", subject);
 		else if (e->change == DIFF_ADDED)
-			problem(v->r, "schema: %s exists only after the restore", subject);
+			problem(&v->r->problems, "schema: %s exists only after the restore", subject);
 		else
-			problem(v->r, "schema: %s %s after the restore", subject, detail);
+			problem(&v->r->problems, "schema: %s %s after the restore", subject, detail);
 		free(subject);
 		free(detail);
 	}
@@ -143,39 +159,36 @@ static int compare_schema(struct verify_run *v, const struct snapshot *prod)
 	return 0;
 }
 
-static void compare_estimate(struct verify_run *v, const struct manifest_table *t, int64_t got)
+static void compare_estimate(const struct manifest_table *t, int64_t got, struct strlist *problems,
+                             struct strlist *notes)
 {
 	if (t->reltuples > 0 && got == 0)
-		problem(v->r, "rows: table \"%s\" is empty after the restore, production had about %.0f rows", t->name,
-		        t->reltuples);
-	else if (t->reltuples >= 0 && fabs((double)got - t->reltuples) > ESTIMATE_SLACK * t->reltuples + 1000) {
-		struct buf b = BUF_INIT;
-		buf_addf(&b, "rows: table \"%s\" has %lld rows after the restore, production's estimate was %.0f",
-		         t->name, (long long)got, t->reltuples);
-		strlist_add_owned(&v->r->notes, buf_detach(&b));
-	}
+		problem(problems, "rows: table \"%s\" is empty after the restore, production had about %.0f rows",
+		        t->name, t->reltuples);
+	else if (t->reltuples >= 0 && fabs((double)got - t->reltuples) > ESTIMATE_SLACK * t->reltuples + 1000)
+		problem(notes, "rows: table \"%s\" has %lld rows after the restore, production's estimate was %.0f",
+		        t->name, (long long)got, t->reltuples);
 }
 
-static int compare_rows(struct verify_run *v)
+int backup_compare_rows(PGconn *db, const struct manifest *m, struct strlist *problems, struct strlist *notes)
 {
-	const struct manifest *m = &v->r->manifest;
 	for (size_t i = 0; i < m->n_tables; i++) {
 		const struct manifest_table *t = &m->tables[i];
 		int64_t got;
-		int exists = pg_table_exists(v->db, t->ident);
+		int exists = pg_table_exists(db, t->ident);
 		if (exists < 0)
 			return -1;
 		if (!exists) {
-			problem(v->r, "rows: table \"%s\" is missing after the restore", t->name);
+			problem(problems, "rows: table \"%s\" is missing after the restore", t->name);
 			continue;
 		}
-		if (pg_count_rows(v->db, t->ident, &got))
+		if (pg_count_rows(db, t->ident, &got))
 			return -1;
 		if (t->rows >= 0 && got != t->rows)
-			problem(v->r, "rows: table \"%s\" has %lld rows after the restore, %lld at backup time",
+			problem(problems, "rows: table \"%s\" has %lld rows after the restore, %lld at backup time",
 			        t->name, (long long)got, (long long)t->rows);
 		else if (t->rows < 0)
-			compare_estimate(v, t, got);
+			compare_estimate(t, got, problems, notes);
 	}
 	return 0;
 }
@@ -198,7 +211,8 @@ int backup_verify(const struct backup_options *o, const char *archive, const cha
 	int restored = restore(&v, archive, pg_bindir);
 	if (restored < 0)
 		goto out;
-	if (restored == 0 && (compare_schema(&v, prod) || compare_rows(&v)))
+	if (restored == 0 &&
+	    (compare_schema(&v, prod) || backup_compare_rows(v.db, &r->manifest, &r->problems, &r->notes)))
 		goto out;
 	r->verify = r->problems.n ? VERIFY_FAILED : VERIFY_PASSED;
 	rc = 0;

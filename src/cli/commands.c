@@ -207,15 +207,26 @@ const struct command_spec spec_restore = {
     "usage: migrate-gate restore [options] ARCHIVE\n"
     "\n"
     "Checks the archive's sha256 (against ARCHIVE.sha256 when present) and its manifest, shows\n"
-    "what it holds, asks for confirmation, then runs pg_restore --clean --if-exists\n"
-    "--single-transaction into the target. A damaged or foreign archive changes nothing.\n"
+    "what it holds and asks for confirmation. Then restores it into a new database next to the\n"
+    "target (<db>_restoring_<time>), verifies its row counts and schema against the manifest, and\n"
+    "swaps it in with two renames in one transaction. The old database is kept as\n"
+    "<db>_replaced_<time>, and the report lists the objects it has that the archive lacks.\n"
+    "Nothing changes on the target before the swap; a damaged or foreign archive changes nothing.\n"
     "\n"
     "Options:\n"
-    "      --target-url URL    the database to restore into\n"
+    "      --target-url URL    the database to restore into (created when it does not exist)\n"
     "      --production-url URL  or production, which must be the archive's database\n"
     "  -y, --yes               do not ask (needed when stdin is not a terminal)\n"
+    "      --terminate         end the target's other sessions for the swap (new connections are\n"
+    "                          refused meanwhile, at most 5 s); without it, wait for them to leave\n"
+    "      --lock-wait DUR     how long to wait for other sessions to leave (default 60s)\n"
+    "      --drop-replaced     drop the replaced database once the swap is done and reported\n"
+    "      --replace-other     restore into a non-empty database the archive is not of\n"
+    "      --clean-restore     no swap: pg_restore --clean --if-exists --single-transaction into\n"
+    "                          the target in place (for roles without CREATEDB or ownership)\n"
     "      --pg-bindir DIR     where pg_restore is\n" FORMAT_OPTIONS "\n"
-    "Exit status: 0 restored, 2 usage error or unusable archive, 3 environment error.\n",
+    "Exit status: 0 restored, 2 usage error or unusable archive, 3 environment error (nothing\n"
+    "was changed: the server, pg_restore, verification, sessions that stay, a role that cannot swap).\n",
     OPT_RESTORE,
     NULL,
 };

@@ -168,6 +168,10 @@ URL_FIELD(set_target_url, target_url)
 CONST_FIELD(set_no_assume_tx, lint.assume_in_transaction, false)
 CONST_FIELD(set_keep_scratch, keep_scratch, true)
 CONST_FIELD(set_heads, allow_heads, true)
+CONST_FIELD(set_terminate, terminate, true)
+CONST_FIELD(set_drop_replaced, drop_replaced, true)
+CONST_FIELD(set_clean_restore, clean_restore, true)
+CONST_FIELD(set_replace_other, replace_other, true)
 CONST_FIELD(set_replay_from_base, replay_from_base, true)
 CONST_FIELD(set_no_model_drift, no_model_drift, true)
 CONST_FIELD(set_fail_fast, fail_fast, true)
@@ -527,9 +531,13 @@ static const struct option_def options[] = {
     {"pending", 0, true, OPT_BACKUP, set_pending},
     {"target-url", 0, true, OPT_RESTORE, set_target_url},
     {"yes", 'y', false, OPT_RESTORE, set_yes},
+    {"terminate", 0, false, OPT_RESTORE, set_terminate},
+    {"drop-replaced", 0, false, OPT_RESTORE, set_drop_replaced},
+    {"clean-restore", 0, false, OPT_RESTORE, set_clean_restore},
+    {"replace-other", 0, false, OPT_RESTORE, set_replace_other},
     {"small-table-bytes", 0, true, OPT_PLAN, set_small_table_bytes},
     {"require-zero-downtime", 0, false, OPT_PLAN, set_require_zero_downtime},
-    {"lock-wait", 0, true, OPT_APPLY | OPT_PLAN | OPT_STATUS | OPT_BACKUP, set_lock_wait},
+    {"lock-wait", 0, true, OPT_APPLY | OPT_PLAN | OPT_STATUS | OPT_BACKUP | OPT_RESTORE, set_lock_wait},
     {"query-timeout", 0, true, OPT_APPLY | OPT_PLAN | OPT_STATUS | OPT_BACKUP, set_query_timeout},
     {"terminate-leftovers", 0, false, OPT_APPLY, set_terminate_leftovers},
     {"lock-timeout", 0, true, OPT_APPLY | OPT_PLAN_TIMEOUT, set_lock_timeout},
@@ -817,8 +825,14 @@ static void hide_secrets(const struct gate_config *cfg, const struct flags *f)
 			    "the password given with --%s shows in 'ps' to every local user; it is now blanked out of "
 			    "the command line",
 			    name);
-			log_hint("pass the URL in an environment variable instead: %s%s%s", url ? "--" : "",
-			         url ? name : "e.g. --production-url-env NAME", url ? "-env NAME" : "");
+			struct buf var = BUF_INIT;
+			env_name(&var, name); /* every option has its variable: MIGRATE_GATE_TARGET_URL for --target-url */
+			if (url)
+				log_hint("pass the URL in an environment variable instead: --%s-env NAME, or %s", name,
+				         var.data);
+			else
+				log_hint("pass it in the environment instead: %s", var.data);
+			buf_release(&var);
 		}
 		warned = true;
 		secret_scrub(f->items[i].value);

@@ -86,6 +86,10 @@ struct gate_config {
 	struct strlist pending;   /* --pending REV,...: recorded in the manifest */
 	char *target_url;         /* restore --target-url */
 	bool yes;                 /* restore --yes */
+	bool terminate;           /* restore --terminate: end the target's other sessions for the swap */
+	bool drop_replaced;       /* restore --drop-replaced: drop the replaced database after the swap */
+	bool clean_restore;       /* restore --clean-restore: pg_restore --clean in place, no swap */
+	bool replace_other;       /* restore --replace-other: into a non-empty database the archive is not of */
 
 	/* plan, apply, deploy */
 	unsigned lock_wait_ms;         /* --lock-wait: the longest the gate waits for a lock on production (60 s) */
@@ -128,7 +132,7 @@ void command_usage(const struct command_spec *spec, FILE *out);
 #define OPT_CHECK 0x2u      /* Alembic project and scratch options */
 #define OPT_LINT_FILES 0x4u /* inputs read from disk: lint only */
 #define OPT_BACKUP 0x8u     /* backup: archive, retention, upload, verification */
-#define OPT_RESTORE 0x10u   /* restore: --target-url, --yes */
+#define OPT_RESTORE 0x10u   /* restore: --target-url, --yes, the swap's options */
 #define OPT_STATUS 0x20u    /* status: --backup-dir */
 #define OPT_PLAN 0x40u      /* size-aware severity and deploy mode: plan, check, deploy */
 #define OPT_APPLY 0x80u     /* lock, timeouts and retries: apply, deploy */

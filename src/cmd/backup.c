@@ -19,13 +19,14 @@ int cmd_backup(const struct gate_config *cfg)
 	o.pending = &cfg->pending;
 	backup_result_init(&r);
 	int rc = backup_run(&o, &r);
-	if (rc >= 0) {
+	/* A failed upload leaves an archive (NAME.failed) and a report that says the upload failed. */
+	if (rc >= 0 || r.upload_failed) {
 		FILE *out = cmd_open_output(cfg);
 		if (!out) {
 			rc = -1;
 		} else {
 			report_write_backup(&r, cfg->format, cmd_output_color(cfg), out);
-			rc = cmd_close_output(cfg, out) ? -1 : rc;
+			rc = cmd_close_output(cfg, out) || rc < 0 ? -1 : rc;
 		}
 	}
 	if (rc == 1)

@@ -74,9 +74,12 @@ int cmd_comment(const struct gate_config *cfg)
 	struct buf text = BUF_INIT;
 	int rc = fs_read_file(cfg->paths.items[0], &text);
 	if (!rc) {
+		/* As check --comment's report: a token or a URL password in the file never reaches the forge. */
+		char *masked = log_mask(buf_str(&text));
 		char *key = xstrdup(cfg->comment_key ? cfg->comment_key : "default");
-		rc = post(cfg, buf_str(&text), key);
+		rc = post(cfg, masked, key);
 		free(key);
+		free(masked);
 	}
 	buf_release(&text);
 	return rc ? -1 : EXIT_PASS;

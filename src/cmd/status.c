@@ -220,6 +220,8 @@ static int fleet_status(const struct gate_config *cfg)
 		const char **names = xcalloc(f.n, sizeof(*names));
 		for (size_t i = 0; i < f.n; i++) {
 			names[i] = f.items[i].name;
+			/* The whole value, whatever the variable is called: a fleet's URLs are not for reports. */
+			secret_add(secret_getenv(names[i]));
 			pg_register_dsn_secret(getenv(names[i]));
 		}
 		secret_strip_environ(names, (unsigned)f.n);

@@ -33,7 +33,11 @@ static int connect_error(const char *dsn, PGconn *c)
 	char *masked = log_mask(dsn);
 	char *msg = one_line(c ? PQerrorMessage(c) : "out of memory");
 	char *masked_msg = log_mask(msg);
-	gate_error(EXIT_ENV, "check the URL, that the server is running and accepts connections, and the password",
+	gate_error(EXIT_ENV,
+	           secret_url_raw_at(dsn) ? "the URL's password holds a raw '@': %-encode it ('@' as %40, ':' as %3A, "
+	                                    "'/' as %2F)"
+	                                  : "check the URL, that the server is running and accepts connections, and "
+	                                    "the password",
 	           "cannot connect to '%s': %s", masked, masked_msg);
 	free(masked);
 	free(msg);

@@ -162,6 +162,7 @@ void pg_register_dsn_secret(const char *dsn)
 {
 	if (!dsn)
 		return;
+	secret_add_url(dsn); /* what libpq would make of a malformed one, too */
 	char *err = NULL, *libpq_dsn = without_driver(dsn);
 	PQconninfoOption *opts = PQconninfoParse(libpq_dsn, &err);
 	PQfreemem(err);

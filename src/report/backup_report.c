@@ -64,6 +64,8 @@ static void backup_text(const struct backup_result *r, bool color, FILE *out)
 		fprintf(out, "  - %s\n", r->problems.items[i]);
 	if (r->uploaded_to)
 		fprintf(out, "uploaded  %s (%.1f s)\n", r->uploaded_to, r->upload_seconds);
+	if (r->upload_failed)
+		fprintf(out, "uploaded  FAILED: %s\n", r->upload_failed);
 	for (size_t i = 0; i < r->pruned.n; i++)
 		fprintf(out, "pruned    %s\n", r->pruned.items[i]);
 	for (size_t i = 0; i < r->notes.n; i++)
@@ -84,6 +86,7 @@ static void backup_json(const struct backup_result *r, FILE *out)
 	cJSON_AddItemToObject(v, "problems", json_strings(&r->problems));
 	cJSON_AddItemToObject(o, "verification", v);
 	json_add_str_or_null(o, "uploaded_to", r->uploaded_to);
+	json_add_str_or_null(o, "upload_error", r->upload_failed);
 	cJSON_AddItemToObject(o, "pruned", json_strings(&r->pruned));
 	cJSON_AddItemToObject(o, "notes", json_strings(&r->notes));
 	cJSON_AddNumberToObject(secs, "dump", r->dump_seconds);
@@ -102,24 +105,60 @@ void report_write_backup(const struct backup_result *r, enum report_format fmt, 
 		backup_text(r, color, out);
 }
 
-void report_write_restore(const char *archive, const struct manifest *m, const char *target_db,
-                          const struct strlist *versions, bool matches, enum report_format fmt, FILE *out)
+static void restore_json(const struct restore_outcome *o, FILE *out)
+{
+	cJSON *j = cJSON_CreateObject(), *swap = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "command", "restore");
+	cJSON_AddStringToObject(j, "archive", o->archive);
+	json_add_str_or_null(j, "target_database", o->target_db);
+	cJSON_AddStringToObject(j, "method", o->method);
+	cJSON_AddItemToObject(j, "alembic_version", json_strings(o->versions));
+	cJSON_AddBoolToObject(j, "matches_archive", o->matches);
+	json_add_str_or_null(swap, "replaced_database", o->replaced_db);
+	cJSON_AddBoolToObject(swap, "replaced_dropped", o->replaced_dropped);
+	cJSON_AddNumberToObject(swap, "swap_ms", o->swap_ms);
+	if (o->only_replaced) {
+		cJSON_AddItemToObject(swap, "only_in_replaced", json_strings(o->only_replaced));
+		cJSON_AddItemToObject(swap, "only_in_archive", json_strings(o->only_archive));
+		cJSON_AddItemToObject(swap, "differs", json_strings(o->differs));
+	}
+	cJSON_AddItemToObject(j, "swap", swap);
+	cJSON_AddItemToObject(j, "manifest", manifest_to_cjson(o->m));
+	report_put_json(j, out);
+}
+
+static void list_text(const char *title, const struct strlist *l, FILE *out)
+{
+	if (!l || !l->n)
+		return;
+	fprintf(out, "%s:\n", title);
+	for (size_t i = 0; i < l->n; i++)
+		fprintf(out, "  %s\n", l->items[i]);
+}
+
+void report_write_restore(const struct restore_outcome *o, enum report_format fmt, FILE *out)
 {
 	if (fmt == FMT_JSON) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "command", "restore");
-		cJSON_AddStringToObject(o, "archive", archive);
-		json_add_str_or_null(o, "target_database", target_db);
-		cJSON_AddItemToObject(o, "alembic_version", json_strings(versions));
-		cJSON_AddBoolToObject(o, "matches_archive", matches);
-		cJSON_AddItemToObject(o, "manifest", manifest_to_cjson(m));
-		report_put_json(o, out);
+		restore_json(o, out);
 		return;
 	}
 	struct buf v = BUF_INIT;
-	join(&v, versions, ", ", "(none)");
-	fprintf(out, "restored  %s into database '%s'\n", archive, target_db ? target_db : m->database);
-	fprintf(out, "revision  %s%s\n", v.data, matches ? " (as in the archive)" : " (differs from the archive's)");
+	join(&v, o->versions, ", ", "(none)");
+	fprintf(out, "restored  %s into database '%s'\n", o->archive, o->target_db ? o->target_db : o->m->database);
+	fprintf(out, "revision  %s%s\n", v.data, o->matches ? " (as in the archive)" : " (differs from the archive's)");
+	if (o->replaced_db)
+		fprintf(out, "swapped   in %.0f ms; the database that was '%s' %s '%s'\n", o->swap_ms, o->target_db,
+		        o->replaced_dropped ? "was dropped (--drop-replaced); it was" : "is kept as", o->replaced_db);
+	else if (!strcmp(o->method, "new"))
+		fprintf(out, "created   database '%s' (it did not exist)\n", o->target_db);
+	else
+		fprintf(out,
+		        "method    pg_restore --clean in place (--clean-restore): objects not in the archive stay\n");
+	if (o->only_replaced && !o->only_replaced->n && !o->only_archive->n && !o->differs->n)
+		fprintf(out, "schema    the replaced database had the archive's objects, no more, no less\n");
+	list_text("only in the replaced database (not in the archive)", o->only_replaced, out);
+	list_text("only in the archive (missing from the replaced database)", o->only_archive, out);
+	list_text("defined differently in the replaced database", o->differs, out);
 	buf_release(&v);
 }
 

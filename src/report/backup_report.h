@@ -14,9 +14,23 @@ void report_write_backup(const struct backup_result *r, enum report_format fmt, 
 /* What an archive holds, as `restore` shows it before asking (text) or in its JSON report. */
 void report_write_manifest_text(const char *archive, const struct manifest *m, FILE *out);
 
-/* What restore did: the archive, the target database and its alembic_version afterwards. */
-void report_write_restore(const char *archive, const struct manifest *m, const char *target_db,
-                          const struct strlist *versions, bool matches, enum report_format fmt, FILE *out);
+/* What restore did (docs/backup.md, "restore"). */
+struct restore_outcome {
+	const char *archive;
+	const struct manifest *m;
+	const char *target_db;
+	const struct strlist *versions; /* the target's alembic_version afterwards */
+	bool matches;                   /* ... equal to the archive's */
+	const char *method;      /* "swap" (a new database renamed in), "new" (the target did not exist), "clean" */
+	const char *replaced_db; /* the dated name the old database was given, or NULL */
+	bool replaced_dropped;   /* --drop-replaced dropped it */
+	double swap_ms;          /* how long the target's name pointed at no database that takes connections */
+	const struct strlist *only_replaced; /* objects the replaced database had and the archive lacks */
+	const struct strlist *only_archive;  /* objects of the archive the replaced database lacked */
+	const struct strlist *differs;       /* objects in both, defined differently */
+};
+
+void report_write_restore(const struct restore_outcome *o, enum report_format fmt, FILE *out);
 
 /* One backup found in the backup dir, for status. */
 struct status_backup {

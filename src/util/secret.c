@@ -165,13 +165,59 @@ static size_t registered_at(const char *s)
 	return best;
 }
 
-/* In "scheme://user:password@host", the password runs from the colon to the '@'; 0 when none. */
+/* Where a URL written in running text ends: at a blank or a quote around it. */
+static bool url_end(char c)
+{
+	return !c || isspace((unsigned char)c) || c == '\'' || c == '"' || c == '`';
+}
+
+/*
+ * In "scheme://user:password@host", the password runs from the colon to the
+ * last '@' of the URL; 0 when none. The last, not the first: a raw '@' in the
+ * password ("u:p@ss@host") would otherwise leave "ss" in the clear, and a
+ * '/' may be part of a password too. Masking a little more of a malformed
+ * URL is the price.
+ */
 static size_t url_password_end(const char *s, size_t colon)
 {
-	size_t i = colon + 1;
-	while (s[i] && s[i] != '@' && s[i] != '/' && s[i] != ' ' && s[i] != '\n')
+	size_t at = 0;
+	for (size_t i = colon + 1; !url_end(s[i]); i++)
+		if (s[i] == '@')
+			at = i;
+	return at;
+}
+
+/* The userinfo password of the URL at s ("scheme://..."): its start and end (0 when none). */
+static size_t url_password_at(const char *s, size_t *start)
+{
+	const char *sep = strstr(s, "://");
+	if (!sep)
+		return 0;
+	size_t i = (size_t)(sep - s) + 3;
+	while (!url_end(s[i]) && s[i] != ':' && s[i] != '@' && s[i] != '/')
 		i++;
-	return s[i] == '@' ? i : 0;
+	*start = i + 1;
+	return s[i] == ':' ? url_password_end(s, i) : 0;
+}
+
+void secret_add_url(const char *url)
+{
+	size_t start, end = url ? url_password_at(url, &start) : 0;
+	if (!end)
+		return;
+	char *pw = xstrndup(url + start, end - start);
+	secret_add(pw);
+	/* libpq reads "p@ss@host" as password "p" and host "ss@host", and names that host in its errors. */
+	for (char *at = strchr(pw, '@'); at; at = strchr(at + 1, '@'))
+		secret_add(at + 1);
+	free(pw);
+}
+
+bool secret_url_raw_at(const char *url)
+{
+	size_t start, end = url ? url_password_at(url, &start) : 0;
+	/* "host:5432/db?x=a@b" is a port and a query, not a password: only advice hangs on it, not masking. */
+	return end && memchr(url + start, '@', end - start) && strcspn(url + start, "/?") >= end - start;
 }
 
 static bool word_char(char c)

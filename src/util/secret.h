@@ -32,7 +32,7 @@
  * A registered secret is masked in its raw form, its %-decoded form (when it
  * holds %XX escapes) and any %-encoded spelling of it (each byte as itself or
  * %XX in either case, '+' for a blank). Besides registered secrets, the
- * password of any URL (scheme://user:PASSWORD@host) and of any
+ * password of any URL (scheme://user:PASSWORD@host, up to the URL's last '@') and of any
  * password=VALUE / PGPASSWORD=VALUE is masked, registered or not. Strings
  * shorter than 3 bytes are not registered: they would mask ordinary words.
  */
@@ -43,6 +43,14 @@
 
 /* Registers a literal secret (and its %-decoded form). Accepts NULL. */
 void secret_add(const char *secret);
+/*
+ * Registers the password of a URL (scheme://user:PASSWORD@host), taken up to
+ * the last '@', and each part of it after a raw '@' in it: what libpq would
+ * show as a host name. Accepts NULL and text that is no such URL.
+ */
+void secret_add_url(const char *url);
+/* True when the password of a URL holds a raw '@' (it needs %-encoding, '@' as %40). */
+bool secret_url_raw_at(const char *url);
 /* Registers the value of environment variable name, when it is set. */
 void secret_add_env(const char *name);
 /*

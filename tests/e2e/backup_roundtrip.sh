@@ -84,7 +84,7 @@ archives "$DIR" | grep -q '^other-20200101T000000Z-x.tar.zst$' || fail "keep 2 r
 expect_json backup-zip 'len(r["pruned"]) == 1 and r["pruned"][0].endswith(".tar.gz") is False'
 
 # Restore refuses without --yes when nobody can type the name.
-mg restore-unconfirmed restore --target-url "$(bk_url copy1)" --pg-bindir "$BK_BIN" "$archive"
+mg restore-unconfirmed restore --target-url "$(bk_url copy1)" --replace-other --pg-bindir "$BK_BIN" "$archive"
 expect_one_error restore-unconfirmed 2 "needs a confirmation"
 # --production-url names another database than the archive's.
 mg restore-wrong-db restore --production-url "$(bk_url prod)" --yes --pg-bindir "$BK_BIN" "$archive"

@@ -36,8 +36,11 @@ touch "$DIR/$OLD"
 # 500, 500, 500: three tries (--upload-retries 2), then a failure that prunes nothing.
 server s500 --script 500,500,500
 mg put-500 backup --production-url "$(bk_url prod)" --backup-dir "$DIR" --keep 1 --pg-bindir "$BK_BIN" \
-	--upload-url "http://127.0.0.1:$PORT/bucket/db.tar.zst?$SIG" --upload-retries 2
+	--upload-url "http://127.0.0.1:$PORT/bucket/db.tar.zst?$SIG" --upload-retries 2 --format json -o "$OUT/put-500.json"
 expect_one_error put-500 3 "upload of 'prod-"
+# -o still gets its report, which says the upload failed (issue 15, item 18).
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if not r["passed"] and "failed after 3 tries" in r["upload_error"] and r["archive"].endswith(".failed") else 1)' \
+	"$OUT/put-500.json" || fail "put-500: -o has no report that says the upload failed"
 expect_err put-500 "to 'http://127.0.0.1:$PORT/bucket/db.tar.zst' failed after 3 tries: HTTP 500"
 [ "$(requests PUT)" = 3 ] || fail "put-500: $(requests PUT) PUT requests, expected 3"
 [ -z "$(archives "$DIR" | grep -v "^$OLD$")" ] || fail "put-500: a complete-looking archive: $(archives "$DIR")"

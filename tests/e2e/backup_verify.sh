@@ -60,7 +60,24 @@ bad mismatch "$BK_WORK/mismatch.tar.zst" "does not match its sha256"
 bad missing "$BK_WORK/nothing.tar.zst" "cannot open the archive"
 
 # The good one restores.
-mg restore restore --target-url "$(bk_url target)" --yes --pg-bindir "$BK_BIN" "$good"
+mg restore restore --target-url "$(bk_url target)" --yes --replace-other --pg-bindir "$BK_BIN" "$good"
 expect_rc restore 0
 [ "$(pg_psql -d target -At -c 'SELECT count(*) FROM account')" = 20000 ] || fail "restore: rows missing"
-bk_done "verification failure and damaged archives"
+# Production's password given as PGPASSWORD reaches pg_dump, not the pg_restore of --verify into the
+# scratch cluster (issue 15, item 18).
+: >"$OUT/tool-argv.log"
+BK_ENV="PGPASSWORD=$BK_PW" mg pgpassword backup --production-url "postgresql://gate@/prod?host=$PG_DIR&port=$PGPORT" \
+	--backup-dir "$DIR" --verify --pg-bindir "$BK_BIN"
+expect_rc pgpassword 0
+python3 - "$OUT/tool-argv.log" <<'PY' || fail "pgpassword: $(cat "$OUT/tool-argv.log")"
+import sys
+tool, env = None, {}
+for line in open(sys.argv[1]):
+    if "/" in line.split(" ")[0]:
+        tool = line.split(" ")[0].rsplit("/", 1)[1]
+        env.setdefault(tool, set())
+    elif tool:
+        env[tool].add(line.strip())
+sys.exit(0 if "PGPASSWORD=(set)" in env["pg_dump"] and "PGPASSWORD=(set)" not in env["pg_restore"] else 1)
+PY
+bk_done "verification failure and damaged archives; no PGPASSWORD for the scratch's pg_restore"

@@ -83,6 +83,13 @@ case "$(comments gh 'c[-1]["body"]')" in *"second report"*) ;; *) fail "update: 
 gh other "$CHECK_WORK/r1.md" --comment-key api/v2
 expect_eq "second key: exit" "$RC" 0
 expect_eq "second key: its own comment" "$(comments gh 'len(c)'):$(comments gh 'c[-1]["body"].split()[1]')" "152:migrate-gate:api/v2"
+# A file that holds the token and a URL password: both masked, as check --comment masks its report.
+printf 'token %s\nand postgresql://app:Db-Pw-77x@db/prod here\n' "$GH_TOKEN" > "$CHECK_WORK/leak.md"
+gh leak "$CHECK_WORK/leak.md" --comment-key leak
+expect_eq "leak: exit" "$RC" 0
+body=$(comments gh 'c[-1]["body"]')
+case "$body" in *"$GH_TOKEN"* | *Db-Pw-77x*) fail "leak: a secret reached the comment: $body" ;; esac
+case "$body" in *"postgresql://app:****@db/prod here"*) ;; *) fail "leak: the URL is not in the comment, masked: $body" ;; esac
 stop
 
 # 2. Refused (403: a token without write access): exit 3, the API's words, nothing written.

@@ -71,6 +71,11 @@ grep -qE '^  TENANT_ACME_URL +r0001, 2 pending$' "$OUT/text.out" || fail "text: 
 grep -qE '^  TENANT_CANARY_URL +r0003 \(head\)$' "$OUT/text.out" || fail "text: canary's line"
 grep -q '^1 at head, 2 behind, 2 unreadable$' "$OUT/text.out" || fail "text: the tally"
 grep -qF "$PW" "$OUT"/* && fail "the password reached the output"
+# The URL of a variable whatever its name (TENANT_BADPW_URL does not look like a secret): not even
+# masked is it in an error (issue 15, item 16).
+grep -qF "postgresql://fleet:" "$OUT"/* && fail "a fleet URL reached the output: $(grep -hF "postgresql://fleet:" "$OUT"/* | head -n 1)"
+grep -q "cannot connect to '\*\*\*\*': .*password authentication failed" "$OUT/text.err" ||
+	fail "text: the refused target's error: $(grep error: "$OUT/text.err")"
 grep -qF "$PW" "$WORK/driver-env.txt" && fail "the driver saw a fleet URL"
 grep -q "TENANT_" "$WORK/driver-env.txt" && fail "the driver saw a fleet variable"
 [ -s "$WORK/driver-env.txt" ] || fail "the revision file did not run (the test proves nothing)"

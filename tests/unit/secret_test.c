@@ -68,6 +68,25 @@ static void test_every_spelling_of_a_registered_secret(void **state)
 	assert_int_equal(secret_count(), before);
 }
 
+/* Issue 15, item 17: a raw '@' in a URL's password leaves nothing of it in the clear, registered or not. */
+static void test_raw_at_in_url_password(void **state)
+{
+	(void)state;
+	masks_to("cannot connect to 'postgresql://u:p@ss@host/db': no",
+	         "cannot connect to 'postgresql://u:****@host/db': no");
+	masks_to("postgresql://u:a@b/c@host/db?x=1 next", "postgresql://u:****@host/db?x=1 next");
+	masks_to("postgresql://host:5432/db is fine", "postgresql://host:5432/db is fine");
+	assert_true(secret_url_raw_at("postgresql://u:p@ss@host/db"));
+	assert_false(secret_url_raw_at("postgresql://u:p%40ss@host/db"));
+	assert_false(secret_url_raw_at("postgresql://host:5432/db?x=a@b@c"));
+	assert_false(secret_url_raw_at("host=h password=a@b"));
+	/* libpq reads password "pw" and host "rd-part2@host": the host name it prints is masked too. */
+	pg_register_dsn_secret("postgresql://u:pw@rd-part2@host/db");
+	masks_to("could not translate host name \"rd-part2@host\" to address",
+	         "could not translate host name \"****@host\" to address");
+	masks_to("tried pw@rd-part2 there", "tried **** there");
+}
+
 static void test_scrub_in_place(void **state)
 {
 	(void)state;
@@ -186,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_conninfo_password_keeps_what_follows, reset),
 	    cmocka_unit_test_setup(test_every_spelling_of_a_registered_secret, reset),
+	    cmocka_unit_test_setup(test_raw_at_in_url_password, reset),
 	    cmocka_unit_test_setup(test_scrub_in_place, reset),
 	    cmocka_unit_test_setup(test_strip_environ, reset),
 	    cmocka_unit_test_setup(test_pg_sources, reset),
