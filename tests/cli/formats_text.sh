@@ -59,7 +59,9 @@ GITHUB_ACTIONS=true lint bad.sql ignored.sql
 check "GITHUB_ACTIONS: text report kept" grep -q '^bad.sql:2:23: error \[syntax-error\]' out
 check "GITHUB_ACTIONS: ::error added" grep -q '^::error file=bad.sql,line=2,col=23,.*title=syntax-error::' out
 check "GITHUB_ACTIONS: ::notice for info" grep -q '^::notice file=ignored.sql,line=1,' out
-check "GITHUB_ACTIONS: one annotation per finding" [ "$(grep -c '^::' out)" = 2 ]
+# (a bare ignore-file never hides a syntax error: ignored.sql's is annotated too)
+check "GITHUB_ACTIONS: ::error for the syntax error a bare ignore-file does not hide" grep -q '^::error file=ignored.sql,line=2,' out
+check "GITHUB_ACTIONS: one annotation per finding" [ "$(grep -c '^::' out)" = 3 ]
 check "GITHUB_ACTIONS: exit 1" rc_is 1
 lint bad.sql
 check "no GITHUB_ACTIONS: no annotations" [ "$(grep -c '^::' out || true)" = 0 ]

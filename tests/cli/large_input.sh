@@ -41,18 +41,26 @@ check "generated ${MB} MB" [ "$(stat -c %s big.sql)" -ge $((MB * 1024 * 1024)) ]
 rc=0
 start=$(date +%s)
 if [ -x /usr/bin/time ]; then
-	/usr/bin/time -f '%M' -o rss "$BIN" lint --no-assume-in-transaction --max-file-size "$((MB + 1))M" --fail-on never --format json big.sql \
+	/usr/bin/time -f '%U %S %M' -o rss "$BIN" lint --no-assume-in-transaction --max-file-size "$((MB + 1))M" --fail-on never --format json big.sql \
 		> report.json 2> err || rc=$?
 else
 	"$BIN" lint --no-assume-in-transaction --max-file-size "$((MB + 1))M" --fail-on never --format json big.sql > report.json 2> err || rc=$?
 fi
 seconds=$(($(date +%s) - start))
-echo "linted ${MB} MB in ${seconds} s$([ -s rss ] && echo ", peak RSS $(($(tail -1 rss) / 1024)) MB")"
+# The bound is on CPU seconds when /usr/bin/time measured them: the suite shares the machine with
+# itself (both builds' tests at once), so wall time says more about the load than about lint.
+if [ -s rss ]; then
+	read -r user sys kb < <(tail -1 rss)
+	seconds=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", u + s + 0.999 }')
+	echo "linted ${MB} MB in ${seconds} s of CPU, peak RSS $((kb / 1024)) MB"
+else
+	echo "linted ${MB} MB in ${seconds} s"
+fi
 
 check "exit 0 with --fail-on never" [ "$rc" = 0 ]
 check "within ${MAX_SECONDS} s (took ${seconds} s)" [ "$seconds" -le "$MAX_SECONDS" ]
 if [ -s rss ]; then
-	check "peak RSS within ${MAX_RSS_MB} MB" [ "$(($(tail -1 rss) / 1024))" -le "$MAX_RSS_MB" ]
+	check "peak RSS within ${MAX_RSS_MB} MB" [ "$((kb / 1024))" -le "$MAX_RSS_MB" ]
 fi
 verdict() {
 	python3 - << 'EOF'
