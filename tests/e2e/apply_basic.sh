@@ -54,7 +54,7 @@ expect_rc plan_zero 1
 expect_json plan_zero 'not r["passed"] and "r0002 is breaking" in r["warnings"][0]'
 mg deploy_zero deploy -C "$breaking" --production-url "$(purl brk)" --require-zero-downtime --skip-backup
 expect_rc deploy_zero 1
-expect_json deploy_zero '[(s["name"], s["status"]) for s in r["stages"]] == [("plan", "failed"), ("check", "not run"), ("backup", "not run"), ("apply", "not run")]'
+expect_json deploy_zero '[(s["name"], s["status"]) for s in r["stages"]] == [("plan", "failed"), ("check", "not run"), ("backup", "not run"), ("apply", "not run"), ("verify", "not run")]'
 [ "$(versions_of brk)" = r0001 ] || fail "deploy_zero applied something"
 # check too: a breaking-revision finding; and production's sizes demote the scan of a small table.
 mg check_zero check -C "$breaking" --production-url "$(purl brk)" --require-zero-downtime --scratch-cache "$MIGRATE_GATE_BUILD/scratch-cache"

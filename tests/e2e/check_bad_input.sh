@@ -53,6 +53,6 @@ proj=$(private_copy hangs)
 mg_check hangs -C "$proj" --step-timeout 3
 expect_bad_input hangs 3 "did not finish within 3s" "$proj"
 expect_err hangs "--step-timeout"
-[ "$CHECK_SECS" -le 15 ] || fail "hangs: took ${CHECK_SECS}s with --step-timeout 3"
+[ "$CHECK_SECS" -le 60 ] || fail "hangs: took ${CHECK_SECS}s with --step-timeout 3" # a loaded machine: minutes would mean no timeout
 
 check_done "bad input"
