@@ -8,27 +8,12 @@ set -euo pipefail
 build=${MIGRATE_GATE_BUILD:?run through ctest}
 src=${MIGRATE_GATE_SRC:?run through ctest}
 test_bin=$build/tests/driver_test
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$test_bin" ] || { echo "missing $test_bin"; exit 1; }
-[ -x "$bindir/initdb" ] || { echo "no PostgreSQL server binaries under /usr/lib/postgresql"; exit 1; }
 
-dir=$(mktemp -d /tmp/mg-driver-e2e.XXXXXX)
-port=$((20000 + RANDOM % 20000))
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() {
-	as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-[ "$(id -u)" = 0 ] && chown postgres "$dir"
-
-as_pg "$bindir/initdb" --no-sync -U postgres --auth=trust -D "$dir/data" >/dev/null
-if ! as_pg "$bindir/pg_ctl" -w -D "$dir/data" -l "$dir/server.log" \
-	-o "-c listen_addresses='' -c unix_socket_directories=$dir -c port=$port -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
-	start >/dev/null; then
-	cat "$dir/server.log"
-	exit 1
-fi
+# The harness's cluster (a copy of the build tree's template, fsync off, unix socket only).
+. "$src/tests/e2e/lib/pg.sh"
+pg_start
+bindir=$PG_BINDIR dir=$PG_DIR port=$PGPORT
 
 psql() { "$bindir/psql" -X -q -t -A -h "$dir" -p "$port" -U postgres "$@"; }
 fixtures=(good autocommit_concurrently concurrently_outside_autocommit downgrade_raises
@@ -39,7 +24,7 @@ for db in "${fixtures[@]}"; do
 	psql -d postgres -c "CREATE DATABASE $db"
 done
 
-out=$(MIGRATE_GATE_TEST_GROUP=online MIGRATE_GATE_TEST_PGHOST=$dir MIGRATE_GATE_TEST_PGPORT=$port MIGRATE_GATE_SRC=$src \
+out=$(env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE MIGRATE_GATE_TEST_GROUP=online MIGRATE_GATE_TEST_PGHOST=$dir MIGRATE_GATE_TEST_PGPORT=$port MIGRATE_GATE_SRC=$src \
 	timeout 300 "$test_bin" 2>&1) || { echo "$out"; echo "FAIL: driver_test failed"; exit 1; }
 echo "$out" | grep -E '^\[ *(PASSED|FAILED|==========)' || true
 # The database group must have run in full (unit/driver_test runs the other one).
